@@ -1,0 +1,3 @@
+module github.com/replaytui/replaytui
+
+go 1.26

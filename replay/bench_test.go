@@ -1,0 +1,110 @@
+package replay_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+const benchEvents = 1_000_000
+
+// applySum is called through a variable by the benchmark and by its
+// baseline alike, so neither gets an inlined apply.
+var applySum replay.Apply[int, int] = sum
+
+// BenchmarkReplay folds a 1,000,000-event stream with a trivial apply:
+// through Replay over a MemoryLog (which folds in place via SharedReader),
+// through Replay over the copying Read path, and as a hand-written loop
+// over a slice, the baseline. Compare the ns/event figures.
+func BenchmarkReplay(b *testing.B) {
+	log := ints(b, benchEvents)
+	events, err := log.Read(context.Background(), "s", 1, benchEvents)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := triangle(benchEvents)
+	b.Run("loop", func(b *testing.B) {
+		for b.Loop() {
+			s := 0
+			for _, ev := range events {
+				if s, err = applySum(s, ev); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if s != want {
+				b.Fatal(s)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchEvents, "ns/event")
+	})
+	for _, c := range []struct {
+		name string
+		log  replay.Log[int]
+	}{{"MemoryLog", log}, {"Read", &readOnly[int]{log: log}}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				s, err := replay.Replay(context.Background(), c.log, nil, "s", 0, applySum, 0, replay.Options{})
+				if err != nil || s != want {
+					b.Fatal(s, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchEvents, "ns/event")
+		})
+	}
+}
+
+// BenchmarkTimeline measures seeks over a 1,000,000-event stream with an
+// int state once keyframes are built: random seeks anywhere, and one step
+// back from a random position. It reports the latency quantiles.
+func BenchmarkTimeline(b *testing.B) {
+	ctx := context.Background()
+	tl, err := replay.NewTimeline(ints(b, benchEvents), "s", chain, 0, replay.TimelineOptions[int]{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tl.BuildKeyframes(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("keyframes: %+v", tl.Keyframes())
+	rng := rand.New(rand.NewPCG(1, 2))
+	measure := func(b *testing.B, prepare func() replay.Seq) {
+		lat := make([]time.Duration, 0, b.N)
+		for b.Loop() {
+			target := prepare()
+			start := time.Now()
+			if _, _, err := tl.Seek(ctx, target); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+		reportQuantiles(b, lat)
+	}
+	b.Run("random", func(b *testing.B) {
+		measure(b, func() replay.Seq { return replay.Seq(1 + rng.IntN(benchEvents)) })
+	})
+	b.Run("stepBack", func(b *testing.B) {
+		measure(b, func() replay.Seq {
+			b.StopTimer()
+			from := replay.Seq(2 + rng.IntN(benchEvents-1))
+			if _, _, err := tl.Seek(ctx, from); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			return from - 1
+		})
+	})
+}
+
+func reportQuantiles(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Nanoseconds()) }
+	b.ReportMetric(q(0.50), "p50-ns")
+	b.ReportMetric(q(0.99), "p99-ns")
+}

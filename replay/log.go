@@ -1,0 +1,55 @@
+package replay
+
+import "context"
+
+// Log is an append-only store of events, one ordered sequence per stream.
+//
+// Implementations are safe for concurrent use by multiple goroutines.
+type Log[E any] interface {
+	// Append adds ev to the end of ev.Stream and returns its seq.
+	//
+	// With ev.Seq == 0 the log assigns the next seq (1 for a new stream).
+	// A non-zero ev.Seq must be exactly the next one, otherwise Append
+	// fails with an error wrapping ErrSeqMismatch and stores nothing; this
+	// is optimistic concurrency: of several writers appending the same seq,
+	// exactly one wins.
+	Append(ctx context.Context, ev Event[E]) (Seq, error)
+
+	// Read returns up to limit events of stream with Seq >= from, in seq
+	// order. from == 0 reads from the start. Past the end of the stream,
+	// and for a stream that does not exist, it returns an empty slice and
+	// no error. limit must be positive.
+	//
+	// The returned slice belongs to the caller: changing it never changes
+	// the log.
+	Read(ctx context.Context, stream StreamKey, from Seq, limit int) ([]Event[E], error)
+}
+
+// The interfaces below are optional capabilities of a Log, discovered by
+// type assertion. Code that takes a Log uses them when present and falls
+// back to Read when not.
+
+// SharedReader is a Log that can hand out its events without copying them.
+// [Replay] uses it to fold a stream in place, which matters when apply is
+// cheap and the copy that Read must make would dominate the fold.
+type SharedReader[E any] interface {
+	// ReadShared is Read, except that the returned slice may share memory
+	// with the log: the caller must not modify it. Its capacity is its
+	// length, so appending to it never writes into the log.
+	ReadShared(ctx context.Context, stream StreamKey, from Seq, limit int) ([]Event[E], error)
+}
+
+// LatestReporter is a Log that knows the last seq of a stream without
+// reading it.
+type LatestReporter interface {
+	// Latest returns the seq of the last event of stream, or 0 when the
+	// stream has no events (or does not exist).
+	Latest(ctx context.Context, stream StreamKey) (Seq, error)
+}
+
+// StreamLister is a Log that can list its streams.
+type StreamLister interface {
+	// Streams returns the keys of every stream with at least one event,
+	// sorted.
+	Streams(ctx context.Context) ([]StreamKey, error)
+}

@@ -1,0 +1,104 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// MemoryLog is a Log held in memory. It is safe for concurrent use.
+//
+// Events are stored as given: a payload that holds maps or slices is shared
+// with the caller, who must not modify it after Append.
+type MemoryLog[E any] struct {
+	mu      sync.RWMutex
+	streams map[StreamKey][]Event[E]
+}
+
+var (
+	_ Log[int]          = (*MemoryLog[int])(nil)
+	_ SharedReader[int] = (*MemoryLog[int])(nil)
+	_ LatestReporter    = (*MemoryLog[int])(nil)
+	_ StreamLister      = (*MemoryLog[int])(nil)
+)
+
+// NewMemoryLog returns an empty MemoryLog.
+func NewMemoryLog[E any]() *MemoryLog[E] {
+	return &MemoryLog[E]{streams: make(map[StreamKey][]Event[E])}
+}
+
+// Append implements [Log].
+func (l *MemoryLog[E]) Append(ctx context.Context, ev Event[E]) (Seq, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	events := l.streams[ev.Stream]
+	next := Seq(len(events)) + 1
+	if ev.Seq == 0 {
+		ev.Seq = next
+	} else if ev.Seq != next {
+		return 0, fmt.Errorf("append to stream %q at seq %d: next seq is %d: %w", ev.Stream, ev.Seq, next, ErrSeqMismatch)
+	}
+	// Elements below len are never written again, so slices handed out by
+	// ReadShared stay valid while the stream grows.
+	l.streams[ev.Stream] = append(events, ev)
+	return ev.Seq, nil
+}
+
+// Read implements [Log].
+func (l *MemoryLog[E]) Read(ctx context.Context, stream StreamKey, from Seq, limit int) ([]Event[E], error) {
+	shared, err := l.ReadShared(ctx, stream, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(shared), nil
+}
+
+// ReadShared implements [SharedReader].
+func (l *MemoryLog[E]) ReadShared(ctx context.Context, stream StreamKey, from Seq, limit int) ([]Event[E], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, fmt.Errorf("read stream %q: limit must be positive, got %d", stream, limit)
+	}
+	l.mu.RLock()
+	events := l.streams[stream]
+	l.mu.RUnlock()
+	lo := uint64(max(from, 1) - 1)
+	if lo >= uint64(len(events)) {
+		return []Event[E]{}, nil
+	}
+	hi := min(uint64(len(events)), lo+uint64(limit))
+	return events[lo:hi:hi], nil
+}
+
+// Latest implements [LatestReporter].
+func (l *MemoryLog[E]) Latest(ctx context.Context, stream StreamKey) (Seq, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return Seq(len(l.streams[stream])), nil
+}
+
+// Streams implements [StreamLister].
+func (l *MemoryLog[E]) Streams(ctx context.Context) ([]StreamKey, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	keys := make([]StreamKey, 0, len(l.streams))
+	for k, events := range l.streams {
+		if len(events) > 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys, nil
+}

@@ -1,0 +1,119 @@
+package replay_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+type transfer struct {
+	To     string
+	Amount int
+}
+
+func transfers(t *testing.T) *replay.MemoryLog[transfer] {
+	t.Helper()
+	log := replay.NewMemoryLog[transfer]()
+	for _, tr := range []transfer{{"alice", 50}, {"bob", 20}, {"alice", 5}} {
+		if _, err := log.Append(context.Background(), replay.Event[transfer]{Stream: "bank", Payload: tr}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return log
+}
+
+func TestCheckPurityPassesAPureApply(t *testing.T) {
+	pure := func(s map[string]int, ev replay.Event[transfer]) (map[string]int, error) {
+		next := maps.Clone(s)
+		if next == nil {
+			next = map[string]int{}
+		}
+		next[ev.Payload.To] += ev.Payload.Amount
+		return next, nil
+	}
+	if err := replay.CheckPurity(context.Background(), transfers(t), "bank", pure, nil); err != nil {
+		t.Fatalf("CheckPurity of a pure apply: %v", err)
+	}
+}
+
+func TestCheckPurityFindsAMutatedMap(t *testing.T) {
+	// The classic bug: writing into the map of the state it was given.
+	impure := func(s map[string]int, ev replay.Event[transfer]) (map[string]int, error) {
+		s[ev.Payload.To] += ev.Payload.Amount
+		return s, nil
+	}
+	err := replay.CheckPurity(context.Background(), transfers(t), "bank", impure, map[string]int{"alice": 1})
+	var pe *replay.PurityError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a *PurityError", err)
+	}
+	if !pe.Mutated || pe.Seq != 1 || pe.Path != `state["alice"]` || pe.Before != "1" || pe.After != "51" {
+		t.Fatalf("got %+v; want a mutation at seq 1 of state[\"alice\"] from 1 to 51", *pe)
+	}
+	if !strings.Contains(err.Error(), `mutated the state it was given at stream "bank" seq 1`) {
+		t.Errorf("message %q does not say what happened where", err)
+	}
+}
+
+type ledger struct {
+	Owner    string
+	balances *map[string]int // hidden behind an unexported pointer on purpose
+}
+
+func TestCheckPurityLooksIntoUnexportedFields(t *testing.T) {
+	impure := func(s ledger, ev replay.Event[transfer]) (ledger, error) {
+		if ev.Seq == 2 {
+			(*s.balances)[ev.Payload.To] = ev.Payload.Amount
+			return s, nil
+		}
+		fresh := maps.Clone(*s.balances)
+		fresh[ev.Payload.To] += ev.Payload.Amount
+		return ledger{Owner: s.Owner, balances: &fresh}, nil
+	}
+	err := replay.CheckPurity(context.Background(), transfers(t), "bank", impure, ledger{Owner: "o", balances: &map[string]int{}})
+	var pe *replay.PurityError
+	if !errors.As(err, &pe) || !pe.Mutated || pe.Seq != 2 || pe.Path != `state.balances["bob"]` || pe.Before != "<absent>" || pe.After != "20" {
+		t.Fatalf("err = %v; want a mutation at seq 2 adding state.balances[\"bob\"]", err)
+	}
+}
+
+func TestCheckPurityFindsNondeterminism(t *testing.T) {
+	calls := 0
+	flaky := func(s int, ev replay.Event[transfer]) (int, error) {
+		calls++
+		if ev.Seq == 3 {
+			return s + calls, nil // depends on something outside state and event
+		}
+		return s + ev.Payload.Amount, nil
+	}
+	err := replay.CheckPurity(context.Background(), transfers(t), "bank", flaky, 0)
+	var pe *replay.PurityError
+	if !errors.As(err, &pe) || pe.Mutated || pe.Seq != 3 || pe.Path != "state" {
+		t.Fatalf("err = %v; want nondeterminism at seq 3", err)
+	}
+}
+
+func TestCheckPurityReportsAPanic(t *testing.T) {
+	panicky := func(s int, ev replay.Event[transfer]) (int, error) {
+		if ev.Payload.To == "bob" {
+			panic("no bob")
+		}
+		return s, nil
+	}
+	err := replay.CheckPurity(context.Background(), transfers(t), "bank", panicky, 0)
+	var ae *replay.ApplyError
+	if !errors.As(err, &ae) || ae.Seq != 2 || ae.Panic != "no bob" {
+		t.Fatalf("err = %v; want an *ApplyError for the panic at seq 2", err)
+	}
+}
+
+func TestCheckPurityOfAnEmptyStream(t *testing.T) {
+	err := replay.CheckPurity(context.Background(), replay.NewMemoryLog[int](), "s", sum, 0)
+	if !errors.Is(err, replay.ErrEmptyStream) {
+		t.Fatalf("err = %v, want ErrEmptyStream", err)
+	}
+}

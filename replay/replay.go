@@ -1,0 +1,142 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime/debug"
+)
+
+// DefaultBatchSize is the number of events Replay reads at a time when
+// Options.BatchSize is zero.
+const DefaultBatchSize = 1024
+
+// Options tunes Replay. The zero value is ready to use.
+type Options struct {
+	// BatchSize is how many events are read from the log at a time
+	// (default DefaultBatchSize). Cancellation of the context is noticed
+	// between batches.
+	BatchSize int
+	// SnapshotEvery, when positive and a Snapshotter is given, saves a
+	// checkpoint at every seq that is a multiple of it on the way to the
+	// target.
+	SnapshotEvery int
+}
+
+// Replay rebuilds the state of stream after the event at targetSeq.
+//
+// It starts from the latest checkpoint in snap at or before targetSeq (snap
+// may be nil; targetSeq 0 means the whole stream and takes the latest
+// checkpoint of all), or from initial when there is none, then folds the
+// following events through apply in batches of opts.BatchSize.
+//
+// Errors:
+//   - a stream with no events and no checkpoint: ErrEmptyStream;
+//   - targetSeq after the last event: ErrPastEnd (the state is not
+//     returned; see ErrPastEnd for why);
+//   - apply failing or panicking: an *ApplyError naming the stream and seq;
+//   - a log handing back an event whose seq is not the next one:
+//     ErrSeqMismatch;
+//   - ctx cancelled: ctx.Err(), noticed between batches.
+//
+// If the log implements SharedReader, Replay folds its events in place
+// instead of copying each batch.
+func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stream StreamKey, targetSeq Seq, apply Apply[S, E], initial S, opts Options) (S, error) {
+	var zero S
+	batch := opts.BatchSize
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
+	bound := targetSeq
+	if bound == 0 {
+		bound = math.MaxUint64
+	}
+
+	state, at := initial, Seq(0)
+	if snap != nil {
+		cp, ok, err := snap.Load(ctx, stream, bound)
+		if err != nil {
+			return zero, fmt.Errorf("replay stream %q: load checkpoint: %w", stream, err)
+		}
+		if ok {
+			state, at = cp.State, cp.Seq
+		}
+	}
+
+	var save func(Seq, S) error
+	if snap != nil && opts.SnapshotEvery > 0 {
+		every := Seq(opts.SnapshotEvery)
+		save = func(seq Seq, s S) error {
+			if seq%every != 0 {
+				return nil
+			}
+			return snap.Save(ctx, Checkpoint[S]{Stream: stream, Seq: seq, State: s})
+		}
+	}
+
+	read := log.Read
+	if shared, ok := log.(SharedReader[E]); ok {
+		read = shared.ReadShared
+	}
+	for at < bound {
+		if err := ctx.Err(); err != nil {
+			return zero, err
+		}
+		limit := batch
+		if left := bound - at; left < Seq(limit) {
+			limit = int(left)
+		}
+		events, err := read(ctx, stream, at+1, limit)
+		if err != nil {
+			return zero, fmt.Errorf("replay stream %q: read from seq %d: %w", stream, at+1, err)
+		}
+		if len(events) == 0 {
+			break
+		}
+		state, at, err = fold(stream, state, at, events, apply, save)
+		if err != nil {
+			return zero, err
+		}
+	}
+
+	switch {
+	case at == 0 && targetSeq != 0:
+		return zero, fmt.Errorf("replay stream %q to seq %d: %w", stream, targetSeq, ErrEmptyStream)
+	case at == 0:
+		return zero, fmt.Errorf("replay stream %q: %w", stream, ErrEmptyStream)
+	case targetSeq != 0 && at < targetSeq:
+		return zero, fmt.Errorf("replay stream %q to seq %d: the stream ends at seq %d: %w", stream, targetSeq, at, ErrPastEnd)
+	}
+	return state, nil
+}
+
+// fold applies events, which must continue the stream right after seq at,
+// and returns the state after the last one that applied. save, when not
+// nil, is offered every intermediate state.
+func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], save func(Seq, S) error) (_ S, _ Seq, err error) {
+	i := 0
+	// One deferred recover per batch, not per event: a panic anywhere in
+	// the batch is pinned to events[i] by the loop index.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &ApplyError{Stream: stream, Seq: events[i].Seq, Panic: r, Stack: debug.Stack(), Err: fmt.Errorf("panic: %v", r)}
+		}
+	}()
+	for ; i < len(events); i++ {
+		ev := events[i]
+		if ev.Seq != at+1 {
+			return state, at, fmt.Errorf("replay stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, ErrSeqMismatch)
+		}
+		next, err := apply(state, ev)
+		if err != nil {
+			return state, at, &ApplyError{Stream: stream, Seq: ev.Seq, Err: err}
+		}
+		state, at = next, ev.Seq
+		if save != nil {
+			if err := save(at, state); err != nil {
+				return state, at, fmt.Errorf("replay stream %q: save checkpoint at seq %d: %w", stream, at, err)
+			}
+		}
+	}
+	return state, at, nil
+}
