@@ -1,3 +1,8 @@
 module github.com/replaytui/replaytui
 
 go 1.26
+
+require (
+	github.com/itchyny/gojq v0.12.19 // indirect
+	github.com/itchyny/timefmt-go v0.1.8 // indirect
+)

@@ -1,0 +1,240 @@
+package jsonv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func decode(t *testing.T, text string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatalf("bad test JSON %s: %v", text, err)
+	}
+	return v
+}
+
+func TestObjectAgainstAMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	model := map[string]any{}
+	var obj *Object
+	versions := []*Object{}
+	snapshots := []map[string]any{}
+	for step := range 20_000 {
+		k := fmt.Sprintf("k%04d", rng.IntN(3000))
+		if rng.IntN(4) == 0 {
+			delete(model, k)
+			obj = obj.Delete(k)
+		} else {
+			model[k] = float64(step)
+			obj = obj.Set(k, float64(step))
+		}
+		if step%2000 == 0 {
+			versions, snapshots = append(versions, obj), append(snapshots, maps.Clone(model))
+		}
+	}
+	check := func(o *Object, m map[string]any) {
+		t.Helper()
+		if o.Len() != len(m) {
+			t.Fatalf("Len() = %d, want %d", o.Len(), len(m))
+		}
+		if !slices.Equal(o.Keys(), slices.Sorted(maps.Keys(m))) {
+			t.Fatal("keys out of order or wrong")
+		}
+		for k, v := range m {
+			if got, ok := o.Get(k); !ok || got != v {
+				t.Fatalf("Get(%q) = %v, %v; want %v", k, got, ok, v)
+			}
+		}
+		if _, ok := o.Get("absent"); ok {
+			t.Fatal("Get of an absent key succeeded")
+		}
+	}
+	check(obj, model)
+	// Old versions are untouched by later updates: structural sharing
+	// never writes into a shared node.
+	for i, v := range versions {
+		check(v, snapshots[i])
+	}
+	for k := range model {
+		obj = obj.Delete(k)
+	}
+	if obj != nil {
+		t.Fatalf("deleting every key left %d members", obj.Len())
+	}
+}
+
+func TestObjectOf(t *testing.T) {
+	keys := []string{"b", "a", "c", "a"}
+	o := ObjectOf(keys, []any{1.0, 2.0, 3.0, 4.0})
+	if got := string(Marshal(o)); got != `{"a":4,"b":1,"c":3}` {
+		t.Fatalf("ObjectOf = %s", got)
+	}
+	var big []string
+	var vals []any
+	for i := range 5000 {
+		big, vals = append(big, fmt.Sprint(i)), append(vals, float64(i))
+	}
+	o = ObjectOf(big, vals)
+	if o.Len() != 5000 {
+		t.Fatalf("Len = %d", o.Len())
+	}
+	if v, _ := o.Get("4321"); v != 4321.0 {
+		t.Fatalf("Get(4321) = %v", v)
+	}
+	if ObjectOf(nil, nil) != nil {
+		t.Fatal("ObjectOf of nothing is not the empty object")
+	}
+}
+
+// RFC 7386, Appendix A.
+var mergeVectors = []struct{ original, patch, result string }{
+	{`{"a":"b"}`, `{"a":"c"}`, `{"a":"c"}`},
+	{`{"a":"b"}`, `{"b":"c"}`, `{"a":"b","b":"c"}`},
+	{`{"a":"b"}`, `{"a":null}`, `{}`},
+	{`{"a":"b","b":"c"}`, `{"a":null}`, `{"b":"c"}`},
+	{`{"a":["b"]}`, `{"a":"c"}`, `{"a":"c"}`},
+	{`{"a":"c"}`, `{"a":["b"]}`, `{"a":["b"]}`},
+	{`{"a":{"b":"c"}}`, `{"a":{"b":"d","c":null}}`, `{"a":{"b":"d"}}`},
+	{`{"a":[{"b":"c"}]}`, `{"a":[1]}`, `{"a":[1]}`},
+	{`["a","b"]`, `["c","d"]`, `["c","d"]`},
+	{`{"a":"b"}`, `["c"]`, `["c"]`},
+	{`{"a":"foo"}`, `null`, `null`},
+	{`{"a":"foo"}`, `"bar"`, `"bar"`},
+	{`{"e":null}`, `{"a":1}`, `{"a":1,"e":null}`},
+	{`[1,2]`, `{"a":"b","c":null}`, `{"a":"b"}`},
+	{`{}`, `{"a":{"bb":{"ccc":null}}}`, `{"a":{"bb":{}}}`},
+}
+
+func TestMergePatchRFC7386(t *testing.T) {
+	for _, v := range mergeVectors {
+		original := FromPlain(decode(t, v.original))
+		before := string(Marshal(original))
+		got := MergePatch(original, decode(t, v.patch))
+		if string(Marshal(got)) != v.result {
+			t.Errorf("merge %s into %s = %s, want %s", v.patch, v.original, Marshal(got), v.result)
+		}
+		if string(Marshal(original)) != before {
+			t.Errorf("merge %s changed its target %s", v.patch, v.original)
+		}
+		// A plain target merges the same way.
+		if got := MergePatch(decode(t, v.original), decode(t, v.patch)); string(Marshal(got)) != v.result {
+			t.Errorf("merge %s into plain %s = %s, want %s", v.patch, v.original, Marshal(got), v.result)
+		}
+	}
+}
+
+func TestMarshalMatchesEncodingJSON(t *testing.T) {
+	for _, text := range []string{
+		`{"z":1,"a":[1.5,-0.000001,1e-7,1e21,123456789,1e20,true,null],"m":{"é":"<&>","ctl":"\u0001\n\t\"\\"}}`,
+		`[]`, `{}`, `"x"`, `0.1`, `-2.5e-300`,
+	} {
+		plain := decode(t, text)
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(plain); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []any{plain, FromPlain(plain)} {
+			if got := string(Marshal(v)); got != strings.TrimSpace(want.String()) {
+				t.Errorf("Marshal(%s) = %s, encoding/json says %s", text, got, want.String())
+			}
+		}
+		var indented bytes.Buffer
+		json.Indent(&indented, want.Bytes(), "", "  ")
+		if got := string(Append(nil, FromPlain(plain), "  ")); got != strings.TrimSpace(indented.String()) {
+			t.Errorf("indented = %s, want %s", got, indented.String())
+		}
+	}
+}
+
+func TestAppendStringEscapesWhatATerminalWouldObey(t *testing.T) {
+	got := string(AppendString(nil, "a\x1b[2J\x07\x7f\u009b\u2028b\xffc"))
+	want := `"a\u001b[2J\u0007\u007f\u009b\u2028b\ufffdc"`
+	if got != want {
+		t.Fatalf("AppendString = %s, want %s", got, want)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	a := FromPlain(decode(t, `{"acct":{"alice":10,"bob":5},"list":[1,2,3],"gone":true,"kind":"x"}`))
+	b := MergePatch(a, decode(t, `{"acct":{"alice":60,"carol":1},"gone":null,"kind":{"now":"object"}}`))
+	b = (b.(*Object)).Set("list", []any{1.0, 7.0})
+	var got []string
+	for _, c := range Diff(a, b) {
+		got = append(got, fmt.Sprintf("%s %s %s→%s", c.Kind, c.Path, Marshal(c.Old), Marshal(c.New)))
+	}
+	want := []string{
+		"changed .acct.alice 10→60",
+		"added .acct.carol null→1",
+		"removed .gone true→null",
+		`changed .kind "x"→{"now":"object"}`,
+		"changed .list[1] 2→7",
+		"removed .list[2] 3→null",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Diff =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if d := Diff(a, a); len(d) != 0 {
+		t.Fatalf("Diff of a value with itself = %v", d)
+	}
+}
+
+func TestDiffOfALargeObjectSkipsSharedNodes(t *testing.T) {
+	var keys []string
+	var vals []any
+	for i := range 10_000 {
+		keys, vals = append(keys, fmt.Sprintf("key%05d", i)), append(vals, float64(i))
+	}
+	a := ObjectOf(keys, vals)
+	b := a.Set("key05000", "changed")
+	d := Diff(a, b)
+	if len(d) != 1 || d[0].Path.String() != ".key05000" {
+		t.Fatalf("Diff = %v", d)
+	}
+	allocs := testing.AllocsPerRun(10, func() { Diff(a, b) })
+	if allocs > 20 {
+		t.Fatalf("diffing one change in 10,000 members took %v allocations; shared nodes are being walked", allocs)
+	}
+}
+
+func TestPathString(t *testing.T) {
+	p := Path{"a", "b c", 3, "_x1", "1x", ""}
+	if got := p.String(); got != `.a["b c"][3]._x1["1x"][""]` {
+		t.Fatalf("Path.String() = %s", got)
+	}
+	if (Path{}).String() != "." {
+		t.Fatal("empty path")
+	}
+	v := FromPlain(decode(t, `{"a":{"b c":[0,1,2,{"_x1":{"1x":{"":42}}}]}}`))
+	if got, ok := At(v, p); !ok || got != 42.0 {
+		t.Fatalf("At = %v, %v", got, ok)
+	}
+	if _, ok := At(v, Path{"a", "nope"}); ok {
+		t.Fatal("At of a missing member succeeded")
+	}
+}
+
+func TestPayloadType(t *testing.T) {
+	for _, tc := range []struct {
+		p    Payload
+		want string
+	}{
+		{Payload{Value: json.RawMessage(`{"type":"deposit"}`)}, "deposit"},
+		{Payload{Value: json.RawMessage(`{"type":"deposit"}`), Fields: map[string]json.RawMessage{"type": json.RawMessage(`"credit"`)}}, "credit"},
+		{Payload{Value: json.RawMessage(`[1]`)}, ""},
+		{Payload{}, ""},
+	} {
+		if got := tc.p.Type(); got != tc.want {
+			t.Errorf("Type() of %s = %q, want %q", tc.p.Value, got, tc.want)
+		}
+	}
+}

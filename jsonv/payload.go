@@ -1,0 +1,72 @@
+package jsonv
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
+)
+
+// Payload is what an event of a JSON log carries: the "payload" member of
+// its line, and every other top-level member that is not stream, seq or
+// time (captured logs carry "type", ids, metadata…). It is the E of
+// replay.Event[E] for the replaytui binary.
+type Payload struct {
+	// Value is the raw JSON text of the payload; null when absent.
+	Value json.RawMessage
+	// Fields holds the other top-level members by name, raw; nil when none.
+	Fields map[string]json.RawMessage
+
+	decoded *decoded // set by a reader that decoded Value ahead of time
+}
+
+type decoded struct {
+	value any
+	err   error
+}
+
+// Decode returns the payload as plain Go JSON values (map[string]any,
+// []any, float64, string, bool, nil).
+func (p Payload) Decode() (any, error) {
+	if p.decoded != nil {
+		return p.decoded.value, p.decoded.err
+	}
+	if len(p.Value) == 0 {
+		return nil, nil
+	}
+	return jsonscan.Decode(p.Value)
+}
+
+// Predecode returns p with its value decoded and remembered, so that
+// whoever calls Decode later, on another goroutine, gets it for free.
+// Readers call it on a worker while the fold runs.
+func (p Payload) Predecode(d *jsonscan.Decoder) Payload {
+	if p.decoded == nil && len(p.Value) > 0 {
+		v, err := d.Decode(p.Value)
+		p.decoded = &decoded{v, err}
+	}
+	return p
+}
+
+// Type returns the event's type, for summaries: the string "type" field
+// of the line, or failing that the "type" member of an object payload.
+func (p Payload) Type() string {
+	if raw, ok := p.Fields["type"]; ok {
+		if s, err := jsonscan.Unquote(raw); err == nil {
+			return s
+		}
+	}
+	v, err := p.Decode()
+	if m, ok := v.(map[string]any); ok && err == nil {
+		if s, ok := m["type"].(string); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// FieldNames returns the names of the extra fields, sorted.
+func (p Payload) FieldNames() []string {
+	return slices.Sorted(maps.Keys(p.Fields))
+}

@@ -1,0 +1,212 @@
+package jsonv
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// FromPlain converts plain JSON values (map[string]any, []any, numbers of
+// any Go type) into this package's form. Values already in it are
+// returned as they are.
+func FromPlain(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		keys, vals := make([]string, 0, len(t)), make([]any, 0, len(t))
+		for k, e := range t {
+			keys, vals = append(keys, k), append(vals, FromPlain(e))
+		}
+		return ObjectOf(keys, vals)
+	case []any:
+		var out []any
+		for i, e := range t {
+			c := FromPlain(e)
+			if out == nil && !same(c, e) {
+				out = slices.Clone(t)
+			}
+			if out != nil {
+				out[i] = c
+			}
+		}
+		if out == nil {
+			return t
+		}
+		return out
+	case int:
+		return float64(t)
+	case int64:
+		return float64(t)
+	case float32:
+		return float64(t)
+	}
+	return v
+}
+
+// same reports whether a and b are the very same value (identity for
+// objects, arrays and maps; equality for scalars).
+func same(a, b any) bool {
+	switch x := a.(type) {
+	case *Object:
+		y, ok := b.(*Object)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case map[string]any:
+		return false
+	}
+	return a == b
+}
+
+// ToPlain converts a value to plain Go JSON values: *Object becomes
+// map[string]any. The result shares nothing mutable with v.
+func ToPlain(v any) any {
+	switch t := v.(type) {
+	case *Object:
+		m := make(map[string]any, t.Len())
+		for k, e := range t.All() {
+			m[k] = ToPlain(e)
+		}
+		return m
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = ToPlain(e)
+		}
+		return out
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = ToPlain(e)
+		}
+		return m
+	}
+	return v
+}
+
+// Equal reports whether two values are equal as JSON.
+func Equal(a, b any) bool {
+	if same(a, b) {
+		return true
+	}
+	a, b = FromPlain(a), FromPlain(b)
+	switch x := a.(type) {
+	case *Object:
+		y, ok := b.(*Object)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		for k, xv := range x.All() {
+			yv, ok := y.Get(k)
+			if !ok || !Equal(xv, yv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !Equal(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b
+}
+
+// TypeName names the JSON type of v, for messages.
+func TypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64, int, int64, float32:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case *Object, map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Path locates a value inside another: each step is a member name
+// (string) or an array index (int).
+type Path []any
+
+// String renders the path as jq does: .a.b[2]["odd key"]; the empty path
+// is ".".
+func (p Path) String() string {
+	if len(p) == 0 {
+		return "."
+	}
+	var b strings.Builder
+	for _, step := range p {
+		switch s := step.(type) {
+		case int:
+			b.WriteString("[" + strconv.Itoa(s) + "]")
+		case string:
+			if isIdent(s) {
+				b.WriteString("." + s)
+			} else {
+				b.WriteString("[" + strconv.Quote(s) + "]")
+			}
+		}
+	}
+	return b.String()
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Child returns p extended by one step, without sharing p's memory.
+func (p Path) Child(step any) Path {
+	return append(slices.Clip(p), step)
+}
+
+// At returns the value at path inside v.
+func At(v any, path Path) (any, bool) {
+	for _, step := range path {
+		var ok bool
+		if v, ok = child(v, step); !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// child returns the member or element step of v.
+func child(v, step any) (any, bool) {
+	switch s := step.(type) {
+	case string:
+		switch o := v.(type) {
+		case *Object:
+			return o.Get(s)
+		case map[string]any:
+			e, ok := o[s]
+			return e, ok
+		}
+	case int:
+		if a, ok := v.([]any); ok && s >= 0 && s < len(a) {
+			return a[s], true
+		}
+	}
+	return nil, false
+}

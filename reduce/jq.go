@@ -1,0 +1,90 @@
+package reduce
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// JQ compiles a jq program into a reducer. The program sees the state as
+// its input (.) and the event as $event — an object with stream, seq, time
+// (RFC 3339, or null), payload and every extra top-level field of the
+// event's line — and must produce exactly one value, the new state:
+//
+//	jq:.balance += $event.payload.amount
+func JQ(program string) (Func, error) {
+	query, err := gojq.Parse(program)
+	if err != nil {
+		var pe *gojq.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("jq program: %v at column %d:\n  %s\n  %s^", err, pe.Offset+1, program, strings.Repeat(" ", max(pe.Offset-len(pe.Token), 0)))
+		}
+		return nil, fmt.Errorf("jq program: %w", err)
+	}
+	code, err := gojq.Compile(query, gojq.WithVariables([]string{"$event"}))
+	if err != nil {
+		return nil, fmt.Errorf("jq program: %w", err)
+	}
+	return func(state any, ev replay.Event[jsonv.Payload]) (any, error) {
+		event, err := EventValue(ev)
+		if err != nil {
+			return state, err
+		}
+		// gojq takes plain maps; it never modifies its input.
+		results := code.Run(jsonv.ToPlain(state), event)
+		var out []any
+		for {
+			v, ok := results.Next()
+			if !ok {
+				break
+			}
+			if err, ok := v.(error); ok {
+				var halt *gojq.HaltError
+				if errors.As(err, &halt) && halt.Value() == nil {
+					break
+				}
+				return state, fmt.Errorf("jq: %w", err)
+			}
+			if out = append(out, v); len(out) > 1 {
+				return state, errors.New("jq: the program produced more than one value; a reducer must produce exactly one state")
+			}
+		}
+		if len(out) == 0 {
+			return state, errors.New("jq: the program produced no value; a reducer must produce exactly one state (use . to keep it)")
+		}
+		return jsonv.FromPlain(out[0]), nil
+	}, nil
+}
+
+// EventValue is an event as jq programs and conditions see it: a plain
+// object with stream, seq, time (RFC 3339 or null), payload, and every
+// extra field of its line by name.
+func EventValue(ev replay.Event[jsonv.Payload]) (map[string]any, error) {
+	payload, err := ev.Payload.Decode()
+	if err != nil {
+		return nil, fmt.Errorf("the payload is not JSON: %w", err)
+	}
+	m := make(map[string]any, 4+len(ev.Payload.Fields))
+	for name, raw := range ev.Payload.Fields {
+		v, err := jsonscan.Decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("field %q is not JSON: %w", name, err)
+		}
+		m[name] = v
+	}
+	m["stream"] = string(ev.Stream)
+	m["seq"] = float64(ev.Seq)
+	m["time"] = nil
+	if !ev.Time.IsZero() {
+		m["time"] = ev.Time.Format(time.RFC3339Nano)
+	}
+	m["payload"] = payload
+	return m, nil
+}

@@ -1,0 +1,57 @@
+// Package reduce holds the built-in apply functions of the replaytui
+// binary, for logs of JSON events: merge (RFC 7386 merge patch), patch
+// (RFC 6902 JSON Patch), set (the payload is the new state) and jq (a jq
+// program over the state and the event).
+//
+// States are jsonv values: objects are persistent, and every reducer
+// copies only the path it changes, so a step costs O(depth) and keyframes
+// of a large state share almost all their memory. No reducer modifies the
+// state it is given.
+package reduce
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Func is the apply of a JSON log.
+type Func = replay.Apply[any, jsonv.Payload]
+
+// Names lists the reducers Parse knows, for help texts.
+const Names = "merge, patch, set or jq:PROGRAM"
+
+// Parse returns the reducer a --reduce flag names.
+func Parse(spec string) (Func, error) {
+	switch {
+	case spec == "merge":
+		return Merge, nil
+	case spec == "patch":
+		return Patch, nil
+	case spec == "set":
+		return Set, nil
+	case strings.HasPrefix(spec, "jq:"):
+		return JQ(strings.TrimPrefix(spec, "jq:"))
+	}
+	return nil, fmt.Errorf("unknown reducer %q: want %s", spec, Names)
+}
+
+// Merge merges the payload into the state as an RFC 7386 merge patch.
+func Merge(state any, ev replay.Event[jsonv.Payload]) (any, error) {
+	patch, err := ev.Payload.Decode()
+	if err != nil {
+		return state, fmt.Errorf("merge: the payload is not JSON: %w", err)
+	}
+	return jsonv.MergePatch(state, patch), nil
+}
+
+// Set makes the payload the new state.
+func Set(_ any, ev replay.Event[jsonv.Payload]) (any, error) {
+	v, err := ev.Payload.Decode()
+	if err != nil {
+		return nil, fmt.Errorf("set: the payload is not JSON: %w", err)
+	}
+	return jsonv.FromPlain(v), nil
+}

@@ -1,0 +1,180 @@
+package reduce
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+func event(payload string) replay.Event[jsonv.Payload] {
+	return replay.Event[jsonv.Payload]{Stream: "s", Seq: 1, Payload: jsonv.Payload{Value: json.RawMessage(payload)}}
+}
+
+func value(t *testing.T, text string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatalf("bad test JSON %s: %v", text, err)
+	}
+	return jsonv.FromPlain(v)
+}
+
+// RFC 6902, Appendix A (A.1 to A.16; A.11's extra member is accepted, as
+// the RFC says it must be ignored).
+var patchVectors = []struct{ doc, patch, result, err string }{
+	{`{"foo":"bar"}`, `[{"op":"add","path":"/baz","value":"qux"}]`, `{"baz":"qux","foo":"bar"}`, ""},
+	{`{"foo":["bar","baz"]}`, `[{"op":"add","path":"/foo/1","value":"qux"}]`, `{"foo":["bar","qux","baz"]}`, ""},
+	{`{"baz":"qux","foo":"bar"}`, `[{"op":"remove","path":"/baz"}]`, `{"foo":"bar"}`, ""},
+	{`{"foo":["bar","qux","baz"]}`, `[{"op":"remove","path":"/foo/1"}]`, `{"foo":["bar","baz"]}`, ""},
+	{`{"baz":"qux","foo":"bar"}`, `[{"op":"replace","path":"/baz","value":"boo"}]`, `{"baz":"boo","foo":"bar"}`, ""},
+	{`{"foo":{"bar":"baz","waldo":"fred"},"qux":{"corge":"grault"}}`, `[{"op":"move","from":"/foo/waldo","path":"/qux/thud"}]`, `{"foo":{"bar":"baz"},"qux":{"corge":"grault","thud":"fred"}}`, ""},
+	{`{"foo":["all","grass","cows","eat"]}`, `[{"op":"move","from":"/foo/1","path":"/foo/3"}]`, `{"foo":["all","cows","eat","grass"]}`, ""},
+	{`{"baz":"qux","foo":["a",2,"c"]}`, `[{"op":"test","path":"/baz","value":"qux"},{"op":"test","path":"/foo/1","value":2}]`, `{"baz":"qux","foo":["a",2,"c"]}`, ""},
+	{`{"baz":"qux"}`, `[{"op":"test","path":"/baz","value":"bar"}]`, "", "test failed"},
+	{`{"foo":"bar"}`, `[{"op":"add","path":"/child","value":{"grandchild":{}}}]`, `{"child":{"grandchild":{}},"foo":"bar"}`, ""},
+	{`{"foo":"bar"}`, `[{"op":"add","path":"/baz","value":"qux","xyz":123}]`, `{"baz":"qux","foo":"bar"}`, ""},
+	{`{"foo":"bar"}`, `[{"op":"add","path":"/baz/bat","value":"qux"}]`, "", `member "baz" does not exist`},
+	{`{"/":9,"~1":10}`, `[{"op":"test","path":"/~01","value":10}]`, `{"/":9,"~1":10}`, ""},
+	{`{"/":9,"~1":10}`, `[{"op":"test","path":"/~01","value":"10"}]`, "", "test failed"},
+	{`{"foo":["bar"]}`, `[{"op":"add","path":"/foo/-","value":["abc","def"]}]`, `{"foo":["bar",["abc","def"]]}`, ""},
+	// Beyond the appendix: errors that name what was wrong.
+	{`{"a":[1]}`, `[{"op":"replace","path":"/a/5","value":0}]`, "", "out of range"},
+	{`{"a":[1]}`, `[{"op":"add","path":"/a/01","value":0}]`, "", "not an array index"},
+	{`{"a":1}`, `[{"op":"frobnicate","path":"/a"}]`, "", `unknown "op"`},
+	{`{"a":1}`, `[{"op":"add","path":"/b"}]`, "", `needs a "value"`},
+	{`{"a":{"b":1}}`, `[{"op":"move","from":"/a","path":"/a/b/c"}]`, "", "own child"},
+	{`{"a":1}`, `{"op":"copy","from":"/a","path":"/b"}`, `{"a":1,"b":1}`, ""},
+	{`{"a":1}`, `[{"op":"add","path":"","value":[1]}]`, `[1]`, ""},
+}
+
+func TestPatchRFC6902(t *testing.T) {
+	for _, v := range patchVectors {
+		doc := value(t, v.doc)
+		before := string(jsonv.Marshal(doc))
+		got, err := Patch(doc, event(v.patch))
+		if v.err != "" {
+			if err == nil || !strings.Contains(err.Error(), v.err) {
+				t.Errorf("patch %s on %s: err = %v, want one saying %q", v.patch, v.doc, err, v.err)
+			}
+			if string(jsonv.Marshal(got)) != before {
+				t.Errorf("a failed patch %s returned a changed state %s", v.patch, jsonv.Marshal(got))
+			}
+			continue
+		}
+		if err != nil || string(jsonv.Marshal(got)) != v.result {
+			t.Errorf("patch %s on %s = %s, %v; want %s", v.patch, v.doc, jsonv.Marshal(got), err, v.result)
+		}
+		if string(jsonv.Marshal(doc)) != before {
+			t.Errorf("patch %s modified the state it was given", v.patch)
+		}
+	}
+}
+
+func TestMergeAndSet(t *testing.T) {
+	s, err := Merge(nil, event(`{"a":{"b":1},"c":[1]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Merge(s, event(`{"a":{"b":null,"d":2}}`))
+	if err != nil || string(jsonv.Marshal(s2)) != `{"a":{"d":2},"c":[1]}` {
+		t.Fatalf("merge = %s, %v", jsonv.Marshal(s2), err)
+	}
+	if string(jsonv.Marshal(s)) != `{"a":{"b":1},"c":[1]}` {
+		t.Fatalf("merge modified its input: %s", jsonv.Marshal(s))
+	}
+	s3, err := Set(s2, event(`[1,{"x":null}]`))
+	if err != nil || string(jsonv.Marshal(s3)) != `[1,{"x":null}]` {
+		t.Fatalf("set = %s, %v", jsonv.Marshal(s3), err)
+	}
+	if _, err := Merge(nil, event(`{"a":`)); err == nil || !strings.Contains(err.Error(), "not JSON") {
+		t.Fatalf("merge of a bad payload: %v", err)
+	}
+}
+
+func TestJQ(t *testing.T) {
+	apply, err := Parse(`jq:.balance += $event.payload.amount | .last = $event.type | .seqs += [$event.seq]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := event(`{"amount":50}`)
+	ev.Seq, ev.Time = 7, time.Date(2026, 5, 30, 12, 0, 0, 0, time.UTC)
+	ev.Payload.Fields = map[string]json.RawMessage{"type": json.RawMessage(`"deposit"`)}
+	start := value(t, `{"balance":10,"seqs":[]}`)
+	got, err := apply(start, ev)
+	if err != nil || string(jsonv.Marshal(got)) != `{"balance":60,"last":"deposit","seqs":[7]}` {
+		t.Fatalf("jq reducer = %s, %v", jsonv.Marshal(got), err)
+	}
+	if string(jsonv.Marshal(start)) != `{"balance":10,"seqs":[]}` {
+		t.Fatal("the jq reducer modified its input")
+	}
+	timeOf, _ := JQ(`$event.time`)
+	if got, _ := timeOf(nil, ev); got != "2026-05-30T12:00:00Z" {
+		t.Fatalf("$event.time = %v", got)
+	}
+}
+
+func TestJQErrors(t *testing.T) {
+	if _, err := JQ(`.a +`); err == nil || !strings.Contains(err.Error(), "column") {
+		t.Errorf("a bad program: %v; want a message with the column", err)
+	}
+	for prog, want := range map[string]string{
+		`.a, .b`:        "more than one value",
+		`empty`:         "no value",
+		`error("boom")`: "boom",
+		`.a.b`:          "expected an object",
+	} {
+		apply, err := JQ(prog)
+		if err != nil {
+			t.Fatalf("%s: %v", prog, err)
+		}
+		if _, err := apply(value(t, `{"a":1}`), event(`{}`)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("jq:%s: err = %v, want one saying %q", prog, err, want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, spec := range []string{"merge", "patch", "set", "jq:."} {
+		if _, err := Parse(spec); err != nil {
+			t.Errorf("Parse(%q): %v", spec, err)
+		}
+	}
+	if _, err := Parse("sum"); err == nil || !strings.Contains(err.Error(), Names) {
+		t.Errorf("Parse(sum): %v", err)
+	}
+}
+
+func TestReducersArePure(t *testing.T) {
+	// Every reducer must pass the library's purity check on a log that
+	// exercises it.
+	for spec, payloads := range map[string][]string{
+		"merge":                              {`{"a":{"b":1}}`, `{"a":{"c":2}}`, `{"a":null}`},
+		"patch":                              {`[{"op":"add","path":"/a","value":{"b":[1]}}]`, `[{"op":"add","path":"/a/b/-","value":2}]`, `[{"op":"move","from":"/a","path":"/z"}]`},
+		"set":                                {`{"a":1}`, `[2]`},
+		"jq:.n += 1 | .seen += [$event.seq]": {`{}`, `{}`},
+	} {
+		log := replay.NewMemoryLog[jsonv.Payload]()
+		for _, p := range payloads {
+			if _, err := log.Append(t.Context(), replay.Event[jsonv.Payload]{Stream: "s", Payload: jsonv.Payload{Value: json.RawMessage(p)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		apply, err := Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := replay.CheckPurity(t.Context(), log, "s", apply, any((*jsonv.Object)(nil))); err != nil {
+			var pe *replay.PurityError
+			if errors.As(err, &pe) {
+				t.Errorf("%s is not pure: %v", spec, err)
+			} else {
+				t.Errorf("%s: %v", spec, err)
+			}
+		}
+	}
+}
