@@ -409,3 +409,23 @@ func parseNumber(num []byte) float64 {
 	}
 	return f
 }
+
+// MembersRaw is Members without decoding keys: fn gets the key's text
+// between its quotes, escapes undecoded (use Unquote on rawKey's quoted
+// form when it holds a backslash). It allocates nothing.
+func MembersRaw(data []byte, i int, fn func(rawKey, value []byte) error) (int, error) {
+	i = SkipSpace(data, i)
+	if i >= len(data) || data[i] != '{' {
+		return i, errAt(data, i, "'{' (a JSON object)")
+	}
+	return members(data, i, func(rawKey []byte, start int) (int, error) {
+		end, err := skip(data, start, 1)
+		if err != nil {
+			return end, err
+		}
+		if err := fn(rawKey[1:len(rawKey)-1], data[start:end]); err != nil {
+			return start, err
+		}
+		return end, nil
+	})
+}

@@ -1,0 +1,305 @@
+package jsonl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Indexing reads each input once, in chunks cut at line ends. Workers
+// parse the lines of a chunk in parallel (validating each fully and
+// extracting stream, seq and time); the merger takes the chunks in file
+// order, gives each event its seq and checks the seqs. Only the merger
+// touches the index, under l.mu, once per chunk.
+
+const chunkSize = 4 << 20
+
+type chunk struct {
+	input    int
+	base     int64 // offset of data in the input
+	firstNo  int   // line number of the first line
+	data     []byte
+	final    bool // the last chunk of its input
+	ready    chan struct{}
+	lines    []parsedLine
+	blankEnd bool
+}
+
+type parsedLine struct {
+	off  int64 // offset in the input
+	no   int   // line number
+	head head
+	err  *lineError
+	cut  bool // the input's last line, with no newline after it
+}
+
+func (l *Log) index(ctx context.Context) {
+	var err error
+	for i, in := range l.inputs {
+		if err = l.indexInput(ctx, i, in); err != nil {
+			break
+		}
+	}
+	l.mu.Lock()
+	if err != nil && l.err == nil && !errors.Is(err, context.Canceled) {
+		l.err = err
+	}
+	l.done = true
+	l.notify()
+	l.mu.Unlock()
+}
+
+func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *chunk, 4)
+	inOrder := make(chan *chunk, 4)
+	var readErr error
+	go func() {
+		defer close(work)
+		defer close(inOrder)
+		readErr = readChunks(ctx, idx, in, func(c *chunk) bool {
+			select {
+			case work <- c:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case inOrder <- c:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	for range max(runtime.GOMAXPROCS(0), 1) {
+		wg.Go(func() {
+			streams := make(map[string]replay.StreamKey)
+			for c := range work {
+				c.parse(streams)
+				close(c.ready)
+			}
+		})
+	}
+	defer wg.Wait()
+	for c := range inOrder {
+		<-c.ready
+		if err := l.merge(in, c); err != nil {
+			cancel()
+			for range inOrder { // let the reader finish
+			}
+			return err
+		}
+	}
+	if readErr != nil && !errors.Is(readErr, context.Canceled) {
+		return fmt.Errorf("%s: %w", in.name, readErr)
+	}
+	return ctx.Err()
+}
+
+// readChunks cuts src into chunks that end at a line end (except the
+// last). A chunk is emitted when it is full, or as soon as the source has
+// nothing more ready: then the lines of a slow pipe reach the index (and
+// the screen) while the writer is still writing.
+func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool) error {
+	type piece struct {
+		data []byte
+		err  error
+	}
+	pieces := make(chan piece, 16)
+	go func() {
+		defer close(pieces)
+		for {
+			buf := make([]byte, 256<<10)
+			n, err := in.src.Read(buf)
+			if n > 0 {
+				select {
+				case pieces <- piece{data: buf[:n]}:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				select {
+				case pieces <- piece{err: err}:
+				case <-ctx.Done():
+				}
+				return
+			}
+		}
+	}()
+
+	var pending []byte
+	var base int64
+	lineNo := 1
+	flush := func(final bool) bool {
+		cut := len(pending)
+		if !final {
+			cut = bytes.LastIndexByte(pending, '\n') + 1
+		}
+		if cut == 0 && !final {
+			return true
+		}
+		data := pending[:cut:cut]
+		c := &chunk{input: idx, base: base, firstNo: lineNo, data: data, final: final, ready: make(chan struct{})}
+		lineNo += bytes.Count(data, []byte{'\n'})
+		base += int64(cut)
+		pending = append(make([]byte, 0, chunkSize), pending[cut:]...)
+		return emit(c)
+	}
+	for {
+		var p piece
+		var ok bool
+		select {
+		case p, ok = <-pieces:
+		default:
+			// Nothing ready: hand over the lines we have before waiting.
+			if bytes.IndexByte(pending, '\n') >= 0 && !flush(false) {
+				return ctx.Err()
+			}
+			select {
+			case p, ok = <-pieces:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		switch {
+		case !ok:
+			return ctx.Err()
+		case p.err != nil && errors.Is(p.err, io.EOF):
+			if !flush(true) {
+				return ctx.Err()
+			}
+			return nil
+		case p.err != nil:
+			return p.err
+		}
+		pending = append(pending, p.data...)
+		if len(pending) >= chunkSize && !flush(false) {
+			return ctx.Err()
+		}
+	}
+}
+
+func (c *chunk) parse(streams map[string]replay.StreamKey) {
+	data, no := c.data, c.firstNo
+	for off := 0; off < len(data); no++ {
+		end := bytes.IndexByte(data[off:], '\n')
+		cut := false
+		if end < 0 {
+			end, cut = len(data), true
+		} else {
+			end += off
+		}
+		line := bytes.TrimSuffix(data[off:end], []byte{'\r'})
+		if len(bytes.TrimSpace(line)) > 0 {
+			h, err := parseHead(line, streams)
+			c.lines = append(c.lines, parsedLine{off: c.base + int64(off), no: no, head: h, err: err, cut: cut && c.final})
+		}
+		off = end + 1
+	}
+}
+
+// merge adds a parsed chunk to the index.
+func (l *Log) merge(in *input, c *chunk) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	defer l.notify()
+	l.stats.BytesIndexed += int64(len(c.data))
+	l.stats.Lines = c.firstNo - 1 + bytes.Count(c.data, []byte{'\n'})
+	if n := len(c.data); n > 0 && c.data[n-1] != '\n' {
+		l.stats.Lines++
+	}
+	l.lines[c.input] = l.stats.Lines
+	for _, pl := range c.lines {
+		if pl.err != nil {
+			le := LineError{File: in.name, Line: pl.no, Column: pl.err.column, Msg: pl.err.msg}
+			switch {
+			case pl.cut:
+				le.Msg = "the last line is cut short (" + le.Msg + "); the events before it are usable"
+				l.stats.Truncated = &le
+				l.problem(le)
+			case l.opts.SkipBad:
+				l.stats.Skipped++
+				l.problem(le)
+			default:
+				return &le
+			}
+			continue
+		}
+		if err := l.add(in, c.input, pl); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *Log) problem(le LineError) {
+	if len(l.stats.Problems) < maxProblems {
+		l.stats.Problems = append(l.stats.Problems, le)
+	}
+}
+
+// add gives a line its seq and appends it to its stream; called with l.mu.
+func (l *Log) add(in *input, idx int, pl parsedLine) error {
+	h := pl.head
+	st := l.streams[h.stream]
+	if st == nil {
+		st = &stream{}
+		l.streams[h.stream] = st
+		l.order = append(l.order, h.stream)
+	}
+	next := replay.Seq(len(st.pos)) + 1
+	if h.seq != 0 && h.seq != next {
+		le := LineError{File: in.name, Line: pl.no, Msg: l.seqProblem(st, h, next)}
+		switch {
+		case !l.opts.SkipBad:
+			return &le
+		case h.seq < next:
+			l.stats.Skipped++
+			l.problem(le)
+			return nil
+		default:
+			le.Msg += fmt.Sprintf("; renumbered as seq %d", next)
+			l.stats.Renumbered++
+			l.problem(le)
+		}
+	}
+	st.pos = append(st.pos, uint64(idx)<<posShift|uint64(pl.off))
+	st.line = append(st.line, uint32(pl.no))
+	if h.hasTime {
+		if st.first.IsZero() || h.time.Before(st.first) {
+			st.first = h.time
+		}
+		if h.time.After(st.last) {
+			st.last = h.time
+		}
+	}
+	l.stats.Events++
+	return nil
+}
+
+// seqProblem explains a seq that is not the next one, naming the lines.
+func (l *Log) seqProblem(st *stream, h head, next replay.Seq) string {
+	lineOf := func(seq replay.Seq) string {
+		p := st.pos[seq-1]
+		return fmt.Sprintf("%s:%d", l.inputs[p>>posShift].name, st.line[seq-1])
+	}
+	last := next - 1
+	switch {
+	case h.seq == last:
+		return fmt.Sprintf("seq %d of stream %q is a duplicate: that seq is at %s already", h.seq, h.stream, lineOf(h.seq))
+	case h.seq < last:
+		return fmt.Sprintf("seq %d of stream %q is out of order: it comes after seq %d (%s); seq %d is at %s", h.seq, h.stream, last, lineOf(last), h.seq, lineOf(h.seq))
+	case last == 0:
+		return fmt.Sprintf("stream %q starts at seq %d; seqs start at 1", h.stream, h.seq)
+	}
+	return fmt.Sprintf("stream %q jumps from seq %d (%s) to seq %d: seqs %d to %d are missing", h.stream, last, lineOf(last), h.seq, last+1, h.seq-1)
+}

@@ -1,0 +1,261 @@
+package jsonl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// head is what indexing keeps of a line: where it belongs.
+type head struct {
+	stream  replay.StreamKey
+	seq     replay.Seq // 0 when the line has none
+	time    time.Time
+	hasTime bool
+}
+
+// lineError is a problem at a column of a line (1-based, in bytes).
+type lineError struct {
+	column int
+	msg    string
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("column %d: %s", e.column, e.msg) }
+
+func errAtColumn(line []byte, value []byte, format string, args ...any) *lineError {
+	return &lineError{column: offsetIn(line, value) + 1, msg: fmt.Sprintf(format, args...)}
+}
+
+// offsetIn returns where sub, a subslice of line, starts inside it.
+func offsetIn(line, sub []byte) int { return cap(line) - cap(sub) }
+
+// lineErrorOf turns a scanner error into a lineError.
+func lineErrorOf(err error) *lineError {
+	var se *jsonscan.SyntaxError
+	if errors.As(err, &se) {
+		return &lineError{column: se.Offset + 1, msg: se.Msg}
+	}
+	var le *lineError
+	if errors.As(err, &le) {
+		return le
+	}
+	return &lineError{column: 1, msg: err.Error()}
+}
+
+// parseHead validates a whole line and extracts its stream, seq and time.
+// The payload is validated but not decoded. streams interns stream names.
+func parseHead(line []byte, streams map[string]replay.StreamKey) (head, *lineError) {
+	var h head
+	end, err := jsonscan.MembersRaw(line, 0, func(key, value []byte) error {
+		switch string(key) {
+		case "stream":
+			if value[0] != '"' {
+				return errAtColumn(line, value, `"stream" must be a string, found %s`, preview(value))
+			}
+			name := value[1 : len(value)-1]
+			if s, ok := streams[string(name)]; ok && bytes.IndexByte(name, '\\') < 0 {
+				h.stream = s
+				return nil
+			}
+			s, err := jsonscan.Unquote(value)
+			if err != nil {
+				return err
+			}
+			h.stream = replay.StreamKey(s)
+			if len(streams) < 1<<20 {
+				streams[s] = h.stream
+			}
+		case "seq":
+			seq, err := parseSeq(value)
+			if err != nil {
+				return errAtColumn(line, value, "%s", err)
+			}
+			h.seq = seq
+		case "time":
+			t, ok, err := ParseTime(value)
+			if err != nil {
+				return errAtColumn(line, value, "%s", err)
+			}
+			h.time, h.hasTime = t, ok
+		}
+		return nil
+	})
+	if err != nil {
+		return h, lineErrorOf(err)
+	}
+	if end = jsonscan.SkipSpace(line, end); end != len(line) {
+		return h, &lineError{column: end + 1, msg: "expected the end of the line after the event object, found more text"}
+	}
+	return h, nil
+}
+
+func parseSeq(value []byte) (replay.Seq, error) {
+	n, err := strconv.ParseUint(string(value), 10, 64)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf(`"seq" must be a whole number from 1, found %s`, preview(value))
+	}
+	return replay.Seq(n), nil
+}
+
+// TimeFormats lists the time layouts a "time" string may have, besides
+// Unix seconds or milliseconds as a number.
+var TimeFormats = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999", // no zone: UTC
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+	"2006.01.02",
+	"2006/01/02",
+}
+
+// ParseTime reads the JSON "time" value of a line: a string in one of
+// TimeFormats (no zone means UTC), a number of Unix seconds (or
+// milliseconds, when it is above 1e11, which as seconds would be past the
+// year 5000), or null. ok is false for null.
+func ParseTime(value []byte) (t time.Time, ok bool, err error) {
+	switch c := value[0]; {
+	case c == 'n':
+		return time.Time{}, false, nil
+	case c == '"':
+		s, err := jsonscan.Unquote(value)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		for _, layout := range TimeFormats {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true, nil
+			}
+		}
+		return time.Time{}, false, fmt.Errorf(`"time" %s is not a time: want RFC 3339 (2006-01-02T15:04:05Z), a date (2006-01-02, 2006.01.02) or Unix seconds or milliseconds`, preview(value))
+	case c == '-' || c >= '0' && c <= '9':
+		if n, err := strconv.ParseInt(string(value), 10, 64); err == nil && n >= -1e15 && n <= 1e15 {
+			if n > 1e11 || n < -1e11 {
+				return time.UnixMilli(n).UTC(), true, nil
+			}
+			return time.Unix(n, 0).UTC(), true, nil
+		}
+		f, err := strconv.ParseFloat(string(value), 64)
+		if err != nil || math.IsInf(f, 0) || math.Abs(f) > 1e15 {
+			return time.Time{}, false, fmt.Errorf(`"time" %s is out of range for Unix seconds or milliseconds`, preview(value))
+		}
+		if math.Abs(f) > 1e11 {
+			f /= 1000
+		}
+		sec, frac := math.Modf(f)
+		return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true, nil
+	}
+	return time.Time{}, false, fmt.Errorf(`"time" must be a string, a number or null, found %s`, preview(value))
+}
+
+// preview shortens a raw value for an error message.
+func preview(value []byte) string {
+	const most = 40
+	s := string(value)
+	if len(s) > most {
+		s = s[:most] + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// parseEvent decodes an already indexed line into an event. seq is the
+// seq the index gave it.
+func parseEvent(line []byte, seq replay.Seq) (replay.Event[jsonv.Payload], error) {
+	ev := replay.Event[jsonv.Payload]{Seq: seq, Payload: jsonv.Payload{Value: json.RawMessage("null")}}
+	_, err := jsonscan.MembersRaw(line, 0, func(key, value []byte) error {
+		switch string(key) {
+		case "stream":
+			s, err := jsonscan.Unquote(value)
+			ev.Stream = replay.StreamKey(s)
+			return err
+		case "seq":
+		case "time":
+			t, _, err := ParseTime(value)
+			ev.Time = t
+			return err
+		case "payload":
+			ev.Payload.Value = json.RawMessage(value)
+		default:
+			name := string(key)
+			if bytes.IndexByte(key, '\\') >= 0 {
+				var err error
+				if name, err = jsonscan.Unquote(append(append([]byte{'"'}, key...), '"')); err != nil {
+					return err
+				}
+			}
+			if ev.Payload.Fields == nil {
+				ev.Payload.Fields = make(map[string]json.RawMessage, 2)
+			}
+			ev.Payload.Fields[name] = json.RawMessage(value)
+		}
+		return nil
+	})
+	return ev, err
+}
+
+// reservedField reports whether name is one of the members a line
+// format gives meaning to.
+func reservedField(name string) bool {
+	switch name {
+	case "stream", "seq", "time", "payload":
+		return true
+	}
+	return false
+}
+
+// appendLine encodes ev as one line, ending in '\n'.
+func appendLine(buf []byte, ev replay.Event[jsonv.Payload]) ([]byte, error) {
+	buf = append(buf, `{"stream":`...)
+	buf = jsonv.AppendString(buf, string(ev.Stream))
+	buf = append(buf, `,"seq":`...)
+	buf = strconv.AppendUint(buf, uint64(ev.Seq), 10)
+	if !ev.Time.IsZero() {
+		buf = append(buf, `,"time":"`...)
+		buf = ev.Time.AppendFormat(buf, time.RFC3339Nano)
+		buf = append(buf, '"')
+	}
+	for _, name := range ev.Payload.FieldNames() {
+		if reservedField(name) {
+			return buf, fmt.Errorf("extra field %q would clash with the line's own %q", name, name)
+		}
+		buf = append(buf, ',')
+		buf = jsonv.AppendString(buf, name)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = appendCompact(buf, ev.Payload.Fields[name], "field "+strconv.Quote(name)); err != nil {
+			return buf, err
+		}
+	}
+	buf = append(buf, `,"payload":`...)
+	value := ev.Payload.Value
+	if len(value) == 0 {
+		value = json.RawMessage("null")
+	}
+	buf, err := appendCompact(buf, value, "payload")
+	if err != nil {
+		return buf, err
+	}
+	return append(buf, "}\n"...), nil
+}
+
+// appendCompact appends raw JSON with its insignificant whitespace (and so
+// any line break) removed.
+func appendCompact(buf []byte, raw []byte, what string) ([]byte, error) {
+	// jsonscan is stricter than json.Compact (UTF-8, raw control bytes).
+	if _, err := jsonscan.Decode(raw); err != nil {
+		return buf, fmt.Errorf("the %s is not JSON: %w", what, err)
+	}
+	out := bytes.NewBuffer(buf)
+	if err := json.Compact(out, raw); err != nil {
+		return buf, fmt.Errorf("the %s is not JSON: %w", what, err)
+	}
+	return out.Bytes(), nil
+}

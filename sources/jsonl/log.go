@@ -1,0 +1,338 @@
+package jsonl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Options tune Open.
+type Options struct {
+	// SkipBad skips malformed lines and lines whose seq repeats or goes
+	// back, instead of failing; a seq that jumps ahead is accepted and
+	// renumbered. Every such line is counted in Stats and the first ones
+	// are listed there, so nothing is dropped unseen.
+	SkipBad bool
+}
+
+// LineError is a problem with one line of a log file.
+type LineError struct {
+	File   string
+	Line   int
+	Column int // 1-based byte column; 0 when the whole line is at fault
+	Msg    string
+}
+
+func (e *LineError) Error() string {
+	if e.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Stats describe what indexing has seen so far.
+type Stats struct {
+	BytesIndexed int64
+	BytesTotal   int64 // -1 while unknown (compressed input, standard input)
+	Lines        int   // lines read, blank ones included
+	Events       int
+	Streams      int
+	Skipped      int // lines skipped under Options.SkipBad
+	Renumbered   int // lines whose seq jumped ahead and was renumbered (SkipBad)
+	// Problems lists the first problems met (skipped and renumbered lines,
+	// a truncated last line), at most maxProblems of them.
+	Problems []LineError
+	// Truncated is set when the last line of a file was cut short, as by a
+	// capture that crashed mid-write; the events before it are usable.
+	Truncated *LineError
+	Done      bool
+}
+
+const maxProblems = 100
+
+// StreamInfo describes one stream of a log.
+type StreamInfo struct {
+	Key         replay.StreamKey
+	Events      int
+	First, Last time.Time // the earliest and latest event time; zero when none has a time
+	FirstLine   string    // file:line of its first event
+}
+
+// Log is a replay.Log over JSON Lines files. Open indexes the files in the
+// background; events are readable as soon as indexing has passed them.
+// The index keeps 12 bytes per event (where its line is), not the events:
+// they are decoded from the file on each Read.
+type Log struct {
+	inputs []*input
+	opts   Options
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced whenever the index grows
+	streams map[replay.StreamKey]*stream
+	order   []replay.StreamKey // in order of first appearance
+	stats   Stats
+	err     error // indexing stopped at this error
+	done    bool
+	lines   []int // lines indexed per input
+
+	appendMu sync.Mutex
+	w        *output // set when the log accepts Append
+
+	prefetch prefetcher
+}
+
+type stream struct {
+	pos         []uint64 // input<<posShift | byte offset of each event's line
+	line        []uint32 // line number of each event in its input
+	first, last time.Time
+}
+
+const (
+	posShift = 48
+	posMask  = 1<<posShift - 1
+)
+
+var (
+	_ replay.Log[jsonv.Payload] = (*Log)(nil)
+	_ replay.LatestReporter     = (*Log)(nil)
+	_ replay.StreamLister       = (*Log)(nil)
+)
+
+// Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input)
+// as one log, concatenated in order, and starts indexing them. It returns
+// once the files are open; Wait waits for the index.
+func Open(paths []string, opts Options) (*Log, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("open: no files given")
+	}
+	if len(paths) > 1<<15 {
+		return nil, fmt.Errorf("open: %d files is too many", len(paths))
+	}
+	l := newLog(opts)
+	for _, p := range paths {
+		in, err := openInput(p)
+		if err != nil {
+			l.Close()
+			return nil, fmt.Errorf("open: %w", err)
+		}
+		l.inputs = append(l.inputs, in)
+		if in.size >= 0 && l.stats.BytesTotal >= 0 {
+			l.stats.BytesTotal += in.size
+		} else {
+			l.stats.BytesTotal = -1
+		}
+	}
+	l.lines = make([]int, len(l.inputs))
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	go l.index(ctx)
+	return l, nil
+}
+
+func newLog(opts Options) *Log {
+	return &Log{
+		opts:    opts,
+		changed: make(chan struct{}),
+		streams: make(map[replay.StreamKey]*stream),
+	}
+}
+
+// Close stops indexing and releases the files.
+func (l *Log) Close() error {
+	if l.cancel != nil {
+		l.cancel()
+	}
+	l.mu.Lock()
+	for !l.done && l.cancel != nil {
+		ch := l.changed
+		l.mu.Unlock()
+		<-ch
+		l.mu.Lock()
+	}
+	l.mu.Unlock()
+	var first error
+	for _, in := range l.inputs {
+		if err := in.closeAll(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// notify wakes everyone waiting for the index. Call with l.mu held.
+func (l *Log) notify() {
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// waitFor blocks until ready (called with l.mu held) is true, indexing
+// has ended, or ctx is done. It returns with l.mu held.
+func (l *Log) waitFor(ctx context.Context, ready func() bool) error {
+	for !ready() && !l.done {
+		ch := l.changed
+		l.mu.Unlock()
+		select {
+		case <-ch:
+			l.mu.Lock()
+		case <-ctx.Done():
+			l.mu.Lock()
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Wait blocks until the whole log is indexed and returns the error that
+// stopped indexing, if any: a *LineError for bad input.
+func (l *Log) Wait(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.waitFor(ctx, func() bool { return false }); err != nil {
+		return err
+	}
+	return l.err
+}
+
+// Stats returns what indexing has seen so far, without waiting.
+func (l *Log) Stats() Stats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.stats
+	s.Problems = slices.Clone(s.Problems)
+	s.Streams = len(l.streams)
+	s.Done = l.done
+	return s
+}
+
+// Read implements [replay.Log]. Events not indexed yet are waited for.
+func (l *Log) Read(ctx context.Context, key replay.StreamKey, from replay.Seq, limit int) ([]replay.Event[jsonv.Payload], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, fmt.Errorf("read stream %q: limit must be positive, got %d", key, limit)
+	}
+	from = max(from, 1)
+	if events, ok := l.prefetch.take(key, from, limit); ok {
+		return events.events, events.err
+	}
+	events, err := l.read(ctx, key, from, limit)
+	if err == nil && len(events) == limit {
+		l.prefetch.start(l, key, from+replay.Seq(limit), limit)
+	}
+	return events, err
+}
+
+func (l *Log) read(ctx context.Context, key replay.StreamKey, from replay.Seq, limit int) ([]replay.Event[jsonv.Payload], error) {
+	want := int(from-1) + limit
+	l.mu.Lock()
+	err := l.waitFor(ctx, func() bool {
+		st := l.streams[key]
+		return st != nil && len(st.pos) >= want || l.err != nil
+	})
+	if err != nil {
+		l.mu.Unlock()
+		return nil, err
+	}
+	var pos []uint64
+	var lines []uint32
+	if st := l.streams[key]; st != nil && int(from-1) < len(st.pos) {
+		hi := min(len(st.pos), want)
+		pos, lines = st.pos[from-1:hi:hi], st.line[from-1:hi:hi]
+	}
+	indexErr := l.err
+	l.mu.Unlock()
+	if len(pos) < limit && indexErr != nil {
+		// The stream may go on past the line that stopped indexing.
+		if len(pos) == 0 {
+			return nil, indexErr
+		}
+	}
+	return l.decode(key, from, pos, lines)
+}
+
+// Latest implements [replay.LatestReporter]. It waits for the index.
+func (l *Log) Latest(ctx context.Context, key replay.StreamKey) (replay.Seq, error) {
+	if err := l.Wait(ctx); err != nil {
+		return 0, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if st := l.streams[key]; st != nil {
+		return replay.Seq(len(st.pos)), nil
+	}
+	return 0, nil
+}
+
+// Indexed returns how many events of a stream are indexed so far and
+// whether indexing is over, without waiting.
+func (l *Log) Indexed(key replay.StreamKey) (replay.Seq, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	if st := l.streams[key]; st != nil {
+		n = len(st.pos)
+	}
+	return replay.Seq(n), l.done
+}
+
+// Streams implements [replay.StreamLister]. It waits for the index.
+func (l *Log) Streams(ctx context.Context) ([]replay.StreamKey, error) {
+	infos, err := l.StreamInfos(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]replay.StreamKey, len(infos))
+	for i, info := range infos {
+		keys[i] = info.Key
+	}
+	slices.Sort(keys)
+	return keys, nil
+}
+
+// StreamInfos describes every stream, in order of first appearance. It
+// waits for the index.
+func (l *Log) StreamInfos(ctx context.Context) ([]StreamInfo, error) {
+	if err := l.Wait(ctx); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	infos := make([]StreamInfo, 0, len(l.order))
+	for _, key := range l.order {
+		st := l.streams[key]
+		in := l.inputs[st.pos[0]>>posShift]
+		infos = append(infos, StreamInfo{
+			Key: key, Events: len(st.pos), First: st.first, Last: st.last,
+			FirstLine: fmt.Sprintf("%s:%d", in.name, st.line[0]),
+		})
+	}
+	return infos, nil
+}
+
+// decode reads and parses the lines at pos.
+func (l *Log) decode(key replay.StreamKey, from replay.Seq, pos []uint64, lines []uint32) ([]replay.Event[jsonv.Payload], error) {
+	events := make([]replay.Event[jsonv.Payload], len(pos))
+	var win window
+	for i, p := range pos {
+		in := l.inputs[p>>posShift]
+		line, err := win.line(in.file, int64(p&posMask), pos[i:])
+		if err == nil {
+			events[i], err = parseEvent(line, from+replay.Seq(i))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: reading stream %q seq %d back: %v (did the file change after it was opened?)", in.name, lines[i], key, from+replay.Seq(i), err)
+		}
+		if events[i].Stream != key {
+			return nil, fmt.Errorf("%s:%d: expected an event of stream %q, found %q: the file changed after it was opened", in.name, lines[i], key, events[i].Stream)
+		}
+	}
+	return events, nil
+}

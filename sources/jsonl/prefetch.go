@@ -1,0 +1,66 @@
+package jsonl
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// prefetcher reads the next batch of a stream while the caller folds the
+// one it has, when reads are sequential (as Replay's are), and decodes
+// the payloads there too: reading a log then takes two cores, one parsing
+// ahead and one folding.
+type prefetcher struct {
+	mu      sync.Mutex
+	pending *batch
+}
+
+type batch struct {
+	key    replay.StreamKey
+	from   replay.Seq
+	limit  int
+	ready  chan struct{}
+	events []replay.Event[jsonv.Payload]
+	err    error
+}
+
+// take returns the prefetched batch if it is the one asked for.
+func (p *prefetcher) take(key replay.StreamKey, from replay.Seq, limit int) (*batch, bool) {
+	p.mu.Lock()
+	b := p.pending
+	if b == nil || b.key != key || b.from != from || b.limit != limit {
+		p.mu.Unlock()
+		return nil, false
+	}
+	p.pending = nil
+	p.mu.Unlock()
+	<-b.ready
+	if b.err != nil || len(b.events) < limit {
+		// Short: the log may have grown since; read it afresh.
+		return nil, false
+	}
+	return b, true
+}
+
+// start prefetches a batch, forgetting any other pending one.
+func (p *prefetcher) start(l *Log, key replay.StreamKey, from replay.Seq, limit int) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := &batch{key: key, from: from, limit: limit, ready: make(chan struct{})}
+	p.pending = b
+	go func() {
+		defer close(b.ready)
+		b.events, b.err = l.read(context.Background(), key, from, limit)
+		var d jsonscan.Decoder
+		for i := range b.events {
+			b.events[i].Payload = b.events[i].Payload.Predecode(&d)
+		}
+	}()
+}
