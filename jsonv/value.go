@@ -2,6 +2,8 @@ package jsonv
 
 import (
 	"fmt"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,4 +211,13 @@ func child(v, step any) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Decode decodes JSON text into a value of this package's form.
+func Decode(text []byte) (any, error) {
+	v, err := jsonscan.Decode(text)
+	if err != nil {
+		return nil, err
+	}
+	return FromPlain(v), nil
 }

@@ -11,6 +11,7 @@ package reduce
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -21,9 +22,10 @@ import (
 type Func = replay.Apply[any, jsonv.Payload]
 
 // Names lists the reducers Parse knows, for help texts.
-const Names = "merge, patch, set or jq:PROGRAM"
+const Names = "merge, patch, set, jq:PROGRAM or jq:@FILE"
 
-// Parse returns the reducer a --reduce flag names.
+// Parse returns the reducer a --reduce flag names; jq:@FILE reads the jq
+// program from FILE.
 func Parse(spec string) (Func, error) {
 	switch {
 	case spec == "merge":
@@ -32,6 +34,13 @@ func Parse(spec string) (Func, error) {
 		return Patch, nil
 	case spec == "set":
 		return Set, nil
+	case strings.HasPrefix(spec, "jq:@"):
+		name := strings.TrimPrefix(spec, "jq:@")
+		program, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("jq program file: %w", err)
+		}
+		return JQ(string(program))
 	case strings.HasPrefix(spec, "jq:"):
 		return JQ(strings.TrimPrefix(spec, "jq:"))
 	}

@@ -116,6 +116,47 @@ func scalar(v reflect.Value) string {
 	return fmt.Sprint(v)
 }
 
+// Difference is one place where two values differ: the value at Path is
+// A in the first and B in the second, rendered as text ("<absent>" when it
+// does not exist on that side).
+type Difference struct{ Path, A, B string }
+
+// Compare lists where a and b differ, walking both with reflection:
+// struct fields (unexported ones too), map entries by key, slice
+// elements, through pointers. Paths start at "state", as in
+// `state.Accounts["bob"].Balance`. It is what CheckPurity reports with,
+// offered for tools that show how two states of any type differ.
+func Compare(a, b any) []Difference {
+	fa, fb := flatten(a), flatten(b)
+	if slices.Equal(fa, fb) {
+		return nil
+	}
+	inA := make(map[string]string, len(fa))
+	for _, l := range fa {
+		inA[l.path] = l.value
+	}
+	inB := make(map[string]string, len(fb))
+	for _, l := range fb {
+		inB[l.path] = l.value
+	}
+	var out []Difference
+	for _, l := range fa {
+		bv, ok := inB[l.path]
+		switch {
+		case !ok:
+			out = append(out, Difference{l.path, l.value, "<absent>"})
+		case bv != l.value:
+			out = append(out, Difference{l.path, l.value, bv})
+		}
+	}
+	for _, l := range fb {
+		if _, ok := inA[l.path]; !ok {
+			out = append(out, Difference{l.path, "<absent>", l.value})
+		}
+	}
+	return out
+}
+
 type difference struct{ path, a, b string }
 
 // firstDifference compares two flattenings and returns the first path,

@@ -35,3 +35,33 @@ func From[E any](ctx context.Context, log Log[E], stream StreamKey, from Seq) it
 		}
 	}
 }
+
+// Step is one event of a fold and the state right after it.
+type Step[S, E any] struct {
+	Event Event[E]
+	State S
+}
+
+// Fold returns an iterator over the events of stream from the start,
+// each with the state after it: a replay that shows every step, for tools
+// that look for the first state with some property. An apply that fails
+// or panics ends the iteration with an *ApplyError; so do the errors All
+// yields.
+func Fold[S, E any](ctx context.Context, log Log[E], stream StreamKey, apply Apply[S, E], initial S) iter.Seq2[Step[S, E], error] {
+	return func(yield func(Step[S, E], error) bool) {
+		state, at := initial, Seq(0)
+		for ev, err := range All(ctx, log, stream) {
+			if err != nil {
+				yield(Step[S, E]{}, err)
+				return
+			}
+			if state, at, err = fold(stream, state, at, []Event[E]{ev}, apply, nil); err != nil {
+				yield(Step[S, E]{Event: ev}, err)
+				return
+			}
+			if !yield(Step[S, E]{Event: ev, State: state}, nil) {
+				return
+			}
+		}
+	}
+}

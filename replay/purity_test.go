@@ -3,6 +3,7 @@ package replay_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -115,5 +116,32 @@ func TestCheckPurityOfAnEmptyStream(t *testing.T) {
 	err := replay.CheckPurity(context.Background(), replay.NewMemoryLog[int](), "s", sum, 0)
 	if !errors.Is(err, replay.ErrEmptyStream) {
 		t.Fatalf("err = %v, want ErrEmptyStream", err)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	type acct struct {
+		Owner   string
+		Balance int
+		tags    []string
+	}
+	a := map[string]*acct{"ana": {"ana", 10, []string{"x"}}, "bo": {"bo", 5, nil}}
+	b := map[string]*acct{"ana": {"ana", 60, []string{"x", "y"}}, "cy": {"cy", 1, nil}}
+	got := replay.Compare(a, b)
+	want := []replay.Difference{
+		{Path: `state["ana"].Balance`, A: "10", B: "60"},
+		{Path: `state["bo"].Owner`, A: `"bo"`, B: "<absent>"},
+		{Path: `state["bo"].Balance`, A: "5", B: "<absent>"},
+		{Path: `state["bo"].tags`, A: "[]", B: "<absent>"},
+		{Path: `state["ana"].tags[1]`, A: "<absent>", B: `"y"`},
+		{Path: `state["cy"].Owner`, A: "<absent>", B: `"cy"`},
+		{Path: `state["cy"].Balance`, A: "<absent>", B: "1"},
+		{Path: `state["cy"].tags`, A: "<absent>", B: "[]"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Compare =\n%v\nwant\n%v", got, want)
+	}
+	if d := replay.Compare(a, a); d != nil {
+		t.Fatalf("Compare of a value with itself = %v", d)
 	}
 }

@@ -3,6 +3,7 @@ package replay_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -237,5 +238,38 @@ func TestIterators(t *testing.T) {
 	}
 	if yields != 1 {
 		t.Fatalf("All with a cancelled context yielded %d times, want one error", yields)
+	}
+}
+
+func TestFoldShowsEveryStep(t *testing.T) {
+	var states []int
+	for step, err := range replay.Fold(context.Background(), ints(t, 5), "s", sum, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if step.Event.Seq != replay.Seq(len(states)+1) {
+			t.Fatalf("step for seq %d after %d steps", step.Event.Seq, len(states))
+		}
+		states = append(states, step.State)
+	}
+	if fmt.Sprint(states) != "[1 3 6 10 15]" {
+		t.Fatalf("states %v", states)
+	}
+	panicky := func(s int, ev replay.Event[int]) (int, error) {
+		if ev.Seq == 3 {
+			panic("boom")
+		}
+		return s, nil
+	}
+	n := 0
+	for _, err := range replay.Fold(context.Background(), ints(t, 5), "s", panicky, 0) {
+		var ae *replay.ApplyError
+		if err != nil && (!errors.As(err, &ae) || ae.Seq != 3) {
+			t.Fatalf("err = %v, want an ApplyError at seq 3", err)
+		}
+		n++
+	}
+	if n != 3 {
+		t.Fatalf("%d steps, want 2 and the error", n)
 	}
 }

@@ -213,11 +213,12 @@ func (l *Log) merge(in *input, c *chunk) error {
 	defer l.mu.Unlock()
 	defer l.notify()
 	l.stats.BytesIndexed += int64(len(c.data))
-	l.stats.Lines = c.firstNo - 1 + bytes.Count(c.data, []byte{'\n'})
-	if n := len(c.data); n > 0 && c.data[n-1] != '\n' {
-		l.stats.Lines++
+	n := bytes.Count(c.data, []byte{'\n'})
+	if len(c.data) > 0 && c.data[len(c.data)-1] != '\n' {
+		n++ // the last line, without a newline
 	}
-	l.lines[c.input] = l.stats.Lines
+	l.lines[c.input] += n
+	l.stats.Lines += n
 	for _, pl := range c.lines {
 		if pl.err != nil {
 			le := LineError{File: in.name, Line: pl.no, Column: pl.err.column, Msg: pl.err.msg}

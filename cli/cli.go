@@ -1,0 +1,213 @@
+// Package cli is the replaytui command line, generic over the state S and
+// the event payload E, so that a program with typed Go events gets the
+// whole tool in a five-line main:
+//
+//	func main() { cli.Main(bank.Apply, bank.State{}) }
+//
+// The replaytui binary is that call for JSON events with the built-in
+// reducers: cli.Main(reduce.Merge, jsonv.EmptyObject(), cli.JSON()).
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/alecthomas/kong"
+	"github.com/posener/complete"
+	"github.com/willabides/kongplete"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Main runs the command line with os.Args and exits with its status.
+func Main[S, E any](apply replay.Apply[S, E], initial S, opts ...Option[S, E]) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr, apply, initial, opts...)
+	stop()
+	os.Exit(code)
+}
+
+// app is what every command runs with.
+type app[S, E any] struct {
+	ctx     context.Context
+	cfg     *config[S, E]
+	apply   replay.Apply[S, E]
+	initial S
+	skipBad bool
+	out     io.Writer
+	errOut  io.Writer
+
+	// reduceFlag and initialFlag point at --reduce and --initial, which
+	// programs with a reducer option have.
+	reduceFlag, initialFlag *string
+}
+
+// Run runs the command line with args and returns the exit status: 0 ok,
+// 1 not found or check failed, 2 usage, 3 bad input.
+func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer, apply replay.Apply[S, E], initial S, opts ...Option[S, E]) int {
+	cfg := defaults(apply, initial)
+	for _, o := range opts {
+		o(cfg)
+	}
+	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, out: stdout, errOut: stderr}
+
+	var globals *globalFlags
+	var model any
+	if cfg.reducer != nil {
+		m := &jsonCLI[S, E]{}
+		model, globals = m, &m.globalFlags
+		a.reduceFlag, a.initialFlag = &m.Reduce, &m.Initial
+	} else {
+		m := &typedCLI[S, E]{}
+		model, globals = m, &m.globalFlags
+	}
+
+	exited := -1
+	parser, err := kong.New(model,
+		kong.Name(cfg.name),
+		kong.Description(description),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": cfg.name + " " + cfg.version},
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exited = code; panic(exitPanic{}) }),
+		kong.Bind(a),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: internal error: %v\n", cfg.name, err)
+		return exitBadInput
+	}
+	code, done := func() (code int, done bool) {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(exitPanic); !ok {
+					panic(r)
+				}
+				code, done = exitCodeOfKong(exited), true
+			}
+		}()
+		kongplete.Complete(parser,
+			kongplete.WithPredictor("file", complete.PredictFiles("*")),
+			kongplete.WithPredictor("stream", streamPredictor(a)),
+		)
+		return 0, false
+	}()
+	if done {
+		return code
+	}
+
+	var kctx *kong.Context
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(exitPanic); !ok {
+					panic(r)
+				}
+				kctx = nil
+			}
+		}()
+		kctx, err = parser.Parse(args)
+	}()
+	if exited >= 0 {
+		return exitCodeOfKong(exited)
+	}
+	if err != nil {
+		var pe *kong.ParseError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
+			if pe.Context != nil {
+				fmt.Fprintf(stderr, "run '%s %s --help' for usage\n", cfg.name, strings.TrimSpace(pe.Context.Command()))
+			}
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
+		return exitUsage
+	}
+	a.skipBad = globals.SkipBad
+	if err := a.resolve(); err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
+		return exitCode(err)
+	}
+	if err := kctx.Run(); err != nil {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "%s: error: %s\n", cfg.name, msg)
+		}
+		return exitCode(err)
+	}
+	return exitOK
+}
+
+type exitPanic struct{}
+
+// exitCodeOfKong maps kong's own exits (help, version: 0; usage: 80) to
+// ours.
+func exitCodeOfKong(code int) int {
+	if code == 0 {
+		return exitOK
+	}
+	return exitUsage
+}
+
+const description = `A time-travel debugger for event-sourced systems.
+
+Reads logs of events as JSON Lines (one event a line: stream, seq, time,
+payload), plain, .gz or .zst, several files at once, or - for standard input.
+
+Exit status: 0 ok; 1 nothing found, a check failed, no such stream or seq;
+2 bad usage (flags, expressions, reducers); 3 bad input (a log that cannot be
+read or folded).`
+
+// globalFlags apply to every command.
+type globalFlags struct {
+	SkipBad bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
+	Version kong.VersionFlag `help:"Print the version and exit."`
+}
+
+type commands[S, E any] struct {
+	Streams    streamsCmd[S, E]    `cmd:"" help:"List the streams of a log with their events and time range."`
+	State      stateCmd[S, E]      `cmd:"" help:"Print the state of a stream after a seq (the last by default) or at a time."`
+	Diff       diffCmd[S, E]       `cmd:"" help:"Show what changed in a stream between two seqs: path, old, new."`
+	Find       findCmd[S, E]       `cmd:"" help:"Find the first seq (or every seq) where a condition over state and event holds."`
+	Verify     verifyCmd[S, E]     `cmd:"" help:"Check a log: its lines, its seqs, and that the reducer is pure."`
+	Export     exportCmd[S, E]     `cmd:"" help:"Write streams of a log to a JSON Lines file."`
+	Completion completionCmd[S, E] `cmd:"" help:"Print a shell completion script (bash, zsh or fish)."`
+}
+
+// typedCLI is the command line of a program with its own Go types.
+type typedCLI[S, E any] struct {
+	globalFlags `embed:""`
+	commands[S, E]
+}
+
+// jsonCLI adds the choice of reducer and initial state.
+type jsonCLI[S, E any] struct {
+	globalFlags `embed:""`
+	Reduce      string `short:"r" default:"merge" placeholder:"REDUCER" help:"How events change the state: merge (RFC 7386 merge patch of the payload), patch (RFC 6902 operations in the payload), set (the payload is the new state) or jq:PROGRAM (the state is ., the event $event; e.g. 'jq:.balance += $event.payload.amount')."`
+	Initial     string `default:"{}" placeholder:"JSON" help:"The state before the first event."`
+	commands[S, E]
+}
+
+// resolve turns --reduce and --initial into the apply and initial state.
+func (a *app[S, E]) resolve() error {
+	if a.reduceFlag == nil {
+		return nil
+	}
+	apply, err := a.cfg.reducer(*a.reduceFlag)
+	if err != nil {
+		return usageError("--reduce: %v", err)
+	}
+	a.apply = apply
+	if a.cfg.parseInitial != nil {
+		initial, err := a.cfg.parseInitial(*a.initialFlag)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		a.initial = initial
+	}
+	return nil
+}

@@ -1,0 +1,237 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
+)
+
+const (
+	bank  = "../testdata/bank.jsonl"
+	match = "../testdata/match.jsonl"
+)
+
+// run runs the replaytui command line as the binary does.
+func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	var empty any = (*jsonv.Object)(nil)
+	code = Run(context.Background(), args, &out, &errOut, reduce.Merge, empty, JSON())
+	return out.String(), errOut.String(), code
+}
+
+func wantCode(t *testing.T, code, want int, stdout, stderr string) {
+	t.Helper()
+	if code != want {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, want, stdout, stderr)
+	}
+}
+
+func TestStreams(t *testing.T) {
+	out, errOut, code := run(t, "streams", bank)
+	wantCode(t, code, 0, out, errOut)
+	want := "STREAM      EVENTS  FIRST                 LAST\n" +
+		"acct-alice  8       2026-05-30T09:00:00Z  2026-06-02T09:00:00Z\n" +
+		"acct-bob    9       2026-05-30T09:02:00Z  2026-06-01T09:44:00Z\n" +
+		"acct-carol  5       2026-05-30T09:12:00Z  2026-06-01T09:30:00Z\n"
+	if out != want {
+		t.Fatalf("streams =\n%s\nwant\n%s", out, want)
+	}
+	out, _, _ = run(t, "streams", bank, "--json")
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 3 || rows[1]["stream"] != "acct-bob" || rows[1]["events"] != 9.0 {
+		t.Fatalf("streams --json = %s (%v)", out, err)
+	}
+}
+
+func TestStateAtSeqAndTime(t *testing.T) {
+	out, errOut, code := run(t, "state", match, "-s", "match-17", "--at", "9", "--json")
+	wantCode(t, code, 0, out, errOut)
+	if !strings.HasPrefix(out, `{"map":"harbor","players":{"ana":{"hp":80,`) || !strings.Contains(out, `"score":{"blue":0,"red":1}`) {
+		t.Fatalf("state --at 9 --json = %s", out)
+	}
+	out, _, code = run(t, "state", match, "-s", "match-17", "--at-time", "2026-06-01T20:00:18Z")
+	if code != 0 || !strings.Contains(out, "\"red\": 1") || !strings.Contains(out, "\n  \"players\": {\n") {
+		t.Fatalf("state --at-time = %q (exit %d)", out, code)
+	}
+	out, _, code = run(t, "-r", "jq:@../testdata/bank.jq", "state", bank, "-s", "acct-bob", "--json")
+	if code != 0 || out != `{"balance":-105,"last_tx":"tx-2008","owner":"Bob","status":"open"}`+"\n" {
+		t.Fatalf("jq state = %q (exit %d)", out, code)
+	}
+	out, _, code = run(t, "--initial", `{"balance":1000}`, "-r", "jq:.balance += 1", "state", bank, "-s", "acct-carol", "--json")
+	if code != 0 || out != `{"balance":1005}`+"\n" {
+		t.Fatalf("--initial = %q (exit %d)", out, code)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	out, errOut, code := run(t, "diff", match, "-s", "match-17", "--from", "5", "--to", "9")
+	wantCode(t, code, 0, out, errOut)
+	want := "~ .players.ana.hp    100 → 80\n+ .players.bo.alive  false\n~ .players.bo.hp     100 → 0\n~ .score.red         0 → 1\n"
+	if out != want {
+		t.Fatalf("diff =\n%s\nwant\n%s", out, want)
+	}
+	out, _, _ = run(t, "diff", match, "-s", "match-17", "--to", "9", "--json")
+	if out != `{"changes":[{"path":".players.bo.alive","kind":"added","new":false},{"path":".players.bo.hp","kind":"changed","old":10,"new":0},{"path":".score.red","kind":"changed","old":0,"new":1}],"from":8,"stream":"match-17","to":9}`+"\n" {
+		t.Fatalf("diff --json = %s", out)
+	}
+}
+
+func TestFind(t *testing.T) {
+	out, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "find", bank, "-s", "acct-bob", "--where", "state.balance < 0")
+	wantCode(t, code, 0, out, errOut)
+	if out != "seq 7\t2026-05-31T09:21:00Z\twithdrawal\n" {
+		t.Fatalf("find = %q", out)
+	}
+	out, _, code = run(t, "find", bank, "-s", "acct-bob", "--where", `event.type == "withdrawal" && event.payload.amount >= 200`, "--all", "--json")
+	if code != 0 || !strings.Contains(out, `"matches":[{"seq":6,`) || !strings.Contains(out, `{"seq":7,`) || strings.Contains(out, `"seq":9`) {
+		t.Fatalf("find --all --json = %s (exit %d)", out, code)
+	}
+	out, errOut, code = run(t, "find", bank, "-s", "acct-bob", "--where", "event.retry == true")
+	if code != 0 || !strings.HasPrefix(out, "seq 7\t") {
+		t.Fatalf("find on an extra field of the line = %q %q (exit %d)", out, errOut, code)
+	}
+	out, errOut, code = run(t, "find", bank, "-s", "acct-alice", "--where", "event.type == \"bribe\"")
+	wantCode(t, code, 1, out, errOut)
+	if !strings.Contains(errOut, `holds at no seq of stream "acct-alice"`) {
+		t.Fatalf("find with no match: stderr %q", errOut)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"state", bank}, `the log has 3 streams; choose one with --stream: "acct-alice" (8 events)`},
+		{[]string{"find", bank, "-s", "acct-bob", "--where", "state.balance <"}, "unexpected token EOF at line 1, column 15"},
+		{[]string{"-r", "sum", "state", bank}, `unknown reducer "sum"`},
+		{[]string{"-r", "jq:.a +", "state", bank}, "jq program"},
+		{[]string{"--initial", "{", "state", bank}, "--initial is not JSON"},
+		{[]string{"frobnicate"}, "unexpected argument frobnicate"},
+		{[]string{"state", bank, "-s", "acct-bob", "--at", "2", "--at-time", "2026-05-30"}, "--at or --at-time"},
+	} {
+		out, errOut, code := run(t, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q (stdout %q)", tc.args, code, errOut, tc.want, out)
+		}
+		if strings.Contains(errOut, "goroutine") {
+			t.Errorf("%v: a stack trace reached the user: %s", tc.args, errOut)
+		}
+	}
+}
+
+func TestNotFoundExitsOne(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"state", bank, "-s", "acct-dave"}, `no stream "acct-dave" in this log; it has "acct-alice" (8 events)`},
+		{[]string{"state", bank, "-s", "acct-bob", "--at", "99"}, "the stream ends at seq 9"},
+	} {
+		out, errOut, code := run(t, tc.args...)
+		if code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q (stdout %q)", tc.args, code, errOut, tc.want, out)
+		}
+	}
+}
+
+func TestBadInputExitsThree(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"stream":"a","payload":{"n":1}}`+"\n"+`{"stream":"a","payload":{"n":}}`+"\n"), 0o644)
+	out, errOut, code := run(t, "state", bad)
+	if code != 3 || errOut != "replaytui: error: "+bad+":2:30: expected a JSON value, found '}'\n" {
+		t.Fatalf("exit %d, stderr %q (stdout %q)", code, errOut, out)
+	}
+	_, errOut, code = run(t, "state", filepath.Join(dir, "missing.jsonl"))
+	if code != 3 || !strings.Contains(errOut, "no such file") {
+		t.Fatalf("missing file: exit %d, %q", code, errOut)
+	}
+	_, errOut, code = run(t, "-r", "patch", "state", bank, "-s", "acct-bob")
+	if code != 3 || !strings.Contains(errOut, `apply failed at stream "acct-bob" seq 1: patch: the payload is a object`) && !strings.Contains(errOut, `seq 1: patch: operation 0`) {
+		t.Fatalf("a reducer that cannot apply: exit %d, %q", code, errOut)
+	}
+}
+
+func TestSkipBadReportsWhatItSkipped(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"stream":"a","payload":{"n":1}}`+"\nGARBAGE\n"+`{"stream":"a","payload":{"m":2}}`+"\n"), 0o644)
+	out, errOut, code := run(t, "--skip-bad", "state", bad, "--json")
+	wantCode(t, code, 0, out, errOut)
+	if out != `{"m":2,"n":1}`+"\n" || !strings.Contains(errOut, "--skip-bad skipped 1 lines") || !strings.Contains(errOut, "bad.jsonl:2:1") {
+		t.Fatalf("stdout %q stderr %q", out, errOut)
+	}
+}
+
+func TestVerify(t *testing.T) {
+	out, errOut, code := run(t, "verify", bank, match)
+	wantCode(t, code, 0, out, errOut)
+	if out != "ok: 43 lines, 43 events in 5 streams; seqs in order; the reducer is pure on every stream\n" {
+		t.Fatalf("verify = %q", out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(strings.Join([]string{
+		`{"stream":"a","seq":1,"payload":{}}`,
+		`{"stream":"a","seq":1,"payload":{}}`,
+		`{"stream":"a","seq":2,"payload":{"x":[1,]}}`,
+		`{"stream":"a","seq":4,"payload":{}}`,
+	}, "\n")+"\n"), 0o644)
+	out, errOut, code = run(t, "verify", bad)
+	wantCode(t, code, 1, out, errOut)
+	for _, want := range []string{"3 problems:", ":2: seq 1 of stream \"a\" is a duplicate", ":3:41: expected a JSON value, found ']'", ":4: stream \"a\" jumps from seq 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "bob.jsonl")
+	out, errOut, code := run(t, "export", bank, "-s", "acct-bob", "-o", dst)
+	wantCode(t, code, 0, out, errOut)
+	data, _ := os.ReadFile(dst)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 9 || lines[6] != `{"stream":"acct-bob","seq":7,"time":"2026-05-31T09:21:00Z","retry":true,"type":"withdrawal","payload":{"amount":200,"tx":"tx-2006"}}` {
+		t.Fatalf("exported %d lines; line 7 = %s", len(lines), lines[min(6, len(lines)-1)])
+	}
+	_, errOut, code = run(t, "export", bank, "-s", "acct-bob", "-o", dst)
+	if code != 2 || !strings.Contains(errOut, "exists; use --force") {
+		t.Fatalf("export over an existing file: exit %d %q", code, errOut)
+	}
+	// The export opens as a log with the same state as the source.
+	a, _, _ := run(t, "state", bank, "-s", "acct-bob", "--json")
+	b, _, _ := run(t, "state", dst, "--json")
+	if a != b || a == "" {
+		t.Fatalf("state of the export %q differs from the source's %q", b, a)
+	}
+}
+
+func TestVersionHelpAndCompletion(t *testing.T) {
+	out, _, code := run(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "replaytui ") {
+		t.Fatalf("--version = %q (exit %d)", out, code)
+	}
+	out, _, code = run(t, "find", "--help")
+	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--where=EXPR") {
+		t.Fatalf("find --help = %q (exit %d)", out, code)
+	}
+	out, _, code = run(t, "completion", "bash")
+	if code != 0 || !strings.HasPrefix(out, "complete -C ") {
+		t.Fatalf("completion bash = %q", out)
+	}
+	t.Setenv("COMP_LINE", "replaytui state "+bank+" --stream acct-")
+	t.Setenv("COMP_POINT", "1000")
+	out, _, code = run(t)
+	if code != 0 || out != "acct-alice\nacct-bob\nacct-carol\n" {
+		t.Fatalf("completing --stream = %q (exit %d)", out, code)
+	}
+}

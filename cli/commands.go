@@ -1,0 +1,501 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/jsonl"
+)
+
+// filesArg is the log files every command reads.
+type filesArg struct {
+	Files []string `arg:"" name:"file" predictor:"file" help:"Log files (JSON Lines; .gz and .zst too; - for standard input), read as one log in order."`
+}
+
+type streamFlag struct {
+	Stream *string `short:"s" predictor:"stream" help:"The stream to use; may be left out when the log has only one."`
+}
+
+type jsonFlag struct {
+	JSON bool `help:"Print JSON, for scripts."`
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
+}
+
+func jsonTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func (a *app[S, E]) printJSON(v any) error {
+	enc := json.NewEncoder(a.out)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// warn reports what indexing skipped or found cut, so that nothing is
+// dropped unseen.
+func (a *app[S, E]) warn(src *source[S, E]) {
+	st := src.files.Stats()
+	if st.Skipped > 0 || st.Renumbered > 0 {
+		fmt.Fprintf(a.errOut, "%s: warning: --skip-bad skipped %d lines and renumbered %d:\n", a.cfg.name, st.Skipped, st.Renumbered)
+		for i, p := range st.Problems {
+			if i == 5 {
+				fmt.Fprintf(a.errOut, "  … and %d more (see the verify command)\n", st.Skipped+st.Renumbered-5)
+				break
+			}
+			fmt.Fprintf(a.errOut, "  %v\n", &p)
+		}
+	}
+	if st.Truncated != nil {
+		fmt.Fprintf(a.errOut, "%s: warning: %v\n", a.cfg.name, st.Truncated)
+	}
+}
+
+// opened opens the files, waits for the index and reports problems.
+func (a *app[S, E]) opened(files []string) (*source[S, E], error) {
+	src, err := a.open(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := src.files.Wait(a.ctx); err != nil {
+		src.Close()
+		return nil, err
+	}
+	a.warn(src)
+	return src, nil
+}
+
+// ---- streams
+
+type streamsCmd[S, E any] struct {
+	filesArg
+	jsonFlag
+}
+
+func (c *streamsCmd[S, E]) Help() string {
+	return "Example:\n\n    replaytui streams testdata/bank.jsonl"
+}
+
+func (c *streamsCmd[S, E]) Run(a *app[S, E]) error {
+	src, err := a.opened(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	infos, err := src.files.StreamInfos(a.ctx)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		out := make([]map[string]any, len(infos))
+		for i, info := range infos {
+			out[i] = map[string]any{"stream": info.Key, "events": info.Events, "first": jsonTime(info.First), "last": jsonTime(info.Last)}
+		}
+		return a.printJSON(out)
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "STREAM\tEVENTS\tFIRST\tLAST")
+	for _, info := range infos {
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", streamName(info.Key), info.Events, formatTime(info.First), formatTime(info.Last))
+	}
+	return w.Flush()
+}
+
+func streamName(k replay.StreamKey) string {
+	if k == "" {
+		return `""`
+	}
+	return string(k)
+}
+
+// ---- state
+
+type stateCmd[S, E any] struct {
+	filesArg
+	streamFlag
+	At     replay.Seq `placeholder:"SEQ" help:"The seq after which to show the state (default: the last)."`
+	AtTime string     `placeholder:"TIME" help:"Show the state after the last event at or before this time (RFC 3339 or a date)." xor:"at"`
+	jsonFlag
+}
+
+func (c *stateCmd[S, E]) Help() string {
+	return `Examples:
+
+    replaytui state testdata/bank.jsonl --stream acct-alice
+    replaytui state testdata/bank.jsonl --stream acct-alice --at 3 --json
+    replaytui state testdata/bank.jsonl -s acct-alice --at-time 2026-05-30`
+}
+
+func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
+	src, err := a.opened(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	stream, err := src.stream(a.ctx, c.Stream)
+	if err != nil {
+		return err
+	}
+	target := c.At
+	if c.AtTime != "" {
+		if c.At != 0 {
+			return usageError("give --at or --at-time, not both")
+		}
+		if target, err = seqAtTime(a.ctx, src.log, stream, c.AtTime); err != nil {
+			return err
+		}
+	}
+	state, err := replay.Replay(a.ctx, src.log, nil, stream, target, a.apply, a.initial, replay.Options{})
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		out, err := a.cfg.marshal(state)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(a.out, "%s\n", out)
+		return err
+	}
+	_, err = fmt.Fprintln(a.out, a.cfg.show(state))
+	return err
+}
+
+// ---- diff
+
+type diffCmd[S, E any] struct {
+	filesArg
+	streamFlag
+	From *replay.Seq `placeholder:"SEQ" help:"The earlier seq (default: the one before --to; 0 is the initial state)."`
+	To   replay.Seq  `placeholder:"SEQ" help:"The later seq (default: the last)."`
+	jsonFlag
+}
+
+func (c *diffCmd[S, E]) Help() string {
+	return `Examples:
+
+    replaytui diff testdata/bank.jsonl -s acct-alice --from 2 --to 5
+    replaytui diff testdata/bank.jsonl -s acct-alice --to 4     (what seq 4 changed)`
+}
+
+func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
+	src, err := a.opened(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	stream, err := src.stream(a.ctx, c.Stream)
+	if err != nil {
+		return err
+	}
+	to := c.To
+	if to == 0 {
+		if to, err = src.log.(replay.LatestReporter).Latest(a.ctx, stream); err != nil {
+			return err
+		}
+	}
+	from := max(to, 1) - 1
+	if c.From != nil {
+		from = *c.From
+	}
+	if from > to {
+		return usageError("--from %d is after --to %d", from, to)
+	}
+	tl, err := replay.NewTimeline(src.log, stream, a.apply, a.initial, replay.TimelineOptions[S]{Clone: a.cfg.clone})
+	if err != nil {
+		return err
+	}
+	before, _, err := tl.Seek(a.ctx, from)
+	if err != nil {
+		return err
+	}
+	after, _, err := tl.Seek(a.ctx, to)
+	if err != nil {
+		return err
+	}
+	changes := a.cfg.diff(before, after)
+	if c.JSON {
+		if changes == nil {
+			changes = []change{}
+		}
+		return a.printJSON(map[string]any{"stream": stream, "from": from, "to": to, "changes": changes})
+	}
+	if len(changes) == 0 {
+		fmt.Fprintf(a.out, "no change from seq %d to seq %d\n", from, to)
+		return nil
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	for _, ch := range changes {
+		switch ch.Kind {
+		case "added":
+			fmt.Fprintf(w, "+ %s\t%s\n", ch.Path, render(ch.New))
+		case "removed":
+			fmt.Fprintf(w, "- %s\t%s\n", ch.Path, render(ch.Old))
+		default:
+			fmt.Fprintf(w, "~ %s\t%s → %s\n", ch.Path, render(ch.Old), render(ch.New))
+		}
+	}
+	return w.Flush()
+}
+
+func render(v any) string {
+	switch t := v.(type) {
+	case json.RawMessage:
+		return string(t)
+	case string:
+		return t
+	}
+	return fmt.Sprint(v)
+}
+
+// ---- find
+
+type findCmd[S, E any] struct {
+	filesArg
+	streamFlag
+	Where string `required:"" placeholder:"EXPR" help:"A condition over state (after the event) and event, in the expr language: e.g. 'state.balance < 0' or 'event.type == \"withdrawal\" && event.payload.amount > 100'."`
+	All   bool   `help:"List every seq where it holds, not just the first."`
+	jsonFlag
+}
+
+func (c *findCmd[S, E]) Help() string {
+	return `The condition sees state, the state right after the event, and event, with
+stream, seq, time, payload and the line's other fields (such as type).
+Exit status 1 when it holds nowhere.
+
+Examples:
+
+    replaytui find testdata/bank.jsonl -s acct-alice --where 'state.balance < 0'
+    replaytui find testdata/bank.jsonl -s acct-alice --where 'event.type == "withdrawal"' --all`
+}
+
+func (c *findCmd[S, E]) Run(a *app[S, E]) error {
+	cond, err := compileCondition(a.cfg, c.Where, true)
+	if err != nil {
+		return err
+	}
+	src, err := a.opened(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	stream, err := src.stream(a.ctx, c.Stream)
+	if err != nil {
+		return err
+	}
+	type match struct {
+		Seq     replay.Seq `json:"seq"`
+		Time    any        `json:"time"`
+		Summary string     `json:"summary,omitempty"`
+	}
+	matches := []match{}
+	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
+		if err != nil {
+			return err
+		}
+		ok, err := cond.holds(step.State, step.Event)
+		if err != nil {
+			return &exitError{exitBadInput, fmt.Errorf("stream %q seq %d: %w", stream, step.Event.Seq, err)}
+		}
+		if !ok {
+			continue
+		}
+		m := match{Seq: step.Event.Seq, Time: jsonTime(step.Event.Time), Summary: a.cfg.summary(step.Event.Payload)}
+		matches = append(matches, m)
+		if !c.JSON {
+			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), m.Summary)
+		}
+		if !c.All {
+			break
+		}
+	}
+	if c.JSON {
+		if err := a.printJSON(map[string]any{"stream": stream, "where": c.Where, "matches": matches}); err != nil {
+			return err
+		}
+	}
+	if len(matches) == 0 {
+		if !c.JSON {
+			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of stream %q\n", a.cfg.name, c.Where, stream)
+		}
+		return silentFailure{}
+	}
+	return nil
+}
+
+// ---- verify
+
+type verifyCmd[S, E any] struct {
+	filesArg
+	streamFlag
+	jsonFlag
+}
+
+func (c *verifyCmd[S, E]) Help() string {
+	return `Checks every line (JSON, fields, times), every stream's seqs (no gap, no
+duplicate, in order), and that the reducer is pure on every stream: that it
+never modifies the state it is given and gives the same result twice.
+Exit status 0 when all is well, 1 when not, with every problem listed.
+
+Example:
+
+    replaytui verify testdata/bank.jsonl`
+}
+
+func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
+	skip := a.skipBad
+	a.skipBad = true // to list every problem, not stop at the first
+	src, err := a.open(c.Files)
+	a.skipBad = skip
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := src.files.Wait(a.ctx); err != nil {
+		return err
+	}
+	st := src.files.Stats()
+	var problems []string
+	for _, p := range st.Problems {
+		problems = append(problems, p.Error())
+	}
+	if n := st.Skipped + st.Renumbered - len(st.Problems); n > 0 && st.Truncated == nil {
+		problems = append(problems, fmt.Sprintf("… and %d more problems", n))
+	}
+	var keys []replay.StreamKey
+	if c.Stream != nil {
+		key, err := src.stream(a.ctx, c.Stream)
+		if err != nil {
+			return err
+		}
+		keys = []replay.StreamKey{key}
+	} else if keys, err = src.files.Streams(a.ctx); err != nil {
+		return err
+	}
+	checked := st.Skipped+st.Renumbered == 0
+	if checked {
+		for _, key := range keys {
+			if err := replay.CheckPurity(a.ctx, src.log, key, a.apply, a.initial); err != nil {
+				var pe *replay.PurityError
+				var ae *replay.ApplyError
+				if !errors.As(err, &pe) && !errors.As(err, &ae) {
+					return err
+				}
+				problems = append(problems, err.Error())
+			}
+		}
+	}
+	if c.JSON {
+		if problems == nil {
+			problems = []string{}
+		}
+		if err := a.printJSON(map[string]any{"ok": len(problems) == 0, "streams": len(keys), "events": st.Events, "problems": problems, "reducerChecked": checked}); err != nil {
+			return err
+		}
+	} else if len(problems) == 0 {
+		fmt.Fprintf(a.out, "ok: %d lines, %d events in %d streams; seqs in order; the reducer is pure on every stream\n", st.Lines, st.Events, len(keys))
+	} else {
+		fmt.Fprintf(a.out, "%d problems:\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintf(a.out, "  %s\n", p)
+		}
+		if !checked {
+			fmt.Fprintln(a.out, "the reducer was not checked: mend the lines above first")
+		}
+	}
+	if len(problems) > 0 {
+		return silentFailure{}
+	}
+	return nil
+}
+
+// ---- export
+
+type exportCmd[S, E any] struct {
+	filesArg
+	Stream []string `short:"s" predictor:"stream" help:"Streams to export (repeatable; default: all)."`
+	Output string   `short:"o" default:"-" placeholder:"FILE" help:"Where to write (default: standard output). An existing file is not overwritten without --force."`
+	Force  bool     `help:"Overwrite the output file if it exists."`
+}
+
+func (c *exportCmd[S, E]) Help() string {
+	return `Writes the events of the chosen streams, one stream after another, as
+JSON Lines with explicit seqs.
+
+Examples:
+
+    replaytui export capture.jsonl.gz -s acct-42 -o acct-42.jsonl
+    cat capture.jsonl | replaytui export - -s acct-42 > acct-42.jsonl`
+}
+
+func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
+	src, err := a.opened(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	keys := make([]replay.StreamKey, 0, len(c.Stream))
+	for _, s := range c.Stream {
+		key, err := src.stream(a.ctx, &s)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, key)
+	}
+	if len(keys) == 0 {
+		infos, err := src.files.StreamInfos(a.ctx)
+		if err != nil {
+			return err
+		}
+		for _, info := range infos {
+			keys = append(keys, info.Key)
+		}
+	}
+	out := a.out
+	var tmp *os.File
+	if c.Output != "-" {
+		if _, err := os.Stat(c.Output); err == nil && !c.Force {
+			return usageError("%s exists; use --force to overwrite it", c.Output)
+		}
+		// Write beside the target and rename at the end: an export that
+		// fails half-way leaves nothing behind, and never half a file.
+		if tmp, err = os.CreateTemp(filepath.Dir(c.Output), "."+filepath.Base(c.Output)+".*"); err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		out = tmp
+	}
+	total := 0
+	for _, key := range keys {
+		n, err := jsonl.Write(out, replay.All(a.ctx, src.files, key))
+		total += n
+		if err != nil {
+			return err
+		}
+	}
+	if tmp != nil {
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), c.Output); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.errOut, "wrote %d events of %d streams to %s\n", total, len(keys), c.Output)
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/kr/pretty"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// An Option changes what Main knows about the program's types.
+type Option[S, E any] func(*config[S, E])
+
+// config is everything the commands need to know about S and E.
+type config[S, E any] struct {
+	name    string
+	version string
+	apply   replay.Apply[S, E]
+	initial S
+	// reducer, when set, lets --reduce choose the apply by name.
+	reducer func(spec string) (replay.Apply[S, E], error)
+	// parseInitial, when set, lets --initial give the initial state.
+	parseInitial func(text string) (S, error)
+	// decode and encode convert payloads to and from JSON Lines.
+	decode func(jsonv.Payload) (E, error)
+	encode func(E) (jsonv.Payload, error)
+	// show renders a state for people; marshal for --json.
+	show    func(S) string
+	marshal func(S) ([]byte, error)
+	// exprState and exprEvent are what conditions see as state and event.
+	exprState func(S) any
+	exprEvent func(replay.Event[E]) (any, error)
+	// jsonValues: conditions run over jsonv values (member access is
+	// rewritten to reach into persistent objects).
+	jsonValues bool
+	// diff lists what changed between two states.
+	diff func(a, b S) []change
+	clone func(S) S
+	// summary is a one-line description of an event, its type.
+	summary func(E) string
+}
+
+// change is one difference between two states, rendered.
+type change struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"` // added, removed, changed
+	Old  any    `json:"old,omitempty"`
+	New  any    `json:"new,omitempty"`
+}
+
+// WithName sets the program's name (default "replaytui").
+func WithName[S, E any](name string) Option[S, E] {
+	return func(c *config[S, E]) { c.name = name }
+}
+
+// WithVersion sets what --version prints.
+func WithVersion[S, E any](version string) Option[S, E] {
+	return func(c *config[S, E]) { c.version = version }
+}
+
+// WithClone gives a deep copy of a state, which protects the debugger's
+// checkpoints from an apply that mutates the state it is given (see
+// replay.TimelineOptions.Clone).
+func WithClone[S, E any](clone func(S) S) Option[S, E] {
+	return func(c *config[S, E]) { c.clone = clone }
+}
+
+// defaults fills in what a typed program gets without options: payloads
+// are JSON decoded into E with encoding/json (the line's extra fields,
+// such as "type", first, then the payload), states are shown with
+// kr/pretty and compared by reflection.
+func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
+	return &config[S, E]{
+		name:    "replaytui",
+		version: "dev",
+		apply:   apply,
+		initial: initial,
+		decode: func(p jsonv.Payload) (E, error) {
+			var e E
+			if len(p.Fields) > 0 {
+				// The line's own fields first (a struct field tagged
+				// json:"type" gets the event's type), then the payload.
+				// E need not be an object: then only the payload counts.
+				fields, _ := json.Marshal(p.Fields)
+				_ = json.Unmarshal(fields, &e)
+			}
+			if len(p.Value) == 0 {
+				return e, nil
+			}
+			if err := json.Unmarshal(p.Value, &e); err != nil {
+				return e, fmt.Errorf("payload %.60s does not decode into %T: %w", p.Value, e, err)
+			}
+			return e, nil
+		},
+		encode: func(e E) (jsonv.Payload, error) {
+			raw, err := json.Marshal(e)
+			return jsonv.Payload{Value: raw}, err
+		},
+		show:      func(s S) string { return pretty.Sprintf("%# v", s) },
+		summary: func(e E) string {
+			s := fmt.Sprintf("%+v", e)
+			if len(s) > 60 {
+				s = s[:59] + "…"
+			}
+			return s
+		},
+		marshal:   func(s S) ([]byte, error) { return json.Marshal(s) },
+		exprState: func(s S) any { return s },
+		exprEvent: func(ev replay.Event[E]) (any, error) { return ev, nil },
+		diff: func(a, b S) []change {
+			var out []change
+			for _, d := range replay.Compare(a, b) {
+				kind := "changed"
+				switch {
+				case d.A == "<absent>":
+					kind = "added"
+				case d.B == "<absent>":
+					kind = "removed"
+				}
+				out = append(out, change{Path: d.Path, Kind: kind, Old: d.A, New: d.B})
+			}
+			return out
+		},
+	}
+}
+
+// JSON is the configuration of the replaytui binary: JSON events and
+// states, the apply chosen with --reduce among the built-in reducers
+// (merge by default), states shown as indented JSON.
+func JSON() Option[any, jsonv.Payload] {
+	return func(c *config[any, jsonv.Payload]) {
+		c.reducer = reduce.Parse
+		c.parseInitial = func(text string) (any, error) {
+			v, err := jsonv.Decode([]byte(text))
+			if err != nil {
+				return nil, fmt.Errorf("--initial is not JSON: %w", err)
+			}
+			return v, nil
+		}
+		c.decode = func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil }
+		c.encode = func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil }
+		c.show = func(s any) string { return string(jsonv.Append(nil, s, "  ")) }
+		c.marshal = func(s any) ([]byte, error) { return jsonv.Marshal(s), nil }
+		c.exprState = func(s any) any { return s }
+		c.exprEvent = func(ev replay.Event[jsonv.Payload]) (any, error) { return reduce.EventValue(ev) }
+		c.jsonValues = true
+		c.summary = jsonv.Payload.Type
+		c.diff = func(a, b any) []change {
+			var out []change
+			for _, ch := range jsonv.Diff(a, b) {
+				out = append(out, change{Path: ch.Path.String(), Kind: ch.Kind.String(), Old: jsonValue(ch.Old, ch.Kind != jsonv.Added), New: jsonValue(ch.New, ch.Kind != jsonv.Removed)})
+			}
+			return out
+		}
+	}
+}
+
+// jsonValue makes a jsonv value printable by encoding/json, or nil when
+// it is absent.
+func jsonValue(v any, present bool) any {
+	if !present {
+		return nil
+	}
+	return json.RawMessage(jsonv.Marshal(v))
+}
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func:
+		return rv.IsNil()
+	}
+	return false
+}
