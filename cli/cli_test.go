@@ -200,7 +200,7 @@ func TestExport(t *testing.T) {
 	wantCode(t, code, 0, out, errOut)
 	data, _ := os.ReadFile(dst)
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) != 9 || lines[6] != `{"stream":"acct-bob","seq":7,"time":"2026-05-31T09:21:00Z","retry":true,"type":"withdrawal","payload":{"amount":200,"tx":"tx-2006"}}` {
+	if len(lines) != 9 || lines[6] != `{"stream":"acct-bob","seq":7,"time":"2026-05-31T09:21:00Z","type":"withdrawal","retry":true,"payload":{"amount":200,"tx":"tx-2006"}}` {
 		t.Fatalf("exported %d lines; line 7 = %s", len(lines), lines[min(6, len(lines)-1)])
 	}
 	_, errOut, code = run(t, "export", bank, "-s", "acct-bob", "-o", dst)

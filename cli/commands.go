@@ -141,25 +141,41 @@ func (c *stateCmd[S, E]) Help() string {
 }
 
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
-	src, err := a.opened(c.Files)
+	src, err := a.open(c.Files)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	stream, err := src.stream(a.ctx, c.Stream)
+	// The final state of a stream is computed while the log is indexed,
+	// in one pass (ReadAhead); which streams the log has is known, and
+	// checked, only once that pass is over.
+	stream, err := src.guessStream(a.ctx, c.Stream)
 	if err != nil {
 		return err
 	}
-	target := c.At
-	if c.AtTime != "" {
-		if c.At != 0 {
-			return usageError("give --at or --at-time, not both")
-		}
-		if target, err = seqAtTime(a.ctx, src.log, stream, c.AtTime); err != nil {
-			return err
-		}
+	var state S
+	if c.At == 0 && c.AtTime == "" {
+		state, err = a.finalState(src, stream)
 	}
-	state, err := replay.Replay(a.ctx, src.log, nil, stream, target, a.apply, a.initial, replay.Options{})
+	if werr := src.files.Wait(a.ctx); werr != nil {
+		return werr
+	}
+	a.warn(src)
+	if _, serr := src.stream(a.ctx, c.Stream); serr != nil {
+		return serr
+	}
+	if c.At != 0 || c.AtTime != "" {
+		target := c.At
+		if c.AtTime != "" {
+			if c.At != 0 {
+				return usageError("give --at or --at-time, not both")
+			}
+			if target, err = seqAtTime(a.ctx, src.log, stream, c.AtTime); err != nil {
+				return err
+			}
+		}
+		state, err = replay.Replay(a.ctx, src.log, nil, stream, target, a.apply, a.initial, replay.Options{})
+	}
 	if err != nil {
 		return err
 	}
@@ -173,6 +189,40 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	_, err = fmt.Fprintln(a.out, a.cfg.show(state))
 	return err
+}
+
+// finalState folds the whole stream while the log is indexed: the log
+// parses the stream's events ahead (ReadAhead), and a reducer with an
+// accumulator folds them in place.
+func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey) (S, error) {
+	var acc accumulator[S, E]
+	if a.cfg.accumulate != nil && a.reduceFlag != nil {
+		acc = a.cfg.accumulate(*a.reduceFlag, a.initial)
+	}
+	// Payloads are decoded ahead, on the indexing workers, for reducers
+	// that want them decoded; an accumulator reads their text itself.
+	src.files.ReadAhead(stream, a.reduceFlag != nil && acc == nil)
+	if acc == nil {
+		return replay.Replay(a.ctx, src.log, nil, stream, 0, a.apply, a.initial, replay.Options{})
+	}
+	var zero S
+	var at replay.Seq
+	for ev, err := range replay.All(a.ctx, src.log, stream) {
+		if err != nil {
+			return zero, err
+		}
+		if ev.Seq != at+1 {
+			return zero, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, replay.ErrSeqMismatch)
+		}
+		if err := acc.Add(ev); err != nil {
+			return zero, &replay.ApplyError{Stream: stream, Seq: ev.Seq, Err: err}
+		}
+		at = ev.Seq
+	}
+	if at == 0 {
+		return zero, fmt.Errorf("stream %q: %w", stream, replay.ErrEmptyStream)
+	}
+	return acc.State(), nil
 }
 
 // ---- diff

@@ -42,6 +42,15 @@ type config[S, E any] struct {
 	clone func(S) S
 	// summary is a one-line description of an event, its type.
 	summary func(E) string
+	// accumulate, when set, may give a faster way than apply to fold a
+	// whole stream into its final state (nil when the reducer has none).
+	accumulate func(reducer string, initial S) accumulator[S, E]
+}
+
+// accumulator folds events into a state only it sees until State.
+type accumulator[S, E any] interface {
+	Add(replay.Event[E]) error
+	State() S
 }
 
 // change is one difference between two states, rendered.
@@ -85,7 +94,11 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 				// The line's own fields first (a struct field tagged
 				// json:"type" gets the event's type), then the payload.
 				// E need not be an object: then only the payload counts.
-				fields, _ := json.Marshal(p.Fields)
+				m := make(map[string]json.RawMessage, len(p.Fields))
+				for _, f := range p.Fields {
+					m[f.Name] = f.Value
+				}
+				fields, _ := json.Marshal(m)
 				_ = json.Unmarshal(fields, &e)
 			}
 			if len(p.Value) == 0 {
@@ -149,6 +162,12 @@ func JSON() Option[any, jsonv.Payload] {
 		c.exprEvent = func(ev replay.Event[jsonv.Payload]) (any, error) { return reduce.EventValue(ev) }
 		c.jsonValues = true
 		c.summary = jsonv.Payload.Type
+		c.accumulate = func(spec string, initial any) accumulator[any, jsonv.Payload] {
+			if acc := reduce.Accumulate(spec, initial); acc != nil {
+				return acc
+			}
+			return nil
+		}
 		c.diff = func(a, b any) []change {
 			var out []change
 			for _, ch := range jsonv.Diff(a, b) {

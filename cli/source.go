@@ -57,6 +57,22 @@ func (s *source[S, E]) stream(ctx context.Context, name *string) (replay.StreamK
 	return "", usageError("the log has %d streams; choose one with --stream: %s", len(infos), listStreams(infos))
 }
 
+// guessStream is the stream --stream names, or the log's first, without
+// waiting for the index: stream checks it once the index is complete.
+func (s *source[S, E]) guessStream(ctx context.Context, name *string) (replay.StreamKey, error) {
+	if name != nil {
+		return replay.StreamKey(*name), nil
+	}
+	key, ok, err := s.files.FirstStream(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", notFound("the log has no events")
+	}
+	return key, nil
+}
+
 func listStreams(infos []jsonl.StreamInfo) string {
 	const most = 12
 	names := make([]string, 0, most)

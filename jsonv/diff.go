@@ -46,7 +46,7 @@ func diff(out *[]Change, path Path, a, b any) {
 	switch x := a.(type) {
 	case *Object:
 		if y, ok := b.(*Object); ok {
-			diffNodes(out, path, rootOf(x), rootOf(y))
+			diffNodes(out, path, x, y)
 			return
 		}
 	case []any:
@@ -70,30 +70,21 @@ func diff(out *[]Change, path Path, a, b any) {
 	}
 }
 
-func rootOf(o *Object) node {
-	if o == nil {
-		return nil
-	}
-	return o.root
-}
-
 // diffNodes compares two object subtrees. Where both are inner nodes with
 // the same separators, as after an update of one member, it pairs their
 // children and skips the ones they share.
-func diffNodes(out *[]Change, path Path, a, b node) {
-	if a == b {
+func diffNodes(out *[]Change, path Path, x, y *Object) {
+	if x == y {
 		return
 	}
-	if x, ok := a.(*inner); ok {
-		if y, ok := b.(*inner); ok && slices.Equal(x.keys, y.keys) {
-			for i := range x.kids {
-				diffNodes(out, path, x.kids[i], y.kids[i])
-			}
-			return
+	if x != nil && y != nil && !x.isLeaf() && !y.isLeaf() && slices.Equal(x.keys, y.keys) {
+		for i := range x.kids {
+			diffNodes(out, path, x.kids[i], y.kids[i])
 		}
+		return
 	}
-	ka, va := entries(a)
-	kb, vb := entries(b)
+	ka, va := entries(x)
+	kb, vb := entries(y)
 	i, j := 0, 0
 	for i < len(ka) || j < len(kb) {
 		switch {
@@ -113,16 +104,15 @@ func diffNodes(out *[]Change, path Path, a, b node) {
 	}
 }
 
-func entries(n node) ([]string, []any) {
+func entries(n *Object) ([]string, []any) {
 	if n == nil {
 		return nil, nil
 	}
-	if l, ok := n.(*leaf); ok {
-		return l.keys, l.vals
+	if n.isLeaf() {
+		return n.keys, n.vals
 	}
-	var keys []string
-	var vals []any
-	walk(n, func(k string, v any) bool {
+	keys, vals := make([]string, 0, n.size), make([]any, 0, n.size)
+	n.walk(func(k string, v any) bool {
 		keys, vals = append(keys, k), append(vals, v)
 		return true
 	})

@@ -229,12 +229,97 @@ func TestPayloadType(t *testing.T) {
 		want string
 	}{
 		{Payload{Value: json.RawMessage(`{"type":"deposit"}`)}, "deposit"},
-		{Payload{Value: json.RawMessage(`{"type":"deposit"}`), Fields: map[string]json.RawMessage{"type": json.RawMessage(`"credit"`)}}, "credit"},
+		{Payload{Value: json.RawMessage(`{"type":"deposit"}`), Fields: []Field{{Name: "type", Value: json.RawMessage(`"credit"`)}}}, "credit"},
 		{Payload{Value: json.RawMessage(`[1]`)}, ""},
 		{Payload{}, ""},
 	} {
 		if got := tc.p.Type(); got != tc.want {
 			t.Errorf("Type() of %s = %q, want %q", tc.p.Value, got, tc.want)
+		}
+	}
+}
+
+func TestMergePatchNeverChangesItsTarget(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	var state any = (*Object)(nil)
+	var history []any
+	var texts []string
+	for step := range 3000 {
+		patch := map[string]any{}
+		for range 1 + rng.IntN(6) {
+			k := fmt.Sprintf("k%02d", rng.IntN(80))
+			switch rng.IntN(4) {
+			case 0:
+				patch[k] = nil
+			case 1:
+				patch[k] = map[string]any{"a": float64(step), fmt.Sprintf("n%d", rng.IntN(40)): nil, fmt.Sprintf("m%d", rng.IntN(40)): "x"}
+			default:
+				patch[k] = float64(step)
+			}
+		}
+		state = MergePatch(state, patch)
+		history, texts = append(history, state), append(texts, string(Marshal(state)))
+	}
+	for i, s := range history {
+		if got := string(Marshal(s)); got != texts[i] {
+			t.Fatalf("version %d changed after later patches:\n%s\nwas\n%s", i, got, texts[i])
+		}
+		var plain any
+		if err := json.Unmarshal([]byte(texts[i]), &plain); err != nil {
+			t.Fatal(err)
+		}
+		if !Equal(s, plain) {
+			t.Fatalf("version %d is not equal to its own JSON", i)
+		}
+	}
+}
+
+func TestMergePatchJSONRFC7386(t *testing.T) {
+	for _, v := range mergeVectors {
+		original := FromPlain(decode(t, v.original))
+		got, err := MergePatchJSON(original, []byte(v.patch))
+		if err != nil || string(Marshal(got)) != v.result {
+			t.Errorf("merge %s into %s = %s, %v; want %s", v.patch, v.original, Marshal(got), err, v.result)
+		}
+	}
+	for _, bad := range []string{`{"a":`, `{"a":1} x`, `{"a":[1,]}`, ``} {
+		if _, err := MergePatchJSON(nil, []byte(bad)); err == nil {
+			t.Errorf("MergePatchJSON(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestMergerMatchesMergePatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	start := FromPlain(decode(t, `{"keep":{"me":1},"k01":{"a":1}}`))
+	startText := string(Marshal(start))
+	m := NewMerger(start)
+	want := start
+	var taken []any
+	var takenText []string
+	for step := range 2000 {
+		patch := fmt.Sprintf(`{"k%02d":{"a":%d,"b":null},"k%02d":%s,"n":%d}`, rng.IntN(40), step, rng.IntN(40), []string{"null", `"x"`, `{"c":[1,2]}`}[rng.IntN(3)], step)
+		if err := m.Merge([]byte(patch)); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if want, err = MergePatchJSON(want, []byte(patch)); err != nil {
+			t.Fatal(err)
+		}
+		if step%100 == 0 {
+			s := m.State()
+			if !Equal(s, want) {
+				t.Fatalf("step %d: Merger has %s, MergePatch %s", step, Marshal(s), Marshal(want))
+			}
+			taken, takenText = append(taken, s), append(takenText, string(Marshal(s)))
+		}
+	}
+	if string(Marshal(start)) != startText {
+		t.Fatal("the Merger changed the state it started from")
+	}
+	for i, s := range taken {
+		if string(Marshal(s)) != takenText[i] {
+			t.Fatalf("a state returned by State() changed later: %d", i)
 		}
 	}
 }

@@ -2,39 +2,52 @@ package jsonv
 
 import (
 	"iter"
+	"sync/atomic"
 	"slices"
 	"strings"
 )
 
 // nodeSize is the most entries a node holds. Small objects, which most
 // JSON objects are, fit in one leaf.
-const nodeSize = 32
+const nodeSize = 16
 
 // Object is an immutable JSON object with its members sorted by name: a
 // persistent B+tree. Set and Delete return a new Object that shares every
 // node off the changed path with the old one, so an update costs
 // O(log n) however large the object is, and two versions of a state cost
 // little more memory than one. The nil *Object is the empty object.
+//
+// An Object is also a node of its own tree: a leaf holds members (keys,
+// vals), an inner node holds subtrees (keys are their first names, kids).
+// A path copy allocates one struct and one slice per level.
 type Object struct {
-	root node
-	size int
+	size int       // members in this subtree
+	keys []string  // leaf: member names; inner: the first name under each kid
+	vals []any     // leaf only
+	kids []*Object // inner only
+	ed   editor    // see editor
+	// sharedKeys: keys belongs to another node too (a copy that changed
+	// only values or kids made this one), so an editor must copy it
+	// before changing it in place.
+	sharedKeys bool
 }
 
-// node is a *leaf or an *inner.
-type node interface{ first() string }
+// editor marks the nodes one batch of updates (one merge patch) has
+// created. Such a node is seen by nobody else yet, so the rest of the
+// batch may change it in place instead of copying it again: a patch of k
+// members copies the path to each once, not k times. Once the batch ends
+// its editor is never used again and the nodes are as immutable as any
+// other. An editor is a number, not a pointer, so that taking one costs
+// no allocation; 0 is no editor.
+type editor uint64
 
-type leaf struct {
-	keys []string
-	vals []any
-}
+var editors atomic.Uint64
 
-type inner struct {
-	keys []string // keys[i] is the first key under kids[i]
-	kids []node
-}
+func newEditor() editor { return editor(editors.Add(1)) }
 
-func (l *leaf) first() string  { return l.keys[0] }
-func (n *inner) first() string { return n.keys[0] }
+func (o *Object) isLeaf() bool { return o.kids == nil }
+
+func (o *Object) first() string { return o.keys[0] }
 
 // Len returns the number of members.
 func (o *Object) Len() int {
@@ -49,19 +62,15 @@ func (o *Object) Get(key string) (any, bool) {
 	if o == nil {
 		return nil, false
 	}
-	n := o.root
-	for {
-		switch t := n.(type) {
-		case *inner:
-			n = t.kids[childFor(t.keys, key)]
-		case *leaf:
-			i, found := slices.BinarySearch(t.keys, key)
-			if !found {
-				return nil, false
-			}
-			return t.vals[i], true
-		}
+	n := o
+	for !n.isLeaf() {
+		n = n.kids[childFor(n.keys, key)]
 	}
+	i, found := slices.BinarySearch(n.keys, key)
+	if !found {
+		return nil, false
+	}
+	return n.vals[i], true
 }
 
 // childFor returns the index of the child whose range holds key.
@@ -73,135 +82,223 @@ func childFor(keys []string, key string) int {
 	return max(i-1, 0)
 }
 
-// Set returns o with member key set to value.
-func (o *Object) Set(key string, value any) *Object {
-	if o == nil {
-		return &Object{root: &leaf{keys: []string{key}, vals: []any{value}}, size: 1}
+// own returns n if ed may change it in place, else a copy that ed owns.
+// The copy shares keys with n until ed changes them.
+func (n *Object) own(ed editor) *Object {
+	if ed != 0 && n.ed == ed {
+		return n
 	}
-	n, right, added := set(o.root, key, value)
-	if right != nil {
-		n = &inner{keys: []string{n.first(), right.first()}, kids: []node{n, right}}
+	c := &Object{size: n.size, keys: n.keys, ed: ed, sharedKeys: true}
+	if n.isLeaf() {
+		c.vals = slices.Clone(n.vals)
+	} else {
+		c.kids = slices.Clone(n.kids)
 	}
-	size := o.size
-	if added {
-		size++
-	}
-	return &Object{root: n, size: size}
+	return c
 }
 
-// set returns the copy of n with key set, the new right sibling if the
-// copy had to split, and whether key is new.
-func set(n node, key string, value any) (node, node, bool) {
-	switch t := n.(type) {
-	case *leaf:
-		i, found := slices.BinarySearch(t.keys, key)
-		if found {
-			vals := slices.Clone(t.vals)
-			vals[i] = value
-			return &leaf{keys: t.keys, vals: vals}, nil, false // keys unchanged: share them
-		}
-		l := &leaf{keys: slices.Insert(slices.Clip(t.keys), i, key), vals: slices.Insert(slices.Clip(t.vals), i, value)}
-		if len(l.keys) <= nodeSize {
-			return l, nil, true
-		}
-		h := len(l.keys) / 2
-		return &leaf{keys: l.keys[:h:h], vals: l.vals[:h:h]}, &leaf{keys: l.keys[h:], vals: l.vals[h:]}, true
-	case *inner:
-		i := childFor(t.keys, key)
-		kid, right, added := set(t.kids[i], key, value)
-		keys, kids := slices.Clone(t.keys), slices.Clone(t.kids)
-		keys[i], kids[i] = kid.first(), kid
-		if right == nil {
-			return &inner{keys: keys, kids: kids}, nil, added
-		}
-		keys, kids = slices.Insert(keys, i+1, right.first()), slices.Insert(kids, i+1, right)
-		if len(kids) <= nodeSize {
-			return &inner{keys: keys, kids: kids}, nil, added
-		}
-		h := len(kids) / 2
-		return &inner{keys: keys[:h:h], kids: kids[:h:h]}, &inner{keys: keys[h:], kids: kids[h:]}, added
+// ownKeys makes n's keys its own, before they change in place.
+func (n *Object) ownKeys() {
+	if n.sharedKeys {
+		n.keys, n.sharedKeys = slices.Clone(n.keys), false
 	}
-	panic("jsonv: unknown node")
+}
+
+// Set returns o with member key set to value.
+func (o *Object) Set(key string, value any) *Object { return o.setIn(0, key, value) }
+
+// setIn is Set within a batch of updates by ed (0: none).
+func (o *Object) setIn(ed editor, key string, value any) *Object {
+	if o == nil {
+		return &Object{size: 1, keys: []string{key}, vals: []any{value}, ed: ed}
+	}
+	n, right := set(ed, o, key, value)
+	if right == nil {
+		return n
+	}
+	return &Object{size: n.size + right.size, keys: []string{n.first(), right.first()}, kids: []*Object{n, right}, ed: ed}
+}
+
+// updateIn sets member key to change(its old value, or nil), walking the
+// tree once; an error from change leaves o as it was.
+func (o *Object) updateIn(ed editor, key string, change func(old any) (any, error)) (*Object, error) {
+	if o == nil {
+		v, err := change(nil)
+		if err != nil {
+			return o, err
+		}
+		return o.setIn(ed, key, v), nil
+	}
+	var err error
+	n, right := update(ed, o, key, func(old any) any {
+		var v any
+		v, err = change(old)
+		return v
+	})
+	if err != nil {
+		return o, err
+	}
+	if right == nil {
+		return n, nil
+	}
+	return &Object{size: n.size + right.size, keys: []string{n.first(), right.first()}, kids: []*Object{n, right}, ed: ed}, nil
+}
+
+// set returns n with key set (n itself when ed owns it, else a copy) and
+// the new right sibling if it had to split.
+func set(ed editor, n *Object, key string, value any) (*Object, *Object) {
+	return update(ed, n, key, func(any) any { return value })
+}
+
+// update is set with the value computed from the old one.
+func update(ed editor, n *Object, key string, change func(old any) any) (*Object, *Object) {
+	if n.isLeaf() {
+		i, found := slices.BinarySearch(n.keys, key)
+		var old any
+		if found {
+			old = n.vals[i]
+		}
+		value := change(old)
+		c := n.own(ed)
+		if found {
+			c.vals[i] = value
+			return c, nil
+		}
+		c.ownKeys()
+		c.keys, c.vals = slices.Insert(c.keys, i, key), slices.Insert(c.vals, i, value)
+		c.size++
+		return c.split()
+	}
+	i := childFor(n.keys, key)
+	before := n.kids[i].size // update may change the kid in place
+	kid, right := update(ed, n.kids[i], key, change)
+	c := n.own(ed)
+	c.size += kid.size - before
+	if right != nil {
+		c.size += right.size
+	}
+	c.kids[i] = kid
+	if kid.first() != c.keys[i] || right != nil {
+		c.ownKeys()
+		c.keys[i] = kid.first()
+	}
+	if right == nil {
+		return c, nil
+	}
+	c.keys, c.kids = slices.Insert(c.keys, i+1, right.first()), slices.Insert(c.kids, i+1, right)
+	return c.split()
+}
+
+// split halves a node that outgrew nodeSize (n is owned by the caller).
+func (n *Object) split() (*Object, *Object) {
+	if len(n.keys) <= nodeSize {
+		return n, nil
+	}
+	h := len(n.keys) / 2
+	right := &Object{keys: slices.Clone(n.keys[h:]), ed: n.ed}
+	n.keys = n.keys[:h:h]
+	if n.isLeaf() {
+		right.vals = slices.Clone(n.vals[h:])
+		clear(n.vals[h:])
+		n.vals = n.vals[:h:h]
+		right.size, n.size = len(right.vals), len(n.vals)
+	} else {
+		right.kids = slices.Clone(n.kids[h:])
+		clear(n.kids[h:])
+		n.kids = n.kids[:h:h]
+		right.size, n.size = sizeOf(right.kids), sizeOf(n.kids)
+	}
+	return n, right
+}
+
+func sizeOf(kids []*Object) int {
+	total := 0
+	for _, k := range kids {
+		total += k.size
+	}
+	return total
 }
 
 // Delete returns o without member key.
-func (o *Object) Delete(key string) *Object {
+func (o *Object) Delete(key string) *Object { return o.deleteIn(0, key) }
+
+// deleteIn is Delete within a batch of updates by ed (0: none).
+func (o *Object) deleteIn(ed editor, key string) *Object {
 	if o == nil {
 		return nil
 	}
-	n, removed := del(o.root, key)
+	n, removed := del(ed, o, key)
 	if !removed {
 		return o
 	}
-	if n == nil {
-		return nil
+	for n != nil && !n.isLeaf() && len(n.kids) == 1 {
+		n = n.kids[0]
 	}
-	for {
-		in, ok := n.(*inner)
-		if !ok || len(in.kids) > 1 {
-			break
-		}
-		n = in.kids[0]
-	}
-	return &Object{root: n, size: o.size - 1}
+	return n
 }
 
-// del returns the copy of n without key (nil when it became empty) and
-// whether key was there. Nodes may become underfull; lookups stay
-// O(height) and the height never grows on deletes, so they are not merged.
-func del(n node, key string) (node, bool) {
-	switch t := n.(type) {
-	case *leaf:
-		i, found := slices.BinarySearch(t.keys, key)
+// del returns n without key (nil when it became empty) and whether key
+// was there. Nodes may become underfull; lookups stay O(height) and the
+// height never grows on deletes, so they are not merged.
+func del(ed editor, n *Object, key string) (*Object, bool) {
+	if n.isLeaf() {
+		i, found := slices.BinarySearch(n.keys, key)
 		if !found {
 			return n, false
 		}
-		if len(t.keys) == 1 {
+		if len(n.keys) == 1 {
 			return nil, true
 		}
-		return &leaf{keys: slices.Delete(slices.Clone(t.keys), i, i+1), vals: slices.Delete(slices.Clone(t.vals), i, i+1)}, true
-	case *inner:
-		i := childFor(t.keys, key)
-		kid, removed := del(t.kids[i], key)
-		if !removed {
-			return n, false
-		}
-		keys, kids := slices.Clone(t.keys), slices.Clone(t.kids)
-		if kid == nil {
-			keys, kids = slices.Delete(keys, i, i+1), slices.Delete(kids, i, i+1)
-			if len(kids) == 0 {
-				return nil, true
-			}
-		} else {
-			keys[i], kids[i] = kid.first(), kid
-		}
-		return &inner{keys: keys, kids: kids}, true
+		c := n.own(ed)
+		c.ownKeys()
+		c.keys, c.vals = slices.Delete(c.keys, i, i+1), slices.Delete(c.vals, i, i+1)
+		c.size--
+		return c, true
 	}
-	panic("jsonv: unknown node")
+	i := childFor(n.keys, key)
+	kid, removed := del(ed, n.kids[i], key)
+	if !removed {
+		return n, false
+	}
+	c := n.own(ed)
+	c.size--
+	if kid == nil {
+		c.ownKeys()
+		c.keys, c.kids = slices.Delete(c.keys, i, i+1), slices.Delete(c.kids, i, i+1)
+		if len(c.kids) == 0 {
+			return nil, true
+		}
+		return c, true
+	}
+	c.kids[i] = kid
+	if kid.first() != c.keys[i] {
+		c.ownKeys()
+		c.keys[i] = kid.first()
+	}
+	return c, true
 }
 
 // All yields the members in key order.
 func (o *Object) All() iter.Seq2[string, any] {
 	return func(yield func(string, any) bool) {
 		if o != nil {
-			walk(o.root, yield)
+			o.walk(yield)
 		}
 	}
 }
 
-func walk(n node, yield func(string, any) bool) bool {
-	switch t := n.(type) {
-	case *leaf:
-		for i, k := range t.keys {
-			if !yield(k, t.vals[i]) {
+func (n *Object) walk(yield func(string, any) bool) bool {
+	if n.isLeaf() {
+		for i, k := range n.keys {
+			if !yield(k, n.vals[i]) {
 				return false
 			}
 		}
-	case *inner:
-		for _, kid := range t.kids {
-			if !walk(kid, yield) {
-				return false
-			}
+		return true
+	}
+	for _, kid := range n.kids {
+		if !kid.walk(yield) {
+			return false
 		}
 	}
 	return true
@@ -235,13 +332,13 @@ func ObjectOf(keys []string, vals []any) *Object {
 		}
 		sk, sv = append(sk, keys[i]), append(sv, vals[i])
 	}
-	var level []node
+	var level []*Object
 	for lo := 0; lo < len(sk); lo += nodeSize {
 		hi := min(lo+nodeSize, len(sk))
-		level = append(level, &leaf{keys: sk[lo:hi:hi], vals: sv[lo:hi:hi]})
+		level = append(level, &Object{size: hi - lo, keys: sk[lo:hi:hi], vals: sv[lo:hi:hi]})
 	}
 	for len(level) > 1 {
-		var up []node
+		var up []*Object
 		for lo := 0; lo < len(level); lo += nodeSize {
 			hi := min(lo+nodeSize, len(level))
 			kids := level[lo:hi:hi]
@@ -249,9 +346,14 @@ func ObjectOf(keys []string, vals []any) *Object {
 			for i, k := range kids {
 				keys[i] = k.first()
 			}
-			up = append(up, &inner{keys: keys, kids: kids})
+			up = append(up, &Object{size: sizeOf(kids), keys: keys, kids: kids})
 		}
 		level = up
 	}
-	return &Object{root: level[0], size: len(sk)}
+	return level[0]
 }
+
+// Members yields the members in key order; it is All, under the name
+// replay.MemberLister looks for, so that purity checks compare Objects by
+// their members rather than their tree nodes.
+func (o *Object) Members() iter.Seq2[string, any] { return o.All() }

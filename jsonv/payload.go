@@ -2,7 +2,6 @@ package jsonv
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 
 	"github.com/replaytui/replaytui/internal/jsonscan"
@@ -15,10 +14,29 @@ import (
 type Payload struct {
 	// Value is the raw JSON text of the payload; null when absent.
 	Value json.RawMessage
-	// Fields holds the other top-level members by name, raw; nil when none.
-	Fields map[string]json.RawMessage
+	// Fields holds the other top-level members of the line, raw, in line
+	// order; nil when none. (A slice, not a map: most lines carry one or
+	// two, and a map for each of a million events costs more than the
+	// rest of reading them.)
+	Fields []Field
 
 	decoded *decoded // set by a reader that decoded Value ahead of time
+}
+
+// Field is one extra top-level member of an event's line.
+type Field struct {
+	Name  string
+	Value json.RawMessage
+}
+
+// Field returns the raw value of the extra field name.
+func (p Payload) Field(name string) (json.RawMessage, bool) {
+	for _, f := range p.Fields {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return nil, false
 }
 
 type decoded struct {
@@ -38,6 +56,22 @@ func (p Payload) Decode() (any, error) {
 	return jsonscan.Decode(p.Value)
 }
 
+// MergeInto merges the payload into state as an RFC 7386 merge patch
+// (see MergePatch), from its decoded value when a reader decoded it
+// ahead, else straight from its text.
+func (p Payload) MergeInto(state any) (any, error) {
+	if p.decoded != nil {
+		if p.decoded.err != nil {
+			return nil, p.decoded.err
+		}
+		return MergePatch(state, p.decoded.value), nil
+	}
+	if len(p.Value) == 0 {
+		return nil, nil
+	}
+	return MergePatchJSON(state, p.Value)
+}
+
 // Predecode returns p with its value decoded and remembered, so that
 // whoever calls Decode later, on another goroutine, gets it for free.
 // Readers call it on a worker while the fold runs.
@@ -52,7 +86,7 @@ func (p Payload) Predecode(d *jsonscan.Decoder) Payload {
 // Type returns the event's type, for summaries: the string "type" field
 // of the line, or failing that the "type" member of an object payload.
 func (p Payload) Type() string {
-	if raw, ok := p.Fields["type"]; ok {
+	if raw, ok := p.Field("type"); ok {
 		if s, err := jsonscan.Unquote(raw); err == nil {
 			return s
 		}
@@ -68,5 +102,10 @@ func (p Payload) Type() string {
 
 // FieldNames returns the names of the extra fields, sorted.
 func (p Payload) FieldNames() []string {
-	return slices.Sorted(maps.Keys(p.Fields))
+	names := make([]string, len(p.Fields))
+	for i, f := range p.Fields {
+		names[i] = f.Name
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }

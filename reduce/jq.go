@@ -72,12 +72,12 @@ func EventValue(ev replay.Event[jsonv.Payload]) (map[string]any, error) {
 		return nil, fmt.Errorf("the payload is not JSON: %w", err)
 	}
 	m := make(map[string]any, 4+len(ev.Payload.Fields))
-	for name, raw := range ev.Payload.Fields {
-		v, err := jsonscan.Decode(raw)
+	for _, f := range ev.Payload.Fields {
+		v, err := jsonscan.Decode(f.Value)
 		if err != nil {
-			return nil, fmt.Errorf("field %q is not JSON: %w", name, err)
+			return nil, fmt.Errorf("field %q is not JSON: %w", f.Name, err)
 		}
-		m[name] = v
+		m[f.Name] = v
 	}
 	m["stream"] = string(ev.Stream)
 	m["seq"] = float64(ev.Seq)

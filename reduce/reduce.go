@@ -49,11 +49,11 @@ func Parse(spec string) (Func, error) {
 
 // Merge merges the payload into the state as an RFC 7386 merge patch.
 func Merge(state any, ev replay.Event[jsonv.Payload]) (any, error) {
-	patch, err := ev.Payload.Decode()
+	next, err := ev.Payload.MergeInto(state)
 	if err != nil {
 		return state, fmt.Errorf("merge: the payload is not JSON: %w", err)
 	}
-	return jsonv.MergePatch(state, patch), nil
+	return next, nil
 }
 
 // Set makes the payload the new state.
@@ -64,3 +64,33 @@ func Set(_ any, ev replay.Event[jsonv.Payload]) (any, error) {
 	}
 	return jsonv.FromPlain(v), nil
 }
+
+// Accumulator folds a stream's events into a state nobody else sees
+// until State is called, which lets it update the state in place. It is
+// the fast way to compute one final state (replaytui state); Apply is the
+// way when the states in between matter.
+type Accumulator interface {
+	Add(ev replay.Event[jsonv.Payload]) error
+	State() any
+}
+
+// Accumulate returns an Accumulator for the reducer spec names, starting
+// from initial, or nil when that reducer has none (then fold with its
+// Apply). merge has one.
+func Accumulate(spec string, initial any) Accumulator {
+	if spec == "merge" {
+		return &merger{jsonv.NewMerger(initial)}
+	}
+	return nil
+}
+
+type merger struct{ m *jsonv.Merger }
+
+func (m *merger) Add(ev replay.Event[jsonv.Payload]) error {
+	if err := m.m.Merge(ev.Payload.Value); err != nil {
+		return fmt.Errorf("merge: the payload is not JSON: %w", err)
+	}
+	return nil
+}
+
+func (m *merger) State() any { return m.m.State() }

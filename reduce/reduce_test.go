@@ -103,7 +103,7 @@ func TestJQ(t *testing.T) {
 	}
 	ev := event(`{"amount":50}`)
 	ev.Seq, ev.Time = 7, time.Date(2026, 5, 30, 12, 0, 0, 0, time.UTC)
-	ev.Payload.Fields = map[string]json.RawMessage{"type": json.RawMessage(`"deposit"`)}
+	ev.Payload.Fields = []jsonv.Field{{Name: "type", Value: json.RawMessage(`"deposit"`)}}
 	start := value(t, `{"balance":10,"seqs":[]}`)
 	got, err := apply(start, ev)
 	if err != nil || string(jsonv.Marshal(got)) != `{"balance":60,"last":"deposit","seqs":[7]}` {
@@ -176,5 +176,30 @@ func TestReducersArePure(t *testing.T) {
 				t.Errorf("%s: %v", spec, err)
 			}
 		}
+	}
+}
+
+func TestAccumulateMergeMatchesApply(t *testing.T) {
+	acc := Accumulate("merge", value(t, `{"start":true}`))
+	var state any = value(t, `{"start":true}`)
+	for i, p := range []string{`{"a":{"b":1}}`, `{"a":{"c":2},"start":null}`, `{"d":[1]}`, `{"a":{"b":null}}`} {
+		ev := event(p)
+		ev.Seq = replay.Seq(i + 1)
+		if err := acc.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if state, err = Merge(state, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := string(jsonv.Marshal(acc.State())), string(jsonv.Marshal(state)); got != want || want != `{"a":{"c":2},"d":[1]}` {
+		t.Fatalf("Accumulate = %s, Apply = %s", got, want)
+	}
+	if Accumulate("patch", nil) != nil || Accumulate("jq:.", nil) != nil {
+		t.Fatal("only merge has an accumulator")
+	}
+	if err := Accumulate("merge", nil).Add(event(`{"a":`)); err == nil {
+		t.Fatal("a bad payload was accepted")
 	}
 }

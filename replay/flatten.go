@@ -3,6 +3,7 @@ package replay
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"reflect"
 	"slices"
 	"strconv"
@@ -27,7 +28,19 @@ type flattener struct {
 	onPath map[uintptr]bool // pointers being walked, to stop on cycles
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType         = reflect.TypeFor[time.Time]()
+	memberListerType = reflect.TypeFor[MemberLister]()
+)
+
+// MemberLister is a state type that says what its members are, for
+// CheckPurity and Compare, which otherwise walk its fields: a persistent
+// map whose fields are tree nodes and bookkeeping implements it, so that
+// two equal maps built differently compare equal, and a difference is
+// named by key. Members yields the members in a fixed order.
+type MemberLister interface {
+	Members() iter.Seq2[string, any]
+}
 
 func (f *flattener) add(path, value string) {
 	f.leaves = append(f.leaves, leaf{path, value})
@@ -40,6 +53,20 @@ func (f *flattener) walk(path string, v reflect.Value) {
 	}
 	if v.Type() == timeType && v.CanInterface() {
 		f.add(path, v.Interface().(time.Time).Format(time.RFC3339Nano))
+		return
+	}
+	if v.CanInterface() && v.Type().Implements(memberListerType) {
+		if v.Kind() == reflect.Pointer && v.IsNil() && v.Type().Elem().Kind() != reflect.Struct {
+			f.add(path, "nil")
+			return
+		}
+		n := len(f.leaves)
+		for k, m := range v.Interface().(MemberLister).Members() {
+			f.walk(path+"["+strconv.Quote(k)+"]", reflect.ValueOf(m))
+		}
+		if len(f.leaves) == n {
+			f.add(path, "{}")
+		}
 		return
 	}
 	switch v.Kind() {

@@ -39,6 +39,10 @@ func (d *Decoder) key(data []byte, at int, raw []byte) (string, error) {
 	if s, ok := d.keys[string(body)]; ok { // no allocation for the lookup
 		return s, nil
 	}
+	if len(d.keys) >= maxInterned {
+		s, _, err := unquote(data, at, raw)
+		return s, err
+	}
 	s, escaped, err := unquote(data, at, raw)
 	if err != nil || escaped {
 		return s, err
@@ -46,9 +50,7 @@ func (d *Decoder) key(data []byte, at int, raw []byte) (string, error) {
 	if d.keys == nil {
 		d.keys = make(map[string]string)
 	}
-	if len(d.keys) < maxInterned {
-		d.keys[s] = s
-	}
+	d.keys[s] = s
 	return s, nil
 }
 
@@ -113,4 +115,21 @@ func (d *Decoder) value(data []byte, i, depth int) (any, int, error) {
 		return nil, end, err
 	}
 	return nil, i, errAt(data, i, "a JSON value")
+}
+
+// Key returns the member name whose text between quotes is body (as
+// MembersRaw gives it), remembering it like the keys Decode meets.
+func (d *Decoder) Key(body []byte) (string, error) {
+	raw := make([]byte, 0, len(body)+2)
+	if s, ok := d.keys[string(body)]; ok {
+		return s, nil
+	}
+	raw = append(append(append(raw, '"'), body...), '"')
+	return d.key(raw, 0, raw)
+}
+
+// ValueAt decodes the JSON value that starts at data[i] and returns it
+// with the offset after it.
+func (d *Decoder) ValueAt(data []byte, i int) (any, int, error) {
+	return d.value(data, i, 0)
 }

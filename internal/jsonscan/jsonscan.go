@@ -429,3 +429,18 @@ func MembersRaw(data []byte, i int, fn func(rawKey, value []byte) error) (int, e
 		return end, nil
 	})
 }
+
+// MembersFunc walks the object at data[i] (after optional whitespace)
+// like MembersRaw, but leaves each value to fn: fn gets the key's text
+// between its quotes and the offset of the value, and returns the offset
+// after the value, which it must have read (and validated) itself. It
+// spares a caller that parses the values anyway a second pass over them.
+func MembersFunc(data []byte, i int, fn func(rawKey []byte, start int) (int, error)) (int, error) {
+	i = SkipSpace(data, i)
+	if i >= len(data) || data[i] != '{' {
+		return i, errAt(data, i, "'{' (a JSON object)")
+	}
+	return members(data, i, func(rawKey []byte, start int) (int, error) {
+		return fn(rawKey[1:len(rawKey)-1], start)
+	})
+}

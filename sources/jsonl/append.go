@@ -109,7 +109,7 @@ func (l *Log) Append(ctx context.Context, ev replay.Event[jsonv.Payload]) (repla
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.lines[l.w.idx]++
-	err = l.add(l.inputs[l.w.idx], l.w.idx, parsedLine{off: off, no: l.lines[l.w.idx], head: head{stream: ev.Stream, time: ev.Time, hasTime: !ev.Time.IsZero()}})
+	_, err = l.add(l.inputs[l.w.idx], l.w.idx, parsedLine{off: off, no: l.lines[l.w.idx], head: head{stream: ev.Stream, time: ev.Time, hasTime: !ev.Time.IsZero()}})
 	l.notify()
 	return ev.Seq, err
 }

@@ -2,9 +2,12 @@ package jsonl
 
 import (
 	"bytes"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/replaytui/replaytui/internal/jsonscan"
+	"github.com/replaytui/replaytui/jsonv"
 	"io"
 	"runtime"
 	"sync"
@@ -36,7 +39,8 @@ type parsedLine struct {
 	no   int   // line number
 	head head
 	err  *lineError
-	cut  bool // the input's last line, with no newline after it
+	cut  bool                         // the input's last line, with no newline after it
+	ev   *replay.Event[jsonv.Payload] // parsed in full, for the eager stream
 }
 
 func (l *Log) index(ctx context.Context) {
@@ -53,6 +57,7 @@ func (l *Log) index(ctx context.Context) {
 	l.done = true
 	l.notify()
 	l.mu.Unlock()
+	l.eager.finish()
 }
 
 func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
@@ -82,8 +87,10 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 	for range max(runtime.GOMAXPROCS(0), 1) {
 		wg.Go(func() {
 			streams := make(map[string]replay.StreamKey)
+			var dec jsonscan.Decoder
 			for c := range work {
-				c.parse(streams)
+				key, decode := l.eager.eagerKey()
+				c.parse(streams, key, decode, &dec)
 				close(c.ready)
 			}
 		})
@@ -91,7 +98,9 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 	defer wg.Wait()
 	for c := range inOrder {
 		<-c.ready
-		if err := l.merge(in, c); err != nil {
+		events, err := l.merge(in, c)
+		l.eager.push(events)
+		if err != nil {
 			cancel()
 			for range inOrder { // let the reader finish
 			}
@@ -188,8 +197,9 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 	}
 }
 
-func (c *chunk) parse(streams map[string]replay.StreamKey) {
+func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, decode bool, dec *jsonscan.Decoder) {
 	data, no := c.data, c.firstNo
+	c.lines = make([]parsedLine, 0, bytes.Count(data, []byte{'\n'})+1)
 	for off := 0; off < len(data); no++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		cut := false
@@ -200,15 +210,23 @@ func (c *chunk) parse(streams map[string]replay.StreamKey) {
 		}
 		line := bytes.TrimSuffix(data[off:end], []byte{'\r'})
 		if len(bytes.TrimSpace(line)) > 0 {
-			h, err := parseHead(line, streams)
-			c.lines = append(c.lines, parsedLine{off: c.base + int64(off), no: no, head: h, err: err, cut: cut && c.final})
+			var want func(replay.StreamKey) bool
+			if eager != nil {
+				want = func(k replay.StreamKey) bool { return k == *eager }
+			}
+			h, ev, err := parseLine(line, streams, want)
+			if ev != nil && decode {
+				ev.Payload = ev.Payload.Predecode(dec)
+			}
+			c.lines = append(c.lines, parsedLine{off: c.base + int64(off), no: no, head: h, err: err, cut: cut && c.final, ev: ev})
 		}
 		off = end + 1
 	}
 }
 
-// merge adds a parsed chunk to the index.
-func (l *Log) merge(in *input, c *chunk) error {
+// merge adds a parsed chunk to the index and returns the events of the
+// eager stream it held, with their seqs.
+func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	defer l.notify()
@@ -219,6 +237,7 @@ func (l *Log) merge(in *input, c *chunk) error {
 	}
 	l.lines[c.input] += n
 	l.stats.Lines += n
+	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {
 			le := LineError{File: in.name, Line: pl.no, Column: pl.err.column, Msg: pl.err.msg}
@@ -231,15 +250,20 @@ func (l *Log) merge(in *input, c *chunk) error {
 				l.stats.Skipped++
 				l.problem(le)
 			default:
-				return &le
+				return events, &le
 			}
 			continue
 		}
-		if err := l.add(in, c.input, pl); err != nil {
-			return err
+		seq, err := l.add(in, c.input, pl)
+		if err != nil {
+			return events, err
+		}
+		if pl.ev != nil && seq != 0 {
+			pl.ev.Seq = seq
+			events = append(events, *pl.ev)
 		}
 	}
-	return nil
+	return events, nil
 }
 
 func (l *Log) problem(le LineError) {
@@ -248,8 +272,9 @@ func (l *Log) problem(le LineError) {
 	}
 }
 
-// add gives a line its seq and appends it to its stream; called with l.mu.
-func (l *Log) add(in *input, idx int, pl parsedLine) error {
+// add gives a line its seq and appends it to its stream; called with
+// l.mu. It returns the seq, or 0 when the line was skipped.
+func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 	h := pl.head
 	st := l.streams[h.stream]
 	if st == nil {
@@ -262,11 +287,11 @@ func (l *Log) add(in *input, idx int, pl parsedLine) error {
 		le := LineError{File: in.name, Line: pl.no, Msg: l.seqProblem(st, h, next)}
 		switch {
 		case !l.opts.SkipBad:
-			return &le
+			return 0, &le
 		case h.seq < next:
 			l.stats.Skipped++
 			l.problem(le)
-			return nil
+			return 0, nil
 		default:
 			le.Msg += fmt.Sprintf("; renumbered as seq %d", next)
 			l.stats.Renumbered++
@@ -284,7 +309,7 @@ func (l *Log) add(in *input, idx int, pl parsedLine) error {
 		}
 	}
 	l.stats.Events++
-	return nil
+	return next, nil
 }
 
 // seqProblem explains a seq that is not the next one, naming the lines.

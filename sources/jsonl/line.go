@@ -53,7 +53,22 @@ func lineErrorOf(err error) *lineError {
 // parseHead validates a whole line and extracts its stream, seq and time.
 // The payload is validated but not decoded. streams interns stream names.
 func parseHead(line []byte, streams map[string]replay.StreamKey) (head, *lineError) {
+	h, _, err := parseLine(line, streams, nil)
+	return h, err
+}
+
+// maxFields is how many extra fields parseLine notes without allocating.
+const maxFields = 8
+
+// parseLine validates a line in one pass and extracts where it belongs;
+// when full says its stream is wanted, it also returns the whole event
+// (its seq left 0 for the index to give).
+func parseLine(line []byte, streams map[string]replay.StreamKey, full func(replay.StreamKey) bool) (head, *replay.Event[jsonv.Payload], *lineError) {
 	var h head
+	var payload []byte
+	var extras [maxFields][2][]byte
+	var more [][2][]byte // beyond maxFields
+	n := 0
 	end, err := jsonscan.MembersRaw(line, 0, func(key, value []byte) error {
 		switch string(key) {
 		case "stream":
@@ -85,16 +100,50 @@ func parseHead(line []byte, streams map[string]replay.StreamKey) (head, *lineErr
 				return errAtColumn(line, value, "%s", err)
 			}
 			h.time, h.hasTime = t, ok
+		case "payload":
+			payload = value
+		default:
+			if n < maxFields {
+				extras[n] = [2][]byte{key, value}
+			} else {
+				more = append(more, [2][]byte{key, value})
+			}
+			n++
 		}
 		return nil
 	})
 	if err != nil {
-		return h, lineErrorOf(err)
+		return h, nil, lineErrorOf(err)
 	}
 	if end = jsonscan.SkipSpace(line, end); end != len(line) {
-		return h, &lineError{column: end + 1, msg: "expected the end of the line after the event object, found more text"}
+		return h, nil, &lineError{column: end + 1, msg: "expected the end of the line after the event object, found more text"}
 	}
-	return h, nil
+	if full == nil || !full(h.stream) {
+		return h, nil, nil
+	}
+	ev := &replay.Event[jsonv.Payload]{Stream: h.stream, Time: h.time, Payload: jsonv.Payload{Value: json.RawMessage("null")}}
+	if payload != nil {
+		ev.Payload.Value = json.RawMessage(payload)
+	}
+	if n > 0 {
+		ev.Payload.Fields = make([]jsonv.Field, 0, n)
+		for _, kv := range append(extras[:min(n, maxFields)], more...) {
+			name, err := fieldName(kv[0])
+			if err != nil {
+				return h, nil, lineErrorOf(err)
+			}
+			ev.Payload.Fields = append(ev.Payload.Fields, jsonv.Field{Name: name, Value: json.RawMessage(kv[1])})
+		}
+	}
+	return h, ev, nil
+}
+
+// fieldName decodes a raw member name.
+func fieldName(key []byte) (string, error) {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key), nil
+	}
+	return jsonscan.Unquote(append(append([]byte{'"'}, key...), '"'))
 }
 
 func parseSeq(value []byte) (replay.Seq, error) {
@@ -169,36 +218,12 @@ func preview(value []byte) string {
 // parseEvent decodes an already indexed line into an event. seq is the
 // seq the index gave it.
 func parseEvent(line []byte, seq replay.Seq) (replay.Event[jsonv.Payload], error) {
-	ev := replay.Event[jsonv.Payload]{Seq: seq, Payload: jsonv.Payload{Value: json.RawMessage("null")}}
-	_, err := jsonscan.MembersRaw(line, 0, func(key, value []byte) error {
-		switch string(key) {
-		case "stream":
-			s, err := jsonscan.Unquote(value)
-			ev.Stream = replay.StreamKey(s)
-			return err
-		case "seq":
-		case "time":
-			t, _, err := ParseTime(value)
-			ev.Time = t
-			return err
-		case "payload":
-			ev.Payload.Value = json.RawMessage(value)
-		default:
-			name := string(key)
-			if bytes.IndexByte(key, '\\') >= 0 {
-				var err error
-				if name, err = jsonscan.Unquote(append(append([]byte{'"'}, key...), '"')); err != nil {
-					return err
-				}
-			}
-			if ev.Payload.Fields == nil {
-				ev.Payload.Fields = make(map[string]json.RawMessage, 2)
-			}
-			ev.Payload.Fields[name] = json.RawMessage(value)
-		}
-		return nil
-	})
-	return ev, err
+	_, ev, lerr := parseLine(line, map[string]replay.StreamKey{}, func(replay.StreamKey) bool { return true })
+	if lerr != nil {
+		return replay.Event[jsonv.Payload]{}, lerr
+	}
+	ev.Seq = seq
+	return *ev, nil
 }
 
 // reservedField reports whether name is one of the members a line
@@ -222,15 +247,15 @@ func appendLine(buf []byte, ev replay.Event[jsonv.Payload]) ([]byte, error) {
 		buf = ev.Time.AppendFormat(buf, time.RFC3339Nano)
 		buf = append(buf, '"')
 	}
-	for _, name := range ev.Payload.FieldNames() {
-		if reservedField(name) {
-			return buf, fmt.Errorf("extra field %q would clash with the line's own %q", name, name)
+	for _, f := range ev.Payload.Fields {
+		if reservedField(f.Name) {
+			return buf, fmt.Errorf("extra field %q would clash with the line's own %q", f.Name, f.Name)
 		}
 		buf = append(buf, ',')
-		buf = jsonv.AppendString(buf, name)
+		buf = jsonv.AppendString(buf, f.Name)
 		buf = append(buf, ':')
 		var err error
-		if buf, err = appendCompact(buf, ev.Payload.Fields[name], "field "+strconv.Quote(name)); err != nil {
+		if buf, err = appendCompact(buf, f.Value, "field "+strconv.Quote(f.Name)); err != nil {
 			return buf, err
 		}
 	}

@@ -39,8 +39,8 @@ func FuzzParseLine(f *testing.F) {
 		if ev.Stream != h.stream || (h.hasTime && !ev.Time.Equal(h.time)) {
 			t.Fatalf("parseHead and parseEvent disagree on %q: %+v vs %+v", line, h, ev)
 		}
-		for name := range ev.Payload.Fields {
-			if reservedField(name) {
+		for _, f := range ev.Payload.Fields {
+			if reservedField(f.Name) {
 				return // cannot be written back under its own name
 			}
 		}

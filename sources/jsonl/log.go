@@ -86,6 +86,7 @@ type Log struct {
 	w        *output // set when the log accepts Append
 
 	prefetch prefetcher
+	eager    eager
 }
 
 type stream struct {
@@ -144,11 +145,18 @@ func newLog(opts Options) *Log {
 	}
 }
 
+func (l *Log) isDone() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.done
+}
+
 // Close stops indexing and releases the files.
 func (l *Log) Close() error {
 	if l.cancel != nil {
 		l.cancel()
 	}
+	l.eager.finish()
 	l.mu.Lock()
 	for !l.done && l.cancel != nil {
 		ch := l.changed
@@ -220,6 +228,9 @@ func (l *Log) Read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 		return nil, fmt.Errorf("read stream %q: limit must be positive, got %d", key, limit)
 	}
 	from = max(from, 1)
+	if events, ok := l.eager.take(key, from, limit); ok {
+		return events, nil
+	}
 	if events, ok := l.prefetch.take(key, from, limit); ok {
 		return events.events, events.err
 	}
@@ -269,6 +280,20 @@ func (l *Log) Latest(ctx context.Context, key replay.StreamKey) (replay.Seq, err
 		return replay.Seq(len(st.pos)), nil
 	}
 	return 0, nil
+}
+
+// FirstStream returns the stream of the log's first event, waiting for
+// indexing to reach it; false when the log has no events.
+func (l *Log) FirstStream(ctx context.Context) (replay.StreamKey, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.waitFor(ctx, func() bool { return len(l.order) > 0 || l.err != nil }); err != nil {
+		return "", false, err
+	}
+	if len(l.order) == 0 {
+		return "", false, l.err
+	}
+	return l.order[0], true, nil
 }
 
 // Indexed returns how many events of a stream are indexed so far and

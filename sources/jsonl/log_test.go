@@ -105,7 +105,7 @@ func TestReadsTheFormat(t *testing.T) {
 		t.Errorf("third event %+v", events[2])
 	}
 	other, _ := l.Read(ctx, "acct-2", 1, 10)
-	if len(other) != 1 || string(other[0].Payload.Fields["gseq"]) != "2" {
+	if len(other) != 1 || string(must(other[0].Payload.Field("gseq"))) != "2" {
 		t.Errorf("acct-2 = %+v", other)
 	}
 	unnamed, _ := l.Read(ctx, "", 1, 10)
@@ -230,7 +230,7 @@ func TestAppendRefusesReadOnlyLogsAndBadPayloads(t *testing.T) {
 	defer w.Close()
 	for _, p := range []jsonv.Payload{
 		{Value: []byte(`{"a":`)},
-		{Value: []byte(`1`), Fields: map[string]json.RawMessage{"seq": json.RawMessage(`5`)}},
+		{Value: []byte(`1`), Fields: []jsonv.Field{{Name: "seq", Value: json.RawMessage(`5`)}}},
 	} {
 		if _, err := w.Append(context.Background(), replay.Event[jsonv.Payload]{Stream: "s", Payload: p}); err == nil {
 			t.Errorf("Append of %+v succeeded", p)
@@ -240,3 +240,5 @@ func TestAppendRefusesReadOnlyLogsAndBadPayloads(t *testing.T) {
 		t.Error("Create overwrote an existing file")
 	}
 }
+
+func must(raw json.RawMessage, ok bool) json.RawMessage { return raw }
