@@ -38,7 +38,7 @@ type config[S, E any] struct {
 	// rewritten to reach into persistent objects).
 	jsonValues bool
 	// diff lists what changed between two states.
-	diff func(a, b S) []change
+	diff  func(a, b S) []change
 	clone func(S) S
 	// summary is a one-line description of an event, its type.
 	summary func(E) string
@@ -113,7 +113,7 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 			raw, err := json.Marshal(e)
 			return jsonv.Payload{Value: raw}, err
 		},
-		show:      func(s S) string { return pretty.Sprintf("%# v", s) },
+		show: func(s S) string { return pretty.Sprintf("%# v", s) },
 		summary: func(e E) string {
 			s := fmt.Sprintf("%+v", e)
 			if len(s) > 60 {

@@ -143,4 +143,3 @@ func seqAtTime[E any](ctx context.Context, log replay.Log[E], stream replay.Stre
 	}
 	return found, nil
 }
-

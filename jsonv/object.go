@@ -2,9 +2,9 @@ package jsonv
 
 import (
 	"iter"
-	"sync/atomic"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // nodeSize is the most entries a node holds. Small objects, which most
