@@ -141,21 +141,30 @@ func (c *stateCmd[S, E]) Help() string {
 }
 
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
-	src, err := a.open(c.Files)
+	whole := c.At == 0 && c.AtTime == ""
+	acc := a.accumulator()
+	src, err := a.openWith(c.Files, jsonl.Options{
+		// The final state of a stream is computed while the log is
+		// indexed, in one pass: the log parses the stream ahead.
+		ReadAheadFirst: whole && c.Stream == nil,
+		DecodeAhead:    a.reduceFlag != nil && acc == nil,
+	})
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	// The final state of a stream is computed while the log is indexed,
-	// in one pass (ReadAhead); which streams the log has is known, and
-	// checked, only once that pass is over.
+	// Which streams the log has is known, and checked, only once that
+	// pass is over.
 	stream, err := src.guessStream(a.ctx, c.Stream)
 	if err != nil {
 		return err
 	}
 	var state S
-	if c.At == 0 && c.AtTime == "" {
-		state, err = a.finalState(src, stream)
+	if whole {
+		if c.Stream != nil {
+			src.files.ReadAhead(stream, a.reduceFlag != nil && acc == nil)
+		}
+		state, err = a.finalState(src, stream, acc)
 	}
 	if werr := src.files.Wait(a.ctx); werr != nil {
 		return werr
@@ -191,17 +200,17 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	return err
 }
 
-// finalState folds the whole stream while the log is indexed: the log
-// parses the stream's events ahead (ReadAhead), and a reducer with an
-// accumulator folds them in place.
-func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey) (S, error) {
-	var acc accumulator[S, E]
+// accumulator returns the reducer's accumulator, if it has one.
+func (a *app[S, E]) accumulator() accumulator[S, E] {
 	if a.cfg.accumulate != nil && a.reduceFlag != nil {
-		acc = a.cfg.accumulate(*a.reduceFlag, a.initial)
+		return a.cfg.accumulate(*a.reduceFlag, a.initial)
 	}
-	// Payloads are decoded ahead, on the indexing workers, for reducers
-	// that want them decoded; an accumulator reads their text itself.
-	src.files.ReadAhead(stream, a.reduceFlag != nil && acc == nil)
+	return nil
+}
+
+// finalState folds the whole stream, with the accumulator when there is
+// one: it folds in place.
+func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc accumulator[S, E]) (S, error) {
 	if acc == nil {
 		return replay.Replay(a.ctx, src.log, nil, stream, 0, a.apply, a.initial, replay.Options{})
 	}

@@ -18,7 +18,13 @@ type source[S, E any] struct {
 }
 
 func (a *app[S, E]) open(files []string) (*source[S, E], error) {
-	l, err := jsonl.Open(files, jsonl.Options{SkipBad: a.skipBad})
+	return a.openWith(files, jsonl.Options{})
+}
+
+// openWith opens with options; --skip-bad is added to them.
+func (a *app[S, E]) openWith(files []string, opts jsonl.Options) (*source[S, E], error) {
+	opts.SkipBad = a.skipBad
+	l, err := jsonl.Open(files, opts)
 	if err != nil {
 		return nil, err
 	}

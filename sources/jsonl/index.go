@@ -2,6 +2,7 @@ package jsonl
 
 import (
 	"bytes"
+	"time"
 
 	"context"
 	"errors"
@@ -24,23 +25,26 @@ import (
 const chunkSize = 4 << 20
 
 type chunk struct {
-	input    int
-	base     int64 // offset of data in the input
-	firstNo  int   // line number of the first line
-	data     []byte
-	final    bool // the last chunk of its input
-	ready    chan struct{}
-	lines    []parsedLine
-	blankEnd bool
+	input   int
+	base    int64 // offset of data in the input
+	firstNo int   // line number of the first line
+	data    []byte
+	final   bool // the last chunk of its input
+	ready   chan struct{}
+	lines   []parsedLine
+	events  []replay.Event[jsonv.Payload] // lines of the eager stream, parsed in full
 }
 
 type parsedLine struct {
-	off  int64 // offset in the input
-	no   int   // line number
-	head head
-	err  *lineError
-	cut  bool                         // the input's last line, with no newline after it
-	ev   *replay.Event[jsonv.Payload] // parsed in full, for the eager stream
+	off     int64  // offset in the input
+	no      uint32 // line number
+	cut     bool   // the input's last line, with no newline after it
+	hasTime bool
+	stream  replay.StreamKey
+	seq     replay.Seq // 0 when the line has none
+	unix    int64      // its time, in Unix seconds (a range needs no more)
+	err     *lineError
+	ev      int32 // 1 + index in the chunk's events, for the eager stream; 0: none
 }
 
 func (l *Log) index(ctx context.Context) {
@@ -70,6 +74,9 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 		defer close(work)
 		defer close(inOrder)
 		readErr = readChunks(ctx, idx, in, func(c *chunk) bool {
+			if idx == 0 && c.firstNo == 1 && l.opts.ReadAheadFirst {
+				l.readAheadFirst(c.data)
+			}
 			select {
 			case work <- c:
 			case <-ctx.Done():
@@ -214,13 +221,34 @@ func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamK
 			if eager != nil {
 				want = func(k replay.StreamKey) bool { return k == *eager }
 			}
-			h, ev, err := parseLine(line, streams, want)
-			if ev != nil && decode {
-				ev.Payload = ev.Payload.Predecode(dec)
+			h, ev, full, err := parseLine(line, streams, want)
+			evIndex := int32(0)
+			if full {
+				if decode {
+					ev.Payload = ev.Payload.Predecode(dec)
+				}
+				c.events = append(c.events, ev)
+				evIndex = int32(len(c.events))
 			}
-			c.lines = append(c.lines, parsedLine{off: c.base + int64(off), no: no, head: h, err: err, cut: cut && c.final, ev: ev})
+			c.lines = append(c.lines, parsedLine{off: c.base + int64(off), no: uint32(no), stream: h.stream, seq: h.seq, unix: h.time.Unix(), hasTime: h.hasTime, err: err, cut: cut && c.final, ev: evIndex})
 		}
 		off = end + 1
+	}
+}
+
+// readAheadFirst starts reading ahead the stream of the first line of
+// data, before any line is parsed.
+func (l *Log) readAheadFirst(data []byte) {
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte{'\n'})
+		data = rest
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if h, err := parseHead(bytes.TrimSuffix(line, []byte{'\r'}), map[string]replay.StreamKey{}); err == nil {
+			l.ReadAhead(h.stream, l.opts.DecodeAhead)
+		}
+		return
 	}
 }
 
@@ -240,7 +268,7 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {
-			le := LineError{File: in.name, Line: pl.no, Column: pl.err.column, Msg: pl.err.msg}
+			le := LineError{File: in.name, Line: int(pl.no), Column: pl.err.column, Msg: pl.err.msg}
 			switch {
 			case pl.cut:
 				le.Msg = "the last line is cut short (" + le.Msg + "); the events before it are usable"
@@ -258,9 +286,10 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 		if err != nil {
 			return events, err
 		}
-		if pl.ev != nil && seq != 0 {
-			pl.ev.Seq = seq
-			events = append(events, *pl.ev)
+		if pl.ev != 0 && seq != 0 {
+			ev := c.events[pl.ev-1]
+			ev.Seq = seq
+			events = append(events, ev)
 		}
 	}
 	return events, nil
@@ -275,20 +304,19 @@ func (l *Log) problem(le LineError) {
 // add gives a line its seq and appends it to its stream; called with
 // l.mu. It returns the seq, or 0 when the line was skipped.
 func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
-	h := pl.head
-	st := l.streams[h.stream]
+	st := l.streams[pl.stream]
 	if st == nil {
 		st = &stream{}
-		l.streams[h.stream] = st
-		l.order = append(l.order, h.stream)
+		l.streams[pl.stream] = st
+		l.order = append(l.order, pl.stream)
 	}
 	next := replay.Seq(len(st.pos)) + 1
-	if h.seq != 0 && h.seq != next {
-		le := LineError{File: in.name, Line: pl.no, Msg: l.seqProblem(st, h, next)}
+	if pl.seq != 0 && pl.seq != next {
+		le := LineError{File: in.name, Line: int(pl.no), Msg: l.seqProblem(st, pl.stream, pl.seq, next)}
 		switch {
 		case !l.opts.SkipBad:
 			return 0, &le
-		case h.seq < next:
+		case pl.seq < next:
 			l.stats.Skipped++
 			l.problem(le)
 			return 0, nil
@@ -299,13 +327,14 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 		}
 	}
 	st.pos = append(st.pos, uint64(idx)<<posShift|uint64(pl.off))
-	st.line = append(st.line, uint32(pl.no))
-	if h.hasTime {
-		if st.first.IsZero() || h.time.Before(st.first) {
-			st.first = h.time
+	st.line = append(st.line, pl.no)
+	if pl.hasTime {
+		t := time.Unix(pl.unix, 0).UTC()
+		if st.first.IsZero() || t.Before(st.first) {
+			st.first = t
 		}
-		if h.time.After(st.last) {
-			st.last = h.time
+		if t.After(st.last) {
+			st.last = t
 		}
 	}
 	l.stats.Events++
@@ -313,19 +342,19 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 }
 
 // seqProblem explains a seq that is not the next one, naming the lines.
-func (l *Log) seqProblem(st *stream, h head, next replay.Seq) string {
+func (l *Log) seqProblem(st *stream, key replay.StreamKey, seq, next replay.Seq) string {
 	lineOf := func(seq replay.Seq) string {
 		p := st.pos[seq-1]
 		return fmt.Sprintf("%s:%d", l.inputs[p>>posShift].name, st.line[seq-1])
 	}
 	last := next - 1
 	switch {
-	case h.seq == last:
-		return fmt.Sprintf("seq %d of stream %q is a duplicate: that seq is at %s already", h.seq, h.stream, lineOf(h.seq))
-	case h.seq < last:
-		return fmt.Sprintf("seq %d of stream %q is out of order: it comes after seq %d (%s); seq %d is at %s", h.seq, h.stream, last, lineOf(last), h.seq, lineOf(h.seq))
+	case seq == last:
+		return fmt.Sprintf("seq %d of stream %q is a duplicate: that seq is at %s already", seq, key, lineOf(seq))
+	case seq < last:
+		return fmt.Sprintf("seq %d of stream %q is out of order: it comes after seq %d (%s); seq %d is at %s", seq, key, last, lineOf(last), seq, lineOf(seq))
 	case last == 0:
-		return fmt.Sprintf("stream %q starts at seq %d; seqs start at 1", h.stream, h.seq)
+		return fmt.Sprintf("stream %q starts at seq %d; seqs start at 1", key, seq)
 	}
-	return fmt.Sprintf("stream %q jumps from seq %d (%s) to seq %d: seqs %d to %d are missing", h.stream, last, lineOf(last), h.seq, last+1, h.seq-1)
+	return fmt.Sprintf("stream %q jumps from seq %d (%s) to seq %d: seqs %d to %d are missing", key, last, lineOf(last), seq, last+1, seq-1)
 }

@@ -3,6 +3,7 @@ package jsonl
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
@@ -58,4 +59,14 @@ func FuzzParseLine(f *testing.F) {
 			t.Fatalf("round trip of %q changed it: %q", line, out)
 		}
 	})
+}
+
+func TestFastRFC3339AgreesWithTimeParse(t *testing.T) {
+	for _, s := range []string{"2026-05-30T12:00:00Z", "2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-05-30T24:00:00Z", "0001-01-01T00:00:00Z", "2026-05-3xT12:00:00Z"} {
+		got, ok := fastRFC3339([]byte(`"` + s + `"`))
+		want, err := time.Parse(time.RFC3339, s)
+		if ok != (err == nil) || ok && !got.Equal(want) {
+			t.Errorf("%s: fast %v %v, time.Parse %v %v", s, got, ok, want, err)
+		}
+	}
 }

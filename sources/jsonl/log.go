@@ -19,6 +19,12 @@ type Options struct {
 	// renumbered. Every such line is counted in Stats and the first ones
 	// are listed there, so nothing is dropped unseen.
 	SkipBad bool
+
+	// ReadAheadFirst reads the log's first stream ahead while indexing,
+	// as (*Log).ReadAhead does, from its very first event: for a caller
+	// that will replay that stream whole. DecodeAhead decodes the
+	// payloads too.
+	ReadAheadFirst, DecodeAhead bool
 }
 
 // LineError is a problem with one line of a log file.
