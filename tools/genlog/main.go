@@ -46,7 +46,7 @@ func main() {
 		line = append(line, `","seq":`...)
 		line = strconv.AppendInt(line, int64(seqs[s]), 10)
 		line = append(line, `,"time":"`...)
-		line = t0.Add(time.Duration(i) * time.Second).AppendFormat(line, time.RFC3339)
+		line = t0.Add(time.Duration(i)*time.Second).AppendFormat(line, time.RFC3339)
 		line = append(line, `","payload":{"acct-`...)
 		line = strconv.AppendInt(line, int64(rng.IntN(*keys)), 10)
 		line = append(line, `":{"balance":`...)
