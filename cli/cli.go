@@ -21,7 +21,9 @@ import (
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 
+	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
 // Main runs the command line with os.Args and exits with its status.
@@ -137,9 +139,27 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		if msg := err.Error(); msg != "" {
 			fmt.Fprintf(stderr, "%s: error: %s\n", cfg.name, msg)
 		}
+		var ae *replay.ApplyError
+		if errors.As(err, &ae) {
+			if ev, ok := ae.Event.(replay.Event[E]); ok {
+				fmt.Fprintf(stderr, "the event: %s", a.eventLine(ev))
+			}
+		}
 		return exitCode(err)
 	}
 	return exitOK
+}
+
+// eventLine renders an event as its JSON Lines line, for messages.
+func (a *app[S, E]) eventLine(ev replay.Event[E]) string {
+	p, err := a.cfg.encode(ev.Payload)
+	if err == nil {
+		line, err := jsonl.MarshalLine(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p})
+		if err == nil {
+			return string(line)
+		}
+	}
+	return fmt.Sprintf("%+v\n", ev)
 }
 
 type exitPanic struct{}

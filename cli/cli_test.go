@@ -156,7 +156,7 @@ func TestBadInputExitsThree(t *testing.T) {
 		t.Fatalf("missing file: exit %d, %q", code, errOut)
 	}
 	_, errOut, code = run(t, "-r", "patch", "state", bank, "-s", "acct-bob")
-	if code != 3 || !strings.Contains(errOut, `apply failed at stream "acct-bob" seq 1: patch: the payload is a object`) && !strings.Contains(errOut, `seq 1: patch: operation 0`) {
+	if code != 3 || !strings.Contains(errOut, `apply failed at stream "acct-bob" seq 1: patch: the payload is an object, not a JSON Patch`) || !strings.Contains(errOut, "\nthe event: {\"stream\":\"acct-bob\",\"seq\":1,") {
 		t.Fatalf("a reducer that cannot apply: exit %d, %q", code, errOut)
 	}
 }

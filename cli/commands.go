@@ -224,7 +224,7 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc a
 			return zero, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, replay.ErrSeqMismatch)
 		}
 		if err := acc.Add(ev); err != nil {
-			return zero, &replay.ApplyError{Stream: stream, Seq: ev.Seq, Err: err}
+			return zero, &replay.ApplyError{Stream: stream, Seq: ev.Seq, Err: err, Event: ev}
 		}
 		at = ev.Seq
 	}

@@ -19,8 +19,9 @@ func Patch(state any, ev replay.Event[jsonv.Payload]) (any, error) {
 	}
 	ops, ok := payload.([]any)
 	if !ok {
-		if _, isObject := payload.(map[string]any); !isObject {
-			return state, fmt.Errorf("patch: the payload is a %s; want an array of operations", jsonv.TypeName(payload))
+		obj, isObject := payload.(map[string]any)
+		if _, hasOp := obj["op"]; !isObject || !hasOp {
+			return state, fmt.Errorf(`patch: the payload is %s %s, not a JSON Patch (an array of operations such as [{"op":"add","path":"/a","value":1}])`, article(jsonv.TypeName(payload)), jsonv.TypeName(payload))
 		}
 		ops = []any{payload}
 	}
@@ -114,4 +115,11 @@ func applyOp(doc any, op map[string]any) (any, error) {
 		return doc, nil
 	}
 	return nil, fmt.Errorf(`unknown "op" %q; want add, remove, replace, move, copy or test`, op["op"])
+}
+
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -34,6 +34,9 @@ type ApplyError struct {
 	Stack []byte
 	// Err is the error apply returned, or the panic value as an error.
 	Err error
+	// Event is the Event[E] that apply failed on, for a message that
+	// shows it.
+	Event any
 }
 
 func (e *ApplyError) Error() string {

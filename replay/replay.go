@@ -119,7 +119,7 @@ func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply 
 	// the batch is pinned to events[i] by the loop index.
 	defer func() {
 		if r := recover(); r != nil {
-			err = &ApplyError{Stream: stream, Seq: events[i].Seq, Panic: r, Stack: debug.Stack(), Err: fmt.Errorf("panic: %v", r)}
+			err = &ApplyError{Stream: stream, Seq: events[i].Seq, Panic: r, Stack: debug.Stack(), Err: fmt.Errorf("panic: %v", r), Event: events[i]}
 		}
 	}()
 	for ; i < len(events); i++ {
@@ -129,7 +129,7 @@ func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply 
 		}
 		next, err := apply(state, ev)
 		if err != nil {
-			return state, at, &ApplyError{Stream: stream, Seq: ev.Seq, Err: err}
+			return state, at, &ApplyError{Stream: stream, Seq: ev.Seq, Err: err, Event: ev}
 		}
 		state, at = next, ev.Seq
 		if save != nil {
