@@ -189,6 +189,7 @@ type globalFlags struct {
 }
 
 type commands[S, E any] struct {
+	Debug      debugCmd[S, E]      `cmd:"" default:"withargs" help:"Open the time-travel debugger on a log (the default command)."`
 	Streams    streamsCmd[S, E]    `cmd:"" help:"List the streams of a log with their events and time range."`
 	State      stateCmd[S, E]      `cmd:"" help:"Print the state of a stream after a seq (the last by default) or at a time."`
 	Diff       diffCmd[S, E]       `cmd:"" help:"Show what changed in a stream between two seqs: path, old, new."`

@@ -10,6 +10,7 @@ import (
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // An Option changes what Main knows about the program's types.
@@ -28,9 +29,13 @@ type config[S, E any] struct {
 	// decode and encode convert payloads to and from JSON Lines.
 	decode func(jsonv.Payload) (E, error)
 	encode func(E) (jsonv.Payload, error)
-	// show renders a state for people; marshal for --json.
-	show    func(S) string
-	marshal func(S) ([]byte, error)
+	// show renders a state for people; marshal for --json and bookmark
+	// files, unmarshal back.
+	show      func(S) string
+	marshal   func(S) ([]byte, error)
+	unmarshal func([]byte) (S, error)
+	// doc lays a state out for the debugger's state pane.
+	doc func(S) tui.Doc
 	// exprState and exprEvent are what conditions see as state and event.
 	exprState func(S) any
 	exprEvent func(replay.Event[E]) (any, error)
@@ -122,6 +127,12 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 			return s
 		},
 		marshal:   func(s S) ([]byte, error) { return json.Marshal(s) },
+		unmarshal: func(b []byte) (S, error) {
+			var s S
+			err := json.Unmarshal(b, &s)
+			return s, err
+		},
+		doc:       func(s S) tui.Doc { return tui.PrettyDoc(s) },
 		exprState: func(s S) any { return s },
 		exprEvent: func(ev replay.Event[E]) (any, error) { return ev, nil },
 		diff: func(a, b S) []change {
@@ -158,6 +169,8 @@ func JSON() Option[any, jsonv.Payload] {
 		c.encode = func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil }
 		c.show = func(s any) string { return string(jsonv.Append(nil, s, "  ")) }
 		c.marshal = func(s any) ([]byte, error) { return jsonv.Marshal(s), nil }
+		c.unmarshal = func(b []byte) (any, error) { return jsonv.Decode(b) }
+		c.doc = tui.JSONDoc
 		c.exprState = func(s any) any { return s }
 		c.exprEvent = func(ev replay.Event[jsonv.Payload]) (any, error) { return reduce.EventValue(ev) }
 		c.jsonValues = true

@@ -102,9 +102,14 @@ func DefaultPath(logPath string) string {
 }
 
 // Open reads the bookmarks file at path; a missing file is an empty
-// store that will be created on the first change.
+// store that will be created on the first change. With path "" the store
+// lives in memory only, for logs that have no place beside them (standard
+// input).
 func Open[S any](path string, codec Codec[S]) (*Store[S], error) {
 	s := &Store[S]{path: path, codec: codec}
+	if path == "" {
+		return s, nil
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -220,6 +225,9 @@ func (s *Store[S]) change(edit func([]Bookmark) ([]Bookmark, error)) error {
 // write replaces the file in one rename, so that a crash leaves either
 // the old file or the new one, never half of one.
 func (s *Store[S]) write(marks []Bookmark) error {
+	if s.path == "" {
+		return nil
+	}
 	// Never overwrite what a newer replaytui wrote meanwhile.
 	if data, err := os.ReadFile(s.path); err == nil {
 		var f struct{ Version int }

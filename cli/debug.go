@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/bookmarks"
+	"github.com/replaytui/replaytui/sources/jsonl"
+	"github.com/replaytui/replaytui/tui"
+)
+
+// debugCmd opens the debugger: the default command.
+type debugCmd[S, E any] struct {
+	filesArg
+	streamFlag
+	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json)."`
+}
+
+func (c *debugCmd[S, E]) Help() string {
+	return `Opens the time-travel debugger on a log. Keys: → ← step, g G first and last,
+: go to a seq or a time, / search, b bookmark, B bookmarks, tab next pane,
+s switch stream, ? all keys, q quit.
+
+Examples:
+
+    replaytui testdata/match.jsonl
+    replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
+    zcat capture.jsonl.gz | replaytui -`
+}
+
+func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
+	src, err := a.open(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	store, err := a.bookmarkStore(c.Files, c.Bookmarks)
+	if err != nil {
+		return err
+	}
+	cfg := a.tuiConfig(src, store)
+	if c.Stream != nil {
+		cfg.Stream = replay.StreamKey(*c.Stream)
+	}
+	if err := tui.Run(a.ctx, cfg); err != nil {
+		return err
+	}
+	// Problems met while reading the log, now that the screen is back.
+	a.warn(src)
+	return nil
+}
+
+// bookmarkStore opens the bookmarks of the log: in path, or beside the
+// first file; standard input has nowhere to keep them.
+func (a *app[S, E]) bookmarkStore(files []string, path string) (*bookmarks.Store[S], error) {
+	if path == "" && files[0] != "-" {
+		path = bookmarks.DefaultPath(files[0])
+	}
+	return bookmarks.Open(path, bookmarks.Codec[S]{Marshal: a.cfg.marshal, Unmarshal: a.cfg.unmarshal})
+}
+
+// tuiConfig tells the debugger about the program's types and the log.
+func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.Config[S, E] {
+	return tui.Config[S, E]{
+		Log:       src.log,
+		Apply:     a.apply,
+		Initial:   a.initial,
+		Clone:     a.cfg.clone,
+		Bookmarks: store,
+		Title:     a.cfg.name,
+		Summary:   func(ev replay.Event[E]) string { return a.cfg.summary(ev.Payload) },
+		Doc:       a.cfg.doc,
+		Diff: func(before, after S) []tui.Change {
+			var out []tui.Change
+			for _, ch := range a.cfg.diff(before, after) {
+				out = append(out, tui.Change{Path: ch.Path, Kind: ch.Kind, Old: render(ch.Old), New: render(ch.New)})
+			}
+			return out
+		},
+		Line: func(ev replay.Event[E]) string {
+			p, err := a.cfg.encode(ev.Payload)
+			if err != nil {
+				return ""
+			}
+			line, _ := jsonl.MarshalLine(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p})
+			return string(line)
+		},
+		Streams: func(ctx context.Context) ([]tui.StreamInfo, error) {
+			infos, err := src.files.StreamInfos(ctx)
+			out := make([]tui.StreamInfo, len(infos))
+			for i, info := range infos {
+				out[i] = tui.StreamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
+			}
+			return out, err
+		},
+		Indexed: src.files.Indexed,
+	}
+}

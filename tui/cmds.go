@@ -1,0 +1,310 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/bookmarks"
+)
+
+// Every command below does its I/O and folding off the Update loop and
+// reports back with a message. Messages that may come late carry what
+// they were for (a stream, a generation), and Update drops stale ones.
+
+// seekedMsg is the outcome of a seek: the state at seq, the state before
+// it and what changed between them.
+type seekedMsg[S any] struct {
+	gen     int
+	seq     replay.Seq
+	state   S
+	ok      bool // state holds the state at seq
+	changes []Change
+	doc     Doc
+	cost    replay.SeekCost
+	err     error // why the state at seq is not there
+	failed  replay.Seq
+}
+
+// seekCmd folds to seq-1 and then seq (one more apply), diffs the two and
+// lays the result out, all off the UI loop.
+func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeline[S, E], gen int, seq replay.Seq) tea.Cmd {
+	return func() tea.Msg {
+		start := time.Now()
+		msg := seekedMsg[S]{gen: gen, seq: seq}
+		var before S
+		if seq > 0 {
+			b, cost, err := tl.Seek(ctx, seq-1)
+			msg.cost = cost
+			if err != nil {
+				return failed(msg, err, start)
+			}
+			before = b
+		}
+		state, cost, err := tl.Seek(ctx, seq)
+		if seq == 0 {
+			msg.cost = cost
+		} else {
+			msg.cost.Folded += cost.Folded
+		}
+		if err != nil {
+			return failed(msg, err, start)
+		}
+		msg.state, msg.ok = state, true
+		if seq > 0 {
+			msg.changes = cfg.Diff(before, state)
+		}
+		msg.doc = cfg.Doc(state)
+		msg.cost.Took = time.Since(start)
+		return msg
+	}
+}
+
+func failed[S any](msg seekedMsg[S], err error, start time.Time) seekedMsg[S] {
+	msg.err, msg.cost.Took = err, time.Since(start)
+	var ae *replay.ApplyError
+	if errors.As(err, &ae) {
+		msg.failed = ae.Seq
+	}
+	return msg
+}
+
+// pageSize is how many events the event list loads at a time.
+const pageSize = 128
+
+// pageMsg brings a page of events for the event list.
+type pageMsg[E any] struct {
+	stream replay.StreamKey
+	first  replay.Seq // the page's first seq
+	events []replay.Event[E]
+	err    error
+}
+
+func pageCmd[E any](ctx context.Context, log replay.Log[E], stream replay.StreamKey, first replay.Seq) tea.Cmd {
+	return func() tea.Msg {
+		events, err := log.Read(ctx, stream, first, pageSize)
+		return pageMsg[E]{stream: stream, first: first, events: events, err: err}
+	}
+}
+
+// lastMsg reports how far the stream goes.
+type lastMsg struct {
+	stream replay.StreamKey
+	last   replay.Seq
+	final  bool // no more events will come (the log is read to the end)
+	err    error
+}
+
+func lastCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeline[S, E]) tea.Cmd {
+	stream := tl.Stream()
+	if cfg.Indexed != nil {
+		return func() tea.Msg {
+			last, done := cfg.Indexed(stream)
+			return lastMsg{stream: stream, last: last, final: done}
+		}
+	}
+	return func() tea.Msg {
+		last, err := tl.Last(ctx)
+		return lastMsg{stream: stream, last: last, final: true, err: err}
+	}
+}
+
+type streamsMsg struct {
+	infos []StreamInfo
+	err   error
+}
+
+func streamsCmd[S, E any](ctx context.Context, cfg *Config[S, E]) tea.Cmd {
+	return func() tea.Msg {
+		infos, err := cfg.Streams(ctx)
+		return streamsMsg{infos, err}
+	}
+}
+
+// tickMsg refreshes progress while something runs in the background.
+type tickMsg struct{}
+
+func tick(every time.Duration) tea.Cmd {
+	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// progress is shared with a background job, read on each tick.
+type progress struct {
+	done, total atomic.Uint64
+	running     atomic.Bool
+	err         atomic.Pointer[error]
+}
+
+// buildKeyframes starts building the stream's keyframes in the
+// background; prog follows it.
+func buildKeyframes[S, E any](ctx context.Context, tl *replay.Timeline[S, E], prog *progress) {
+	prog.running.Store(true)
+	go func() {
+		defer prog.running.Store(false)
+		err := tl.BuildKeyframes(ctx, func(done, total replay.Seq) {
+			prog.done.Store(uint64(done))
+			prog.total.Store(uint64(total))
+		})
+		if err != nil && !errors.Is(err, context.Canceled) {
+			prog.err.Store(&err)
+		}
+	}()
+}
+
+// foundMsg is the outcome of a search or of a go-to-time.
+type foundMsg struct {
+	gen   int
+	seq   replay.Seq
+	found bool
+	what  string
+	err   error
+}
+
+// searchCmd looks for the next (or previous) event after from whose line
+// contains text, ignoring case.
+func searchCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, gen int, from replay.Seq, text string, backward bool) tea.Cmd {
+	needle := strings.ToLower(text)
+	return func() tea.Msg {
+		match := func(ev replay.Event[E]) bool {
+			return strings.Contains(strings.ToLower(cfg.Line(ev)), needle)
+		}
+		if !backward {
+			for ev, err := range replay.From(ctx, cfg.Log, stream, from+1) {
+				if err != nil {
+					return foundMsg{gen: gen, err: err}
+				}
+				if match(ev) {
+					return foundMsg{gen: gen, seq: ev.Seq, found: true, what: text}
+				}
+			}
+			return foundMsg{gen: gen, what: text}
+		}
+		for hi := from; hi > 1; {
+			lo := replay.Seq(max(int64(hi)-int64(pageSize), 1))
+			events, err := cfg.Log.Read(ctx, stream, lo, int(hi-lo))
+			if err != nil {
+				return foundMsg{gen: gen, err: err}
+			}
+			for i := len(events) - 1; i >= 0; i-- {
+				if match(events[i]) {
+					return foundMsg{gen: gen, seq: events[i].Seq, found: true, what: text}
+				}
+			}
+			hi = lo
+		}
+		return foundMsg{gen: gen, what: text}
+	}
+}
+
+// atTimeCmd finds the last event at or before t.
+func atTimeCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, gen int, t time.Time, what string) tea.Cmd {
+	return func() tea.Msg {
+		var found replay.Seq
+		for ev, err := range replay.All(ctx, cfg.Log, stream) {
+			if err != nil {
+				return foundMsg{gen: gen, err: err}
+			}
+			if !ev.Time.IsZero() && !ev.Time.After(t) {
+				found = ev.Seq
+			}
+		}
+		return foundMsg{gen: gen, seq: found, found: found > 0, what: what}
+	}
+}
+
+// digestTo returns the digest of events 1..seq of stream.
+func digestTo[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, seq replay.Seq) (string, error) {
+	var d bookmarks.Digester
+	for ev, err := range replay.All(ctx, cfg.Log, stream) {
+		if err != nil {
+			return "", err
+		}
+		if ev.Seq > seq {
+			break
+		}
+		d.Add([]byte(cfg.Line(ev)))
+		if ev.Seq == seq {
+			return d.String(), nil
+		}
+	}
+	return "", fmt.Errorf("stream %q has no seq %d", stream, seq)
+}
+
+type bookmarkedMsg struct {
+	seq  replay.Seq
+	note string
+	err  error
+}
+
+func bookmarkCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, seq replay.Seq, state S, at time.Time, note string) tea.Cmd {
+	return func() tea.Msg {
+		digest, err := digestTo(ctx, cfg, stream, seq)
+		if err == nil {
+			err = cfg.Bookmarks.Add(replay.Checkpoint[S]{Stream: stream, Seq: seq, State: state}, note, at, digest)
+		}
+		return bookmarkedMsg{seq: seq, note: note, err: err}
+	}
+}
+
+// verifiedMsg: the bookmarks of a stream were checked against the log.
+type verifiedMsg struct {
+	stream replay.StreamKey
+	stale  int
+	err    error
+}
+
+// verifyCmd walks the stream up to its last bookmark and checks each
+// bookmark's digest, so that bookmarks from an earlier session are used
+// as checkpoints only when their events still match.
+func verifyCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey) tea.Cmd {
+	marks := cfg.Bookmarks.List(stream)
+	if len(marks) == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		want := map[replay.Seq]bool{}
+		for _, b := range marks {
+			if b.Status == bookmarks.Unverified {
+				want[b.Seq] = true
+			}
+		}
+		var d bookmarks.Digester
+		stale := 0
+		for ev, err := range replay.All(ctx, cfg.Log, stream) {
+			if err != nil {
+				return verifiedMsg{stream: stream, err: err}
+			}
+			if len(want) == 0 {
+				break
+			}
+			d.Add([]byte(cfg.Line(ev)))
+			if want[ev.Seq] {
+				if !cfg.Bookmarks.Verify(stream, ev.Seq, d.String()) {
+					stale++
+				}
+				delete(want, ev.Seq)
+			}
+		}
+		for seq := range want { // past the end of the stream now
+			cfg.Bookmarks.Verify(stream, seq, "")
+			stale++
+		}
+		return verifiedMsg{stream: stream, stale: stale}
+	}
+}
+
+type bookmarkChangedMsg struct{ err error }
+
+func renameCmd[S any](store *bookmarks.Store[S], stream replay.StreamKey, seq replay.Seq, note string) tea.Cmd {
+	return func() tea.Msg { return bookmarkChangedMsg{store.Rename(stream, seq, note)} }
+}
+
+func deleteCmd[S any](store *bookmarks.Store[S], stream replay.StreamKey, seq replay.Seq) tea.Cmd {
+	return func() tea.Msg { return bookmarkChangedMsg{store.Delete(stream, seq)} }
+}

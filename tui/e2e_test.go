@@ -1,0 +1,96 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// probed wraps the model for end-to-end tests: a probe message makes the
+// program report what it shows, from its own goroutine.
+type probed struct{ *Model[account, deposit] }
+
+type snapshot struct {
+	cursor, shown uint64
+	count         int
+	seeking       bool
+}
+
+type probeMsg chan snapshot
+
+func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ch, ok := msg.(probeMsg); ok {
+		ch <- snapshot{uint64(p.cursor), uint64(p.shown.seq), p.shown.state.Count, p.seeking}
+		return p, nil
+	}
+	_, cmd := p.Model.Update(msg)
+	return p, cmd
+}
+
+// waitUntil probes the running program until cond holds.
+func waitUntil(t *testing.T, tm *teatest.TestModel, cond func(snapshot) bool) snapshot {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ch := make(probeMsg, 1)
+		tm.Send(ch)
+		select {
+		case s := <-ch:
+			if cond(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the program never got there; it shows %+v", s)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the program does not answer")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// End to end: the real Bubble Tea runtime, with its own goroutines and
+// timers, driven by keys.
+func TestEndToEnd(t *testing.T) {
+	m, err := New(context.Background(), typedConfig(t, ledger(t, 200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.shutdown()
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(120, 35),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 1 })
+	for _, k := range "lllll" {
+		tm.Send(tea.KeyPressMsg{Code: k, Text: string(k)})
+	}
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 6 && s.count == 6 && !s.seeking })
+	tm.Send(tea.KeyPressMsg{Code: ':', Text: ":"})
+	tm.Type("150")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Send(tea.KeyPressMsg{Code: 'h', Text: "h"})
+	s := waitUntil(t, tm, func(s snapshot) bool { return s.shown == 149 && !s.seeking })
+	if s.cursor != 149 || s.count != 149 {
+		t.Fatalf("after :150 and a step back: %+v", s)
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+func TestEndToEndQuitsFromAnyScreen(t *testing.T) {
+	m, err := New(context.Background(), typedConfig(t, ledger(t, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.shutdown()
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(80, 24))
+	tm.Send(tea.KeyPressMsg{Code: '?', Text: "?"})
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(probed)
+	if final.overlay != overlayHelp {
+		t.Fatalf("overlay %v; ctrl+c should quit straight from the help", final.overlay)
+	}
+}

@@ -1,0 +1,58 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every key the debugger knows, with its help text; ? shows
+// them all, generated from here.
+type keyMap struct {
+	Next, Prev, First, Last, PageDown, PageUp key.Binding
+	Up, Down, Fold                            key.Binding
+	Goto, Search, NextMatch, PrevMatch        key.Binding
+	Bookmark, Bookmarks                       key.Binding
+	Focus, Stream                             key.Binding
+	Help, Quit, Cancel, Enter                 key.Binding
+	Rename, Delete                            key.Binding
+}
+
+func newKeyMap() *keyMap {
+	return &keyMap{
+		Next:      key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next event")),
+		Prev:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous event")),
+		First:     key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first event")),
+		Last:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last event")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down in the pane")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up in the pane")),
+		Fold:      key.NewBinding(key.WithKeys("enter", "z"), key.WithHelp("enter/z", "fold or unfold (state)")),
+		Goto:      key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to a seq or a time")),
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search events and state")),
+		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Bookmark:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "bookmark this seq")),
+		Bookmarks: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "list bookmarks")),
+		Focus:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		Stream:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch stream")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, cancel")),
+		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Rename:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename (bookmarks)")),
+		Delete:    key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete (bookmarks)")),
+	}
+}
+
+// ShortHelp is the help line under the panes.
+func (k *keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Next, k.Prev, k.Goto, k.Search, k.Bookmark, k.Focus, k.Help, k.Quit}
+}
+
+// FullHelp is the ? screen.
+func (k *keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp},
+		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Stream},
+		{k.Up, k.Down, k.Fold, k.Focus},
+		{k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Help, k.Cancel, k.Quit},
+	}
+}
