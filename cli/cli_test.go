@@ -115,7 +115,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"-r", "sum", "state", bank}, `unknown reducer "sum"`},
 		{[]string{"-r", "jq:.a +", "state", bank}, "jq program"},
 		{[]string{"--initial", "{", "state", bank}, "--initial is not JSON"},
-		{[]string{"frobnicate"}, "unexpected argument frobnicate"},
+		{[]string{"frobnicate"}, `no command or file named "frobnicate"`},
 		{[]string{"state", bank, "-s", "acct-bob", "--at", "2", "--at-time", "2026-05-30"}, "--at or --at-time"},
 	} {
 		out, errOut, code := run(t, tc.args...)

@@ -126,7 +126,7 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 			}
 			return s
 		},
-		marshal:   func(s S) ([]byte, error) { return json.Marshal(s) },
+		marshal: func(s S) ([]byte, error) { return json.Marshal(s) },
 		unmarshal: func(b []byte) (S, error) {
 			var s S
 			err := json.Unmarshal(b, &s)

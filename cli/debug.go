@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"os"
+	"strings"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
@@ -30,6 +33,12 @@ Examples:
 }
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
+	// A mistyped command reaches here as a file name.
+	if f := c.Files[0]; len(c.Files) == 1 && !strings.ContainsAny(f, "./") {
+		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
+			return usageError("no command or file named %q (commands: streams, state, diff, find, verify, export; see --help)", f)
+		}
+	}
 	src, err := a.open(c.Files)
 	if err != nil {
 		return err
