@@ -104,5 +104,16 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			return out, err
 		},
 		Indexed: src.files.Indexed,
+		FirstStream: func(ctx context.Context) (replay.StreamKey, error) {
+			key, ok, err := src.files.FirstStream(ctx)
+			if err == nil && !ok {
+				err = errors.New("the log has no events")
+			}
+			return key, err
+		},
+		Reading: func() (int64, int64) {
+			st := src.files.Stats()
+			return st.BytesIndexed, st.BytesTotal
+		},
 	}
 }

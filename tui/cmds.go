@@ -115,6 +115,19 @@ func lastCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 	}
 }
 
+// firstStreamMsg names the stream to open first.
+type firstStreamMsg struct {
+	stream replay.StreamKey
+	err    error
+}
+
+func firstStreamCmd[S, E any](ctx context.Context, cfg *Config[S, E]) tea.Cmd {
+	return func() tea.Msg {
+		key, err := cfg.FirstStream(ctx)
+		return firstStreamMsg{key, err}
+	}
+}
+
 type streamsMsg struct {
 	infos []StreamInfo
 	err   error

@@ -139,7 +139,7 @@ func (m *Model[S, E]) Init() tea.Cmd {
 	if m.cfg.Stream != "" {
 		return tea.Batch(tea.RequestBackgroundColor, m.openStream(m.cfg.Stream))
 	}
-	return tea.Batch(tea.RequestBackgroundColor, streamsCmd(m.ctx, m.cfg))
+	return tea.Batch(tea.RequestBackgroundColor, firstStreamCmd(m.ctx, m.cfg))
 }
 
 // openStream switches the debugger to stream and shows its first event.
@@ -307,19 +307,21 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, m.startTick())
 		}
 		return m, tea.Batch(cmds...)
+	case firstStreamMsg:
+		if msg.err != nil {
+			m.setError(msg.err)
+			return m, nil
+		}
+		if m.tl == nil {
+			return m, m.openStream(msg.stream)
+		}
+		return m, nil
 	case streamsMsg:
 		if msg.err != nil {
 			m.setError(msg.err)
 			return m, nil
 		}
 		m.streams = msg.infos
-		if m.tl == nil {
-			if len(msg.infos) == 0 {
-				m.setError(errors.New("the log has no events"))
-				return m, nil
-			}
-			return m, m.openStream(msg.infos[0].Key)
-		}
 		return m, nil
 	case foundMsg:
 		if msg.gen != m.findGen {

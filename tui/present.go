@@ -68,17 +68,12 @@ func fit(s string, width int) string {
 	return s
 }
 
-// formatTime shows an event time compactly: the date only when it is
-// midnight UTC (a log of dates), seconds otherwise.
+// formatTime shows an event time, to the second, in UTC.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	t = t.UTC()
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-		return t.Format("2006-01-02")
-	}
-	return t.Format("2006-01-02 15:04:05")
+	return t.UTC().Format("2006-01-02 15:04:05")
 }
 
 // eventRow is what the event list shows of one event.

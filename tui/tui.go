@@ -59,6 +59,13 @@ type Config[S, E any] struct {
 	// that is still being read has so far, and whether it is complete
 	// (sources/jsonl's Log.Indexed).
 	Indexed func(replay.StreamKey) (replay.Seq, bool)
+	// FirstStream returns the stream to open when Stream is "", as soon as
+	// it is known (default: the first of Streams, which may wait for the
+	// whole log to be read).
+	FirstStream func(context.Context) (replay.StreamKey, error)
+	// Reading reports how far a log that is still being read has got, in
+	// bytes, for a progress bar (total < 0: unknown).
+	Reading func() (done, total int64)
 }
 
 // StreamInfo describes a stream in the stream switcher.
@@ -167,6 +174,18 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 				}
 			}
 			return infos, nil
+		}
+	}
+	if cfg.FirstStream == nil {
+		cfg.FirstStream = func(ctx context.Context) (replay.StreamKey, error) {
+			infos, err := cfg.Streams(ctx)
+			if err != nil {
+				return "", err
+			}
+			if len(infos) == 0 {
+				return "", errors.New("the log has no events")
+			}
+			return infos[0].Key, nil
 		}
 	}
 	if cfg.Bookmarks == nil {

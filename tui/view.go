@@ -231,6 +231,12 @@ func (m *Model[S, E]) renderStatus() string {
 	}
 	right := ""
 	switch {
+	case !m.lastFinal && m.cfg.Reading != nil:
+		if done, all := m.cfg.Reading(); all > 0 {
+			right = "reading " + bar(float64(done)/float64(all), 12)
+		} else {
+			right = fmt.Sprintf("reading… %d MB", done>>20)
+		}
 	case !m.lastFinal:
 		right = "reading the log…"
 	case m.keyframes != nil && m.keyframes.running.Load():

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -242,3 +243,44 @@ func TestAppendRefusesReadOnlyLogsAndBadPayloads(t *testing.T) {
 }
 
 func must(raw json.RawMessage, ok bool) json.RawMessage { return raw }
+
+type fakeT struct {
+	name string
+	logs []string
+}
+
+func (f *fakeT) Helper()                      {}
+func (f *fakeT) Name() string                 { return f.name }
+func (f *fakeT) Logf(format string, a ...any) { f.logs = append(f.logs, fmt.Sprintf(format, a...)) }
+
+func TestDumpForDebugging(t *testing.T) {
+	type move struct {
+		Piece string `json:"piece"`
+		To    string `json:"to"`
+	}
+	log := replay.NewMemoryLog[move]()
+	ctx := context.Background()
+	for _, m := range []move{{"N", "f3"}, {"p", "g6"}} {
+		log.Append(ctx, replay.Event[move]{Stream: "game-1", Payload: m})
+	}
+	log.Append(ctx, replay.Event[move]{Stream: "game-2", Payload: move{"K", "e2"}})
+	ft := &fakeT{name: "TestSomething/with spaces"}
+	path := DumpForDebuggingPath(ft, log)
+	defer os.Remove(path)
+	if len(ft.logs) != 1 || ft.logs[0] != "to step through these events: replaytui "+path {
+		t.Fatalf("logged %q", ft.logs)
+	}
+	l := open(t, jsonl.Options{}, path)
+	events, err := l.Read(ctx, "game-1", 1, 10)
+	if err != nil || len(events) != 2 || string(events[1].Payload.Value) != `{"piece":"p","to":"g6"}` {
+		t.Fatalf("dumped events %+v, %v", events, err)
+	}
+	// Dumping again (a rerun of the test) replaces the old file.
+	if again := DumpForDebuggingPath(ft, log); again != path {
+		t.Fatalf("second dump went to %q", again)
+	}
+}
+
+func DumpForDebuggingPath[E any](ft *fakeT, log replay.Log[E]) string {
+	return jsonl.DumpForDebugging(ft, log, "replaytui")
+}
