@@ -22,3 +22,25 @@ func BenchmarkMergePatchJSON(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkMergeIntoLargeObject merges one-member patches into an object
+// of 10,000 members, as the debugger's step benchmark does.
+func BenchmarkMergeIntoLargeObject(b *testing.B) {
+	names, vals := make([]string, 10_000), make([]any, 10_000)
+	for i := range names {
+		names[i], vals[i] = fmt.Sprintf("k%05d", i), float64(i)
+	}
+	var state any = ObjectOf(names, vals)
+	patches := make([]Payload, 1000)
+	for i := range patches {
+		patches[i] = Payload{Value: []byte(fmt.Sprintf(`{"k%05d":%d}`, (i*7919)%10_000, i))}
+	}
+	i := 0
+	for b.Loop() {
+		var err error
+		if state, err = patches[i%len(patches)].MergeInto(state); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

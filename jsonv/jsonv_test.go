@@ -323,3 +323,26 @@ func TestMergerMatchesMergePatch(t *testing.T) {
 		}
 	}
 }
+
+func TestPreparedMergesMatchRFC7386(t *testing.T) {
+	for _, v := range mergeVectors {
+		original := FromPlain(decode(t, v.original))
+		before := string(Marshal(original))
+		for _, p := range []Payload{{Value: []byte(v.patch)}, Payload{Value: []byte(v.patch)}.Predecode()} {
+			got, err := p.MergeInto(original)
+			if err != nil || string(Marshal(got)) != v.result {
+				t.Errorf("merge %s into %s (prepared %v) = %s, %v; want %s", v.patch, v.original, p.prepared != nil, Marshal(got), err, v.result)
+			}
+			m := NewMerger(original)
+			if err := m.MergePayload(p); err != nil || string(Marshal(m.State())) != v.result {
+				t.Errorf("Merger: merge %s into %s = %s, %v; want %s", v.patch, v.original, Marshal(m.State()), err, v.result)
+			}
+		}
+		if string(Marshal(original)) != before {
+			t.Errorf("merging %s changed its target", v.patch)
+		}
+	}
+	if _, err := (Payload{Value: []byte(`{"a":[1,]}`)}).Predecode().MergeInto(nil); err == nil {
+		t.Error("a bad prepared patch merged")
+	}
+}

@@ -127,6 +127,17 @@ func (m *Merger) Merge(patch []byte) error {
 	return nil
 }
 
+// MergePayload applies the payload of an event as a merge patch, from
+// its decoded value when a reader decoded it ahead (Predecode).
+func (m *Merger) MergePayload(p Payload) error {
+	v, err := p.mergeIn(m.ed, m.state)
+	if err != nil {
+		return err
+	}
+	m.state = v
+	return nil
+}
+
 // State returns the state so far. It is the caller's to keep: later
 // patches copy what they change from then on.
 func (m *Merger) State() any {

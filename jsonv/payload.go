@@ -20,7 +20,9 @@ type Payload struct {
 	// rest of reading them.)
 	Fields []Field
 
-	decoded *decoded // set by a reader that decoded Value ahead of time
+	// prepared is what a reader worked out of Value ahead of time, on
+	// another goroutine: its decoded value.
+	prepared *prepared
 }
 
 // Field is one extra top-level member of an event's line.
@@ -39,7 +41,7 @@ func (p Payload) Field(name string) (json.RawMessage, bool) {
 	return nil, false
 }
 
-type decoded struct {
+type prepared struct {
 	value any
 	err   error
 }
@@ -47,8 +49,8 @@ type decoded struct {
 // Decode returns the payload as plain Go JSON values (map[string]any,
 // []any, float64, string, bool, nil).
 func (p Payload) Decode() (any, error) {
-	if p.decoded != nil {
-		return p.decoded.value, p.decoded.err
+	if p.prepared != nil {
+		return p.prepared.value, p.prepared.err
 	}
 	if len(p.Value) == 0 {
 		return nil, nil
@@ -60,25 +62,33 @@ func (p Payload) Decode() (any, error) {
 // (see MergePatch), from its decoded value when a reader decoded it
 // ahead, else straight from its text.
 func (p Payload) MergeInto(state any) (any, error) {
-	if p.decoded != nil {
-		if p.decoded.err != nil {
-			return nil, p.decoded.err
+	return p.mergeIn(newEditor(), state)
+}
+
+func (p Payload) mergeIn(ed editor, state any) (any, error) {
+	if pr := p.prepared; pr != nil {
+		if pr.err != nil {
+			return nil, pr.err
 		}
-		return MergePatch(state, p.decoded.value), nil
+		return mergePatch(ed, state, pr.value), nil
 	}
 	if len(p.Value) == 0 {
 		return nil, nil
 	}
-	return MergePatchJSON(state, p.Value)
+	d := decoders.Get().(*jsonscan.Decoder)
+	defer decoders.Put(d)
+	return mergeJSON(ed, d, state, p.Value)
 }
 
 // Predecode returns p with its value decoded and remembered, so that
 // whoever calls Decode later, on another goroutine, gets it for free.
 // Readers call it on a worker while the fold runs.
-func (p Payload) Predecode(d *jsonscan.Decoder) Payload {
-	if p.decoded == nil && len(p.Value) > 0 {
+func (p Payload) Predecode() Payload {
+	if p.prepared == nil && len(p.Value) > 0 {
+		d := decoders.Get().(*jsonscan.Decoder)
 		v, err := d.Decode(p.Value)
-		p.decoded = &decoded{v, err}
+		decoders.Put(d)
+		p.prepared = &prepared{value: v, err: err}
 	}
 	return p
 }

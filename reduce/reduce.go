@@ -87,7 +87,7 @@ func Accumulate(spec string, initial any) Accumulator {
 type merger struct{ m *jsonv.Merger }
 
 func (m *merger) Add(ev replay.Event[jsonv.Payload]) error {
-	if err := m.m.Merge(ev.Payload.Value); err != nil {
+	if err := m.m.MergePayload(ev.Payload); err != nil {
 		return fmt.Errorf("merge: the payload is not JSON: %w", err)
 	}
 	return nil

@@ -16,7 +16,7 @@ import (
 type eager struct {
 	mu      sync.Mutex        // guards key, batches, closed
 	key     *replay.StreamKey // nil: off
-	decode  bool              // decode payloads ahead too
+	prepare func(jsonv.Payload) jsonv.Payload
 	batches chan []replay.Event[jsonv.Payload]
 	closed  bool
 
@@ -33,25 +33,26 @@ const eagerPatience = time.Second
 
 // ReadAhead tells the log that the caller is about to read stream from
 // its first event to its last, in order (as Replay does). Its events are
-// then parsed while the file is indexed (and, with decode, their payloads
-// decoded: see jsonv.Payload.Decode), and Read hands them over from
-// memory. Any other read still works as usual.
-func (l *Log) ReadAhead(key replay.StreamKey, decode bool) {
+// then parsed while the file is indexed, by the indexing workers, which
+// also run prepare (if not nil) on each payload — jsonv.Payload.Predecode
+// or PrepareMerge, for the fold to find ready — and Read hands them over
+// from memory. Any other read still works as usual.
+func (l *Log) ReadAhead(key replay.StreamKey, prepare func(jsonv.Payload) jsonv.Payload) {
 	l.eager.mu.Lock()
 	defer l.eager.mu.Unlock()
 	if l.eager.key != nil || l.eager.closed || l.isDone() {
 		return
 	}
-	l.eager.key, l.eager.decode = &key, decode
+	l.eager.key, l.eager.prepare = &key, prepare
 	l.eager.batches = make(chan []replay.Event[jsonv.Payload], 2)
 }
 
-// eagerKey is the stream workers parse ahead (nil: none) and whether they
-// decode its payloads too.
-func (e *eager) eagerKey() (*replay.StreamKey, bool) {
+// eagerKey is the stream workers parse ahead (nil: none) and what they
+// prepare of its payloads.
+func (e *eager) eagerKey() (*replay.StreamKey, func(jsonv.Payload) jsonv.Payload) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.key, e.decode
+	return e.key, e.prepare
 }
 
 // push hands a chunk's events of the eager stream to the reader; called

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/replaytui/replaytui/internal/jsonscan"
 	"github.com/replaytui/replaytui/jsonv"
 	"io"
 	"runtime"
@@ -94,10 +93,9 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 	for range max(runtime.GOMAXPROCS(0), 1) {
 		wg.Go(func() {
 			streams := make(map[string]replay.StreamKey)
-			var dec jsonscan.Decoder
 			for c := range work {
-				key, decode := l.eager.eagerKey()
-				c.parse(streams, key, decode, &dec)
+				key, prepare := l.eager.eagerKey()
+				c.parse(streams, key, prepare)
 				close(c.ready)
 			}
 		})
@@ -204,7 +202,7 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 	}
 }
 
-func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, decode bool, dec *jsonscan.Decoder) {
+func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, prepare func(jsonv.Payload) jsonv.Payload) {
 	data, no := c.data, c.firstNo
 	c.lines = make([]parsedLine, 0, bytes.Count(data, []byte{'\n'})+1)
 	for off := 0; off < len(data); no++ {
@@ -224,8 +222,8 @@ func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamK
 			h, ev, full, err := parseLine(line, streams, want)
 			evIndex := int32(0)
 			if full {
-				if decode {
-					ev.Payload = ev.Payload.Predecode(dec)
+				if prepare != nil {
+					ev.Payload = prepare(ev.Payload)
 				}
 				c.events = append(c.events, ev)
 				evIndex = int32(len(c.events))
@@ -246,7 +244,7 @@ func (l *Log) readAheadFirst(data []byte) {
 			continue
 		}
 		if h, err := parseHead(bytes.TrimSuffix(line, []byte{'\r'}), map[string]replay.StreamKey{}); err == nil {
-			l.ReadAhead(h.stream, l.opts.DecodeAhead)
+			l.ReadAhead(h.stream, l.opts.Prepare)
 		}
 		return
 	}

@@ -22,9 +22,9 @@ type Options struct {
 
 	// ReadAheadFirst reads the log's first stream ahead while indexing,
 	// as (*Log).ReadAhead does, from its very first event: for a caller
-	// that will replay that stream whole. DecodeAhead decodes the
-	// payloads too.
-	ReadAheadFirst, DecodeAhead bool
+	// that will replay that stream whole. Prepare is ReadAhead's prepare.
+	ReadAheadFirst bool
+	Prepare        func(jsonv.Payload) jsonv.Payload
 }
 
 // LineError is a problem with one line of a log file.

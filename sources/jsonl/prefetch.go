@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/replaytui/replaytui/internal/jsonscan"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
@@ -58,9 +57,8 @@ func (p *prefetcher) start(l *Log, key replay.StreamKey, from replay.Seq, limit 
 	go func() {
 		defer close(b.ready)
 		b.events, b.err = l.read(context.Background(), key, from, limit)
-		var d jsonscan.Decoder
 		for i := range b.events {
-			b.events[i].Payload = b.events[i].Payload.Predecode(&d)
+			b.events[i].Payload = b.events[i].Payload.Predecode()
 		}
 	}()
 }
