@@ -1,0 +1,225 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Columns names the columns of an existing events table: the stream, a
+// column that orders each stream's events (an id, a version, a sequence
+// number — gaps allowed), the event time (may be ""), and the payload
+// (json, jsonb or text holding JSON).
+type Columns struct {
+	Stream, Seq, Time, Payload string
+}
+
+// Table is a read-only replay.Log over a table of your own, its columns
+// mapped by Columns. Events are numbered 1, 2, 3… per stream in the order
+// of the seq column, whatever values it holds, so a table whose ids have
+// gaps (one global sequence for all streams, say) still replays. To do
+// that it keeps the seq column's values of the streams it reads, 8 bytes
+// an event, read in batches.
+type Table[E any] struct {
+	pool  *pgxpool.Pool
+	table string
+	name  string
+	cols  Columns // quoted
+	raw   Columns
+
+	mu   sync.Mutex
+	keys map[replay.StreamKey][]int64 // the seq column's value of each event, in order
+}
+
+var (
+	_ replay.Log[int]       = (*Table[int])(nil)
+	_ replay.LatestReporter = (*Table[int])(nil)
+	_ replay.StreamLister   = (*Table[int])(nil)
+)
+
+// ErrReadOnly: Append on a mapped table.
+var ErrReadOnly = errors.New("a mapped table is read-only")
+
+// NewTable maps table. It checks that the columns exist, and says which
+// the table has when one does not.
+func NewTable[E any](ctx context.Context, pool *pgxpool.Pool, table string, cols Columns) (*Table[E], error) {
+	if pool == nil {
+		return nil, errors.New("postgres: the pool is nil")
+	}
+	if table == "" || cols.Stream == "" || cols.Seq == "" || cols.Payload == "" {
+		return nil, errors.New("postgres: a mapped table needs a table name and its stream, seq and payload columns")
+	}
+	t := &Table[E]{pool: pool, table: quote(table), name: table, raw: cols, keys: map[replay.StreamKey][]int64{}}
+	t.cols = Columns{Stream: quote(cols.Stream), Seq: quote(cols.Seq), Payload: quote(cols.Payload)}
+	if cols.Time != "" {
+		t.cols.Time = quote(cols.Time)
+	}
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// check asks the table for the mapped columns.
+func (t *Table[E]) check(ctx context.Context) error {
+	timeCol := "NULL::timestamptz"
+	if t.cols.Time != "" {
+		timeCol = t.cols.Time
+	}
+	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s, %s FROM %s LIMIT 0`, t.cols.Stream, t.cols.Seq, timeCol, t.cols.Payload, t.table))
+	if err == nil {
+		rows.Close()
+		return nil
+	}
+	have := t.columns(ctx)
+	return wrap(t.pool, fmt.Sprintf("table %s with columns stream=%s seq=%s time=%s payload=%s (the table has: %s)", t.name, t.raw.Stream, t.raw.Seq, t.raw.Time, t.raw.Payload, have), err)
+}
+
+// columns lists the table's columns, for a message.
+func (t *Table[E]) columns(ctx context.Context) string {
+	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT * FROM %s LIMIT 0`, t.table))
+	if err != nil {
+		return "it cannot be read"
+	}
+	defer rows.Close()
+	var names []string
+	for _, f := range rows.FieldDescriptions() {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Append implements [replay.Log]: a mapped table is read-only.
+func (t *Table[E]) Append(context.Context, replay.Event[E]) (replay.Seq, error) {
+	return 0, fmt.Errorf("append to %s: %w", t.name, ErrReadOnly)
+}
+
+// keysBatch is how many seq values are read at a time.
+const keysBatch = 100_000
+
+// known returns the seq values of stream known so far, reading more
+// until there are at least want or the stream has no more (want < 0:
+// all of them).
+func (t *Table[E]) known(ctx context.Context, stream replay.StreamKey, want int) ([]int64, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	keys := t.keys[stream]
+	for want < 0 || len(keys) < want {
+		after := int64(-1 << 63)
+		if len(keys) > 0 {
+			after = keys[len(keys)-1]
+		}
+		rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s = $1 AND %s > $2 ORDER BY %s LIMIT %d`,
+			t.cols.Seq, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq, keysBatch), string(stream), after)
+		if err != nil {
+			return nil, wrap(t.pool, fmt.Sprintf("read the order of stream %q", stream), err)
+		}
+		n := 0
+		for rows.Next() {
+			var k int64
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, wrap(t.pool, fmt.Sprintf("column %s of stream %q (it must hold integers)", t.raw.Seq, stream), err)
+			}
+			keys = append(keys, k)
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return nil, wrap(t.pool, fmt.Sprintf("read the order of stream %q", stream), err)
+		}
+		if n < keysBatch {
+			break
+		}
+	}
+	t.keys[stream] = keys
+	return keys, nil
+}
+
+// Read implements [replay.Log].
+func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from replay.Seq, limit int) ([]replay.Event[E], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, fmt.Errorf("read stream %q: limit must be positive, got %d", stream, limit)
+	}
+	from = max(from, 1)
+	keys, err := t.known(ctx, stream, int(from-1)+limit)
+	if err != nil {
+		return nil, err
+	}
+	if int(from) > len(keys) {
+		return []replay.Event[E]{}, nil
+	}
+	timeCol := "NULL::timestamptz"
+	if t.cols.Time != "" {
+		timeCol = t.cols.Time
+	}
+	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s = $1 AND %s >= $2 ORDER BY %s LIMIT $3`,
+		t.cols.Seq, timeCol, t.cols.Payload, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq), string(stream), keys[from-1], limit)
+	if err != nil {
+		return nil, wrap(t.pool, fmt.Sprintf("read stream %q from seq %d", stream, from), err)
+	}
+	defer rows.Close()
+	events := make([]replay.Event[E], 0, limit)
+	for rows.Next() {
+		var k int64
+		var at *time.Time
+		var payload []byte
+		if err := rows.Scan(&k, &at, &payload); err != nil {
+			return nil, wrap(t.pool, fmt.Sprintf("read stream %q", stream), err)
+		}
+		seq := from + replay.Seq(len(events))
+		if int(seq) > len(keys) || keys[seq-1] != k {
+			break // the table changed under us; the next read sees it
+		}
+		ev := replay.Event[E]{Stream: stream, Seq: seq}
+		if at != nil {
+			ev.Time = at.UTC()
+		}
+		if ev.Payload, err = decode[E](payload, nil); err != nil {
+			return nil, fmt.Errorf("read stream %q seq %d (%s %d): the payload does not decode: %w", stream, seq, t.raw.Seq, k, err)
+		}
+		events = append(events, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(t.pool, fmt.Sprintf("read stream %q from seq %d", stream, from), err)
+	}
+	return events, nil
+}
+
+// Latest implements [replay.LatestReporter].
+func (t *Table[E]) Latest(ctx context.Context, stream replay.StreamKey) (replay.Seq, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	keys, err := t.known(ctx, stream, -1)
+	return replay.Seq(len(keys)), err
+}
+
+// StreamInfos lists the streams with their event counts and time ranges.
+func (t *Table[E]) StreamInfos(ctx context.Context) ([]StreamInfo, error) {
+	timeCol := "NULL::timestamptz"
+	if t.cols.Time != "" {
+		timeCol = t.cols.Time
+	}
+	return streamInfos(ctx, t.pool, fmt.Sprintf(`SELECT %s::text, COUNT(*), MIN(%s), MAX(%s) FROM %s GROUP BY 1 ORDER BY 1`,
+		t.cols.Stream, timeCol, timeCol, t.table))
+}
+
+// Streams implements [replay.StreamLister].
+func (t *Table[E]) Streams(ctx context.Context) ([]replay.StreamKey, error) {
+	infos, err := t.StreamInfos(ctx)
+	keys := make([]replay.StreamKey, len(infos))
+	for i, info := range infos {
+		keys[i] = info.Key
+	}
+	return keys, err
+}
