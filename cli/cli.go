@@ -47,6 +47,10 @@ type app[S, E any] struct {
 	// reduceFlag and initialFlag point at --reduce and --initial, which
 	// programs with a reducer option have.
 	reduceFlag, initialFlag *string
+
+	pg          pgFlags
+	follow      bool
+	checkpoints string
 }
 
 // Run runs the command line with args and returns the exit status: 0 ok,
@@ -130,7 +134,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 		return exitUsage
 	}
-	a.skipBad = globals.SkipBad
+	a.skipBad, a.follow, a.checkpoints, a.pg = globals.SkipBad, globals.Follow, globals.Checkpoints, globals.pgFlags
 	if err := a.resolve(); err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 		return exitCode(err)
@@ -184,8 +188,11 @@ read or folded).`
 
 // globalFlags apply to every command.
 type globalFlags struct {
-	SkipBad bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	SkipBad     bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
+	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come."`
+	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log."`
+	Version     kong.VersionFlag `help:"Print the version and exit."`
+	pgFlags     `embed:""`
 }
 
 type commands[S, E any] struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -34,21 +35,37 @@ Examples:
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	// A mistyped command reaches here as a file name.
-	if f := c.Files[0]; len(c.Files) == 1 && !strings.ContainsAny(f, "./") {
+	if len(c.Files) == 1 && !strings.ContainsAny(c.Files[0], "./") {
+		f := c.Files[0]
 		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
 			return usageError("no command or file named %q (commands: streams, state, diff, find, verify, export; see --help)", f)
 		}
 	}
-	src, err := a.open(c.Files)
+	src, err := a.openWith(c.Files, jsonl.Options{Follow: a.follow})
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	store, err := a.bookmarkStore(c.Files, c.Bookmarks)
+	store, err := a.bookmarkStore(src.name, c.Bookmarks)
 	if err != nil {
 		return err
 	}
 	cfg := a.tuiConfig(src, store)
+	if src.files != nil {
+		files := src.files
+		cfg.Indexed = files.Indexed
+		cfg.FirstStream = func(ctx context.Context) (replay.StreamKey, error) {
+			key, ok, err := files.FirstStream(ctx)
+			if err == nil && !ok {
+				err = errors.New("the log has no events")
+			}
+			return key, err
+		}
+		cfg.Reading = func() (int64, int64) {
+			st := files.Stats()
+			return st.BytesIndexed, st.BytesTotal
+		}
+	}
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
 	}
@@ -61,12 +78,22 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 }
 
 // bookmarkStore opens the bookmarks of the log: in path, or beside the
-// first file; standard input has nowhere to keep them.
-func (a *app[S, E]) bookmarkStore(files []string, path string) (*bookmarks.Store[S], error) {
-	if path == "" && files[0] != "-" {
-		path = bookmarks.DefaultPath(files[0])
+// first file; standard input and databases have nowhere of their own to
+// keep them, so they are kept for the session unless --bookmarks says
+// where. With --checkpoints the file lives in object storage.
+func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], error) {
+	codec := bookmarks.Codec[S]{Marshal: a.cfg.marshal, Unmarshal: a.cfg.unmarshal}
+	if a.checkpoints != "" {
+		name := "replaytui.bookmarks.json"
+		if logName != "" {
+			name = filepath.Base(bookmarks.DefaultPath(logName))
+		}
+		return bookmarks.OpenBucket(a.ctx, a.checkpoints, name, codec)
 	}
-	return bookmarks.Open(path, bookmarks.Codec[S]{Marshal: a.cfg.marshal, Unmarshal: a.cfg.unmarshal})
+	if path == "" && logName != "" {
+		path = bookmarks.DefaultPath(logName)
+	}
+	return bookmarks.Open(path, codec)
 }
 
 // tuiConfig tells the debugger about the program's types and the log.
@@ -96,24 +123,13 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			return string(line)
 		},
 		Streams: func(ctx context.Context) ([]tui.StreamInfo, error) {
-			infos, err := src.files.StreamInfos(ctx)
+			infos, err := src.infos(ctx)
 			out := make([]tui.StreamInfo, len(infos))
 			for i, info := range infos {
 				out[i] = tui.StreamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
 			}
 			return out, err
 		},
-		Indexed: src.files.Indexed,
-		FirstStream: func(ctx context.Context) (replay.StreamKey, error) {
-			key, ok, err := src.files.FirstStream(ctx)
-			if err == nil && !ok {
-				err = errors.New("the log has no events")
-			}
-			return key, err
-		},
-		Reading: func() (int64, int64) {
-			st := src.files.Stats()
-			return st.BytesIndexed, st.BytesTotal
-		},
+		Follow: a.follow,
 	}
 }

@@ -3,46 +3,151 @@ package cli
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
+	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
+	"github.com/replaytui/replaytui/sources/postgres"
 )
 
-// source is an opened log: the JSON Lines index and the same log with
-// payloads decoded into E.
-type source[S, E any] struct {
-	files *jsonl.Log
-	log   replay.Log[E]
+// streamInfo describes a stream, whatever the log.
+type streamInfo struct {
+	Key         replay.StreamKey
+	Events      int
+	First, Last time.Time
 }
 
+// source is an opened log: JSON Lines files, or a PostgreSQL table. The
+// commands see it as a replay.Log with payloads decoded into E.
+type source[S, E any] struct {
+	log   replay.Log[E]
+	files *jsonl.Log // the files, when the log is files
+	infos func(context.Context) ([]streamInfo, error)
+	close func() error
+	// name locates the log, for the default place of its bookmarks: the
+	// first file ("" for standard input and databases).
+	name string
+}
+
+func (s *source[S, E]) Close() error { return s.close() }
+
+// wait waits until the whole log is read (files are indexed in the
+// background) and returns what stopped it.
+func (s *source[S, E]) wait(ctx context.Context) error {
+	if s.files == nil {
+		return nil
+	}
+	return s.files.Wait(ctx)
+}
+
+// pgFlags say where a log in PostgreSQL is.
+type pgFlags struct {
+	PG           string `name:"pg" placeholder:"DSN" help:"Read the log from PostgreSQL instead of files (postgres://user@host:5432/db)."`
+	PGTable      string `name:"pg-table" placeholder:"TABLE" help:"The events table (default replay_events; with the column flags, a table of your own, read-only)."`
+	PGStreamCol  string `name:"pg-stream-column" placeholder:"COLUMN" help:"Your table's stream column."`
+	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events (an id; gaps are fine)."`
+	PGTimeCol    string `name:"pg-time-column" placeholder:"COLUMN" help:"Your table's event time column (optional)."`
+	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column (json, jsonb or text)."`
+	PGCreate     bool   `name:"pg-create" help:"Create the events and checkpoints tables if they are missing (sources/postgres/schema.sql)."`
+}
+
+func (f *pgFlags) mapped() bool {
+	return f.PGStreamCol != "" || f.PGSeqCol != "" || f.PGTimeCol != "" || f.PGPayloadCol != ""
+}
+
+// open opens the log the command line names: files, or --pg.
 func (a *app[S, E]) open(files []string) (*source[S, E], error) {
 	return a.openWith(files, jsonl.Options{})
 }
 
-// openWith opens with options; --skip-bad is added to them.
+// openWith opens with options for files; --skip-bad is added to them.
 func (a *app[S, E]) openWith(files []string, opts jsonl.Options) (*source[S, E], error) {
+	switch {
+	case a.pg.PG != "" && len(files) > 0:
+		return nil, usageError("give log files or --pg, not both")
+	case a.pg.PG != "":
+		return a.openPG()
+	case len(files) == 0:
+		return nil, usageError("no log: give files (- for standard input) or --pg DSN")
+	}
 	opts.SkipBad = a.skipBad
 	l, err := jsonl.Open(files, opts)
 	if err != nil {
 		return nil, err
 	}
-	src := &source[S, E]{files: l}
+	src := &source[S, E]{files: l, close: l.Close}
+	if files[0] != "-" {
+		src.name = files[0]
+	}
 	if direct, ok := any(l).(replay.Log[E]); ok {
 		src.log = direct // JSON events: no conversion
 	} else {
 		src.log = &typedLog[S, E]{l: l, cfg: a.cfg}
 	}
+	src.infos = func(ctx context.Context) ([]streamInfo, error) {
+		infos, err := l.StreamInfos(ctx)
+		out := make([]streamInfo, len(infos))
+		for i, info := range infos {
+			out[i] = streamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
+		}
+		return out, err
+	}
 	return src, nil
 }
 
-func (s *source[S, E]) Close() error { return s.files.Close() }
+// openPG opens a log in PostgreSQL: replaytui's own events table, or a
+// table of the user's with its columns mapped (read-only).
+func (a *app[S, E]) openPG() (*source[S, E], error) {
+	pool, err := postgres.Connect(a.ctx, a.pg.PG)
+	if err != nil {
+		return nil, err
+	}
+	src := &source[S, E]{close: func() error { pool.Close(); return nil }}
+	if a.pg.PGCreate {
+		if err := postgres.CreateSchema(a.ctx, pool, a.pg.PGTable, ""); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	var pgInfos func(context.Context) ([]postgres.StreamInfo, error)
+	if a.pg.mapped() {
+		cols := postgres.Columns{Stream: a.pg.PGStreamCol, Seq: a.pg.PGSeqCol, Time: a.pg.PGTimeCol, Payload: a.pg.PGPayloadCol}
+		if a.pg.PGTable == "" || cols.Stream == "" || cols.Seq == "" || cols.Payload == "" {
+			pool.Close()
+			return nil, usageError("a table of your own needs --pg-table, --pg-stream-column, --pg-seq-column and --pg-payload-column")
+		}
+		t, err := postgres.NewTable[E](a.ctx, pool, a.pg.PGTable, cols)
+		if err != nil {
+			pool.Close()
+			return nil, err
+		}
+		src.log, pgInfos = t, t.StreamInfos
+	} else {
+		l, err := postgres.NewLog[E](pool, a.pg.PGTable)
+		if err != nil {
+			pool.Close()
+			return nil, err
+		}
+		src.log, pgInfos = l, l.StreamInfos
+	}
+	src.infos = func(ctx context.Context) ([]streamInfo, error) {
+		infos, err := pgInfos(ctx)
+		out := make([]streamInfo, len(infos))
+		for i, info := range infos {
+			out[i] = streamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
+		}
+		return out, err
+	}
+	return src, nil
+}
 
 // stream resolves --stream: the named stream, which must exist, or the
 // only stream of the log.
 func (s *source[S, E]) stream(ctx context.Context, name *string) (replay.StreamKey, error) {
-	infos, err := s.files.StreamInfos(ctx)
+	infos, err := s.infos(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -64,10 +169,13 @@ func (s *source[S, E]) stream(ctx context.Context, name *string) (replay.StreamK
 }
 
 // guessStream is the stream --stream names, or the log's first, without
-// waiting for the index: stream checks it once the index is complete.
+// waiting for files to be indexed: stream checks it once they are.
 func (s *source[S, E]) guessStream(ctx context.Context, name *string) (replay.StreamKey, error) {
 	if name != nil {
 		return replay.StreamKey(*name), nil
+	}
+	if s.files == nil {
+		return s.stream(ctx, nil)
 	}
 	key, ok, err := s.files.FirstStream(ctx)
 	if err != nil {
@@ -79,7 +187,7 @@ func (s *source[S, E]) guessStream(ctx context.Context, name *string) (replay.St
 	return key, nil
 }
 
-func listStreams(infos []jsonl.StreamInfo) string {
+func listStreams(infos []streamInfo) string {
 	const most = 12
 	names := make([]string, 0, most)
 	for _, info := range infos[:min(len(infos), most)] {
@@ -89,6 +197,25 @@ func listStreams(infos []jsonl.StreamInfo) string {
 		names = append(names, fmt.Sprintf("and %d more (see the streams command)", len(infos)-most))
 	}
 	return strings.Join(names, ", ")
+}
+
+// lines returns a stream's events as JSON Lines events: the files' own
+// lines when the log is files, else the payloads encoded.
+func (a *app[S, E]) lines(ctx context.Context, src *source[S, E], stream replay.StreamKey) iter.Seq2[replay.Event[jsonv.Payload], error] {
+	if src.files != nil {
+		return replay.All(ctx, src.files, stream)
+	}
+	return func(yield func(replay.Event[jsonv.Payload], error) bool) {
+		for ev, err := range replay.All(ctx, src.log, stream) {
+			var p jsonv.Payload
+			if err == nil {
+				p, err = a.cfg.encode(ev.Payload)
+			}
+			if !yield(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p}, err) {
+				return
+			}
+		}
+	}
 }
 
 // typedLog is a JSON Lines log whose payloads decode into E.

@@ -111,7 +111,7 @@ func lastCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 	}
 	return func() tea.Msg {
 		last, err := tl.Last(ctx)
-		return lastMsg{stream: stream, last: last, final: true, err: err}
+		return lastMsg{stream: stream, last: last, final: !cfg.Follow, err: err}
 	}
 }
 

@@ -269,6 +269,7 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		grew := msg.last != m.last
+		atEnd := m.cursor == m.last && m.last > 0
 		m.last, m.lastFinal, m.lastErr = msg.last, msg.final, msg.err
 		if msg.err != nil {
 			m.setError(msg.err)
@@ -285,6 +286,9 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.lastFinal && m.cursor > m.last {
 			cmds = append(cmds, m.seekTo(m.last))
+		}
+		if m.cfg.Follow && grew && atEnd {
+			cmds = append(cmds, m.seekTo(m.last)) // at the end, stay at the end
 		}
 		if m.hasShown && m.shown.err != nil && errors.Is(m.shown.err, replay.ErrPastEnd) {
 			cmds = append(cmds, m.seekTo(m.cursor))

@@ -554,3 +554,29 @@ func TestSwitchingStreams(t *testing.T) {
 		t.Fatalf("G in the other stream: %d", m.cursor)
 	}
 }
+
+func TestFollowKeepsTheSelectionAtTheEnd(t *testing.T) {
+	log := ledger(t, 5)
+	cfg := typedConfig(t, log)
+	cfg.Follow = true
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, "G")
+	if m.cursor != 5 {
+		t.Fatalf("G: %d", m.cursor)
+	}
+	for i := 0; i < 3; i++ {
+		log.Append(context.Background(), replay.Event[deposit]{Stream: "acct", Payload: deposit{Type: "deposit", Amount: 1}})
+	}
+	drive(t, m, func() tea.Msg { return tickMsg{} })
+	if m.last != 8 || m.cursor != 8 || m.shown.state.Count != 8 {
+		t.Fatalf("after 3 new events: last %d, cursor %d, %+v", m.last, m.cursor, m.shown.state)
+	}
+	press(t, m, ":")
+	typeText(t, m, "2")
+	press(t, m, "enter")
+	log.Append(context.Background(), replay.Event[deposit]{Stream: "acct", Payload: deposit{Type: "deposit", Amount: 1}})
+	drive(t, m, func() tea.Msg { return tickMsg{} })
+	if m.last != 9 || m.cursor != 2 {
+		t.Fatalf("away from the end: last %d, cursor %d; the selection must stay", m.last, m.cursor)
+	}
+}

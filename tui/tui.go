@@ -66,6 +66,9 @@ type Config[S, E any] struct {
 	// Reading reports how far a log that is still being read has got, in
 	// bytes, for a progress bar (total < 0: unknown).
 	Reading func() (done, total int64)
+	// Follow watches the log for new events, as they are appended, and
+	// keeps the selection at the end when it is there.
+	Follow bool
 }
 
 // StreamInfo describes a stream in the stream switcher.

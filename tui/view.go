@@ -231,6 +231,8 @@ func (m *Model[S, E]) renderStatus() string {
 	}
 	right := ""
 	switch {
+	case m.cfg.Follow && m.caughtUp():
+		right = "following the log"
 	case !m.lastFinal && m.cfg.Reading != nil:
 		if done, all := m.cfg.Reading(); all > 0 {
 			right = "reading " + bar(float64(done)/float64(all), 12)
@@ -262,6 +264,15 @@ func bar(frac float64, width int) string {
 	n := int(frac * float64(width))
 	n = max(0, min(n, width))
 	return "[" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + fmt.Sprintf("] %3.0f%%", frac*100)
+}
+
+// caughtUp reports that a followed log has been read to its end so far.
+func (m *Model[S, E]) caughtUp() bool {
+	if m.cfg.Reading == nil {
+		return true
+	}
+	done, total := m.cfg.Reading()
+	return total < 0 || done >= total
 }
 
 // renderBottom is the prompt when one is open, else the short help.

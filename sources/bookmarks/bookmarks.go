@@ -20,8 +20,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"gocloud.dev/blob"
+	_ "gocloud.dev/blob/fileblob" // file://
+	_ "gocloud.dev/blob/memblob"  // mem://
+	"gocloud.dev/gcerrors"
 
 	"github.com/replaytui/replaytui/replay"
 )
@@ -87,8 +93,9 @@ func JSONCodec[S any]() Codec[S] {
 
 // Store is a bookmarks file. It is safe for concurrent use.
 type Store[S any] struct {
-	path  string
+	path  string // for messages: the file, or the object's URL
 	codec Codec[S]
+	where backend // nil: memory only
 
 	mu    sync.Mutex
 	marks []Bookmark // sorted by stream, then seq
@@ -106,23 +113,38 @@ func DefaultPath(logPath string) string {
 // lives in memory only, for logs that have no place beside them (standard
 // input).
 func Open[S any](path string, codec Codec[S]) (*Store[S], error) {
-	s := &Store[S]{path: path, codec: codec}
 	if path == "" {
-		return s, nil
+		return &Store[S]{codec: codec}, nil
 	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return s, nil
-	}
+	return open(path, codec, fileBackend(path))
+}
+
+// OpenBucket keeps the bookmarks file as the object key of the bucket at
+// url (object storage: s3://, gs://, azblob://, file://, mem://; see
+// gocloud.dev/blob). Writes replace the object whole.
+func OpenBucket[S any](ctx context.Context, url, key string, codec Codec[S]) (*Store[S], error) {
+	bucket, err := blob.OpenBucket(ctx, url)
 	if err != nil {
-		return nil, fmt.Errorf("bookmarks: %w", err)
+		return nil, fmt.Errorf("bookmarks %s: %w", url, err)
+	}
+	return open(strings.TrimSuffix(url, "/")+"/"+key, codec, &bucketBackend{bucket: bucket, key: key})
+}
+
+func open[S any](where string, codec Codec[S], b backend) (*Store[S], error) {
+	s := &Store[S]{path: where, codec: codec, where: b}
+	data, err := b.read()
+	if err != nil {
+		return nil, fmt.Errorf("bookmarks %s: %w", where, err)
+	}
+	if data == nil {
+		return s, nil
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("bookmarks %s: not a bookmarks file: %w", path, err)
+		return nil, fmt.Errorf("bookmarks %s: not a bookmarks file: %w", where, err)
 	}
 	if f.Version > Version {
-		return nil, fmt.Errorf("bookmarks %s: version %d, this replaytui reads version %d: %w (it is left untouched)", path, f.Version, Version, ErrNewerVersion)
+		return nil, fmt.Errorf("bookmarks %s: version %d, this replaytui reads version %d: %w (it is left untouched)", where, f.Version, Version, ErrNewerVersion)
 	}
 	s.marks = f.Bookmarks
 	slices.SortFunc(s.marks, compare)
@@ -222,14 +244,14 @@ func (s *Store[S]) change(edit func([]Bookmark) ([]Bookmark, error)) error {
 	return nil
 }
 
-// write replaces the file in one rename, so that a crash leaves either
-// the old file or the new one, never half of one.
+// write replaces the file whole, so that a crash leaves either the old
+// file or the new one, never half of one.
 func (s *Store[S]) write(marks []Bookmark) error {
-	if s.path == "" {
+	if s.where == nil {
 		return nil
 	}
 	// Never overwrite what a newer replaytui wrote meanwhile.
-	if data, err := os.ReadFile(s.path); err == nil {
+	if data, err := s.where.read(); err == nil && data != nil {
 		var f struct{ Version int }
 		if json.Unmarshal(data, &f) == nil && f.Version > Version {
 			return fmt.Errorf("bookmarks %s: %w (version %d); not overwriting it", s.path, ErrNewerVersion, f.Version)
@@ -239,26 +261,67 @@ func (s *Store[S]) write(marks []Bookmark) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), "."+filepath.Base(s.path)+".*")
+	if err := s.where.write(append(data, '\n')); err != nil {
+		return fmt.Errorf("bookmarks %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// backend is where a bookmarks file is kept.
+type backend interface {
+	read() ([]byte, error) // nil, nil: there is none yet
+	write([]byte) error    // all or nothing
+}
+
+type fileBackend string
+
+func (f fileBackend) read() ([]byte, error) {
+	data, err := os.ReadFile(string(f))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// write writes beside the file and renames over it: a crash leaves the
+// old file or the new one.
+func (f fileBackend) write(data []byte) error {
+	path := string(f)
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+	return os.Rename(tmp.Name(), path)
+}
+
+type bucketBackend struct {
+	bucket *blob.Bucket
+	key    string
+}
+
+func (b *bucketBackend) read() ([]byte, error) {
+	data, err := b.bucket.ReadAll(context.Background(), b.key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, nil
 	}
-	return nil
+	return data, err
+}
+
+// write puts the object whole: object stores never show half a write.
+func (b *bucketBackend) write(data []byte) error {
+	return b.bucket.WriteAll(context.Background(), b.key, data, &blob.WriterOptions{ContentType: "application/json"})
 }
 
 // Verify compares the bookmark at stream and seq with digest, the

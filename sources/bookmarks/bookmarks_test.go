@@ -130,3 +130,26 @@ func TestABadFileIsAClearError(t *testing.T) {
 		t.Fatalf("Open of junk: %v", err)
 	}
 }
+
+func TestBookmarksInABucket(t *testing.T) {
+	ctx := context.Background()
+	url := "file://" + t.TempDir()
+	s, err := OpenBucket(ctx, url, "log.jsonl.bookmarks.json", JSONCodec[int]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(replay.Checkpoint[int]{Stream: "a", Seq: 3, State: 42}, "here", time.Time{}, digestOf("x")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := OpenBucket(ctx, url, "log.jsonl.bookmarks.json", JSONCodec[int]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := again.List("a"); len(l) != 1 || l[0].Note != "here" || !strings.HasSuffix(again.Path(), "/log.jsonl.bookmarks.json") {
+		t.Fatalf("reopened from the bucket: %+v at %s", l, again.Path())
+	}
+	again.Verify("a", 3, digestOf("x"))
+	if cp, ok, _ := again.Load(ctx, "a", 10); !ok || cp.State != 42 {
+		t.Fatalf("Load = %+v %v", cp, ok)
+	}
+}

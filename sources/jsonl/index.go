@@ -23,12 +23,16 @@ import (
 
 const chunkSize = 4 << 20
 
+// followEvery is how often a followed file is looked at for new lines.
+const followEvery = 200 * time.Millisecond
+
 type chunk struct {
 	input   int
 	base    int64 // offset of data in the input
 	firstNo int   // line number of the first line
 	data    []byte
 	final   bool // the last chunk of its input
+	atEnd   bool // a followed file: this chunk reaches its current end
 	ready   chan struct{}
 	lines   []parsedLine
 	events  []replay.Event[jsonv.Payload] // lines of the eager stream, parsed in full
@@ -124,8 +128,9 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 // the screen) while the writer is still writing.
 func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool) error {
 	type piece struct {
-		data []byte
-		err  error
+		data  []byte
+		err   error
+		atEOF bool // a followed file has no more for now
 	}
 	pieces := make(chan piece, 16)
 	go func() {
@@ -136,6 +141,21 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 			if n > 0 {
 				select {
 				case pieces <- piece{data: buf[:n]}:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if errors.Is(err, io.EOF) && in.follow {
+				// A file being written: say it is read to its current end,
+				// and look again in a moment.
+				select {
+				case pieces <- piece{atEOF: true}:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case <-time.After(followEvery):
+					continue
 				case <-ctx.Done():
 					return
 				}
@@ -153,16 +173,18 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 	var pending []byte
 	var base int64
 	lineNo := 1
-	flush := func(final bool) bool {
+	announced := false // an empty atEnd chunk went out since the last data
+	flush := func(final, atEnd bool) bool {
 		cut := len(pending)
 		if !final {
 			cut = bytes.LastIndexByte(pending, '\n') + 1
 		}
-		if cut == 0 && !final {
+		if cut == 0 && !final && (!atEnd || announced) {
 			return true
 		}
+		announced = atEnd && cut == 0
 		data := pending[:cut:cut]
-		c := &chunk{input: idx, base: base, firstNo: lineNo, data: data, final: final, ready: make(chan struct{})}
+		c := &chunk{input: idx, base: base, firstNo: lineNo, data: data, final: final, atEnd: atEnd, ready: make(chan struct{})}
 		lineNo += bytes.Count(data, []byte{'\n'})
 		base += int64(cut)
 		pending = append(make([]byte, 0, chunkSize), pending[cut:]...)
@@ -175,7 +197,7 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 		case p, ok = <-pieces:
 		default:
 			// Nothing ready: hand over the lines we have before waiting.
-			if bytes.IndexByte(pending, '\n') >= 0 && !flush(false) {
+			if bytes.IndexByte(pending, '\n') >= 0 && !flush(false, false) {
 				return ctx.Err()
 			}
 			select {
@@ -187,8 +209,13 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 		switch {
 		case !ok:
 			return ctx.Err()
+		case p.atEOF:
+			if !flush(false, true) {
+				return ctx.Err()
+			}
+			continue
 		case p.err != nil && errors.Is(p.err, io.EOF):
-			if !flush(true) {
+			if !flush(true, false) {
 				return ctx.Err()
 			}
 			return nil
@@ -196,7 +223,8 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 			return p.err
 		}
 		pending = append(pending, p.data...)
-		if len(pending) >= chunkSize && !flush(false) {
+		announced = false
+		if len(pending) >= chunkSize && !flush(false, false) {
 			return ctx.Err()
 		}
 	}
@@ -263,6 +291,9 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 	}
 	l.lines[c.input] += n
 	l.stats.Lines += n
+	if c.atEnd {
+		l.caughtUp = true
+	}
 	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,12 +17,29 @@ import (
 // decompressed into a temporary file as it is indexed, so reading an
 // event back is still one ReadAt.
 type input struct {
-	name  string   // as the user gave it, for messages
-	file  *os.File // what ReadAt reads
-	src   io.Reader
-	size  int64 // bytes src will yield, or -1 when unknown
-	temp  bool  // file is a temporary copy, removed on Close
-	close []func() error
+	name   string   // as the user gave it, for messages
+	file   *os.File // what ReadAt reads
+	src    io.Reader
+	size   int64 // bytes src will yield, or -1 when unknown
+	temp   bool  // file is a temporary copy, removed on Close
+	follow bool  // src goes on past the end as the file grows
+	close  []func() error
+}
+
+// tail reads a file from the start and past its end: at the end it
+// reports io.EOF, and a later Read returns what was appended since.
+type tail struct {
+	f   *os.File
+	off int64
+}
+
+func (t *tail) Read(p []byte) (int, error) {
+	n, err := t.f.ReadAt(p, t.off)
+	t.off += int64(n)
+	if n > 0 && errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return n, err
 }
 
 var (
@@ -29,8 +47,9 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-// openInput opens path ("-" is standard input) for indexing.
-func openInput(path string) (*input, error) {
+// openInput opens path ("-" is standard input) for indexing; with
+// follow, a plain file is read on past its end as it grows.
+func openInput(path string, follow bool) (*input, error) {
 	in := &input{name: path, size: -1}
 	var raw io.Reader
 	if path == "-" {
@@ -78,6 +97,9 @@ func openInput(path string) (*input, error) {
 			// A plain file is read in place.
 			in.file = f
 			in.src = io.NewSectionReader(f, 0, in.size)
+			if follow {
+				in.src, in.follow, in.size = &tail{f: f}, true, -1
+			}
 			return in, nil
 		}
 		plain = br

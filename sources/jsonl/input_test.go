@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -125,5 +126,42 @@ func TestOpenErrors(t *testing.T) {
 		if _, err := openErr(paths); err == nil {
 			t.Errorf("Open(%v) succeeded", paths)
 		}
+	}
+}
+
+func TestFollowSeesLinesAppendedLater(t *testing.T) {
+	path := write(t, "live.jsonl", lines("s", 1, 3))
+	l, err := jsonl.Open([]string{path}, jsonl.Options{Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	waitIndexed := func(want int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; {
+			if n, done := l.Indexed("s"); int(n) >= want {
+				if done {
+					t.Fatal("a followed log says it is complete")
+				}
+				return
+			}
+			if time.Now().After(deadline) {
+				n, _ := l.Indexed("s")
+				t.Fatalf("%d events indexed, want %d", n, want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitIndexed(3)
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(lines("s", 4, 5))
+	f.WriteString(`{"stream":"s","seq":6,"pay`) // a line being written
+	waitIndexed(5)
+	f.WriteString(`load":{"n":6}}` + "\n")
+	f.Close()
+	waitIndexed(6)
+	events, err := l.Read(context.Background(), "s", 4, 10)
+	if err != nil || len(events) != 3 || string(events[2].Payload.Value) != `{"n":6}` {
+		t.Fatalf("events %+v, %v", events, err)
 	}
 }

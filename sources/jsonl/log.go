@@ -25,6 +25,11 @@ type Options struct {
 	// that will replay that stream whole. Prepare is ReadAhead's prepare.
 	ReadAheadFirst bool
 	Prepare        func(jsonv.Payload) jsonv.Payload
+
+	// Follow keeps reading the last file after its end, as it grows (a
+	// log being written): the index is then never complete, so Wait and
+	// Latest wait for ever; Indexed and Read see new events as they come.
+	Follow bool
 }
 
 // LineError is a problem with one line of a log file.
@@ -86,7 +91,10 @@ type Log struct {
 	stats   Stats
 	err     error // indexing stopped at this error
 	done    bool
-	lines   []int // lines indexed per input
+	// caughtUp: a followed log has been read to the end of its file (so
+	// far): reads no longer wait for events that may never come.
+	caughtUp bool
+	lines    []int // lines indexed per input
 
 	appendMu sync.Mutex
 	w        *output // set when the log accepts Append
@@ -123,8 +131,8 @@ func Open(paths []string, opts Options) (*Log, error) {
 		return nil, fmt.Errorf("open: %d files is too many", len(paths))
 	}
 	l := newLog(opts)
-	for _, p := range paths {
-		in, err := openInput(p)
+	for i, p := range paths {
+		in, err := openInput(p, opts.Follow && i == len(paths)-1)
 		if err != nil {
 			l.Close()
 			return nil, fmt.Errorf("open: %w", err)
@@ -189,7 +197,7 @@ func (l *Log) notify() {
 // waitFor blocks until ready (called with l.mu held) is true, indexing
 // has ended, or ctx is done. It returns with l.mu held.
 func (l *Log) waitFor(ctx context.Context, ready func() bool) error {
-	for !ready() && !l.done {
+	for !ready() && !l.done && !l.caughtUp {
 		ch := l.changed
 		l.mu.Unlock()
 		select {

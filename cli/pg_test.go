@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/jsonl"
+	"github.com/replaytui/replaytui/sources/postgres"
+)
+
+// pgBank loads testdata/bank.jsonl into fresh tables and returns the DSN
+// and the table, or skips without a server.
+func pgBank(t *testing.T) (dsn, table string) {
+	dsn = os.Getenv("REPLAY_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("REPLAY_TEST_POSTGRES is not set; .ci/run sets it")
+	}
+	ctx := context.Background()
+	pool, err := postgres.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	var b [6]byte
+	rand.Read(b[:])
+	table = "cli_events_" + hex.EncodeToString(b[:])
+	if err := postgres.CreateSchema(ctx, pool, table, table+"_cp"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Exec(ctx, `DROP TABLE IF EXISTS "`+table+`", "`+table+`_cp"`) })
+	log, _ := postgres.NewLog[jsonv.Payload](pool, table)
+	src, err := jsonl.Open([]string{bank}, jsonl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	keys, _ := src.Streams(ctx)
+	for _, k := range keys {
+		for ev, err := range replay.All(ctx, src, k) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := log.Append(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dsn, table
+}
+
+func TestCommandsOnPostgres(t *testing.T) {
+	dsn, table := pgBank(t)
+	out, errOut, code := run(t, "--pg", dsn, "--pg-table", table, "streams")
+	if code != 0 || !strings.Contains(out, "acct-bob    9") {
+		t.Fatalf("streams --pg: %q %q (exit %d)", out, errOut, code)
+	}
+	fromFile, _, _ := run(t, "-r", "jq:@../testdata/bank.jq", "state", bank, "-s", "acct-bob", "--json")
+	fromPG, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "--pg", dsn, "--pg-table", table, "state", "-s", "acct-bob", "--json")
+	if code != 0 || fromPG != fromFile {
+		t.Fatalf("state --pg = %q (%q, exit %d); from the file %q", fromPG, errOut, code, fromFile)
+	}
+	out, _, code = run(t, "--pg", dsn, "--pg-table", table, "find", "-s", "acct-bob", "--where", "event.retry == true")
+	if code != 0 || !strings.HasPrefix(out, "seq 7\t") {
+		t.Fatalf("find --pg: %q (exit %d)", out, code)
+	}
+	dst := filepath.Join(t.TempDir(), "bob.jsonl")
+	if _, errOut, code := run(t, "--pg", dsn, "--pg-table", table, "export", "-s", "acct-bob", "-o", dst); code != 0 {
+		t.Fatalf("export --pg: %q", errOut)
+	}
+	exported, _, _ := run(t, "-r", "jq:@../testdata/bank.jq", "state", dst, "--json")
+	if exported != fromFile {
+		t.Fatalf("the export from PostgreSQL folds to %q, the file to %q", exported, fromFile)
+	}
+}
+
+func TestAMappedTableOnTheCommandLine(t *testing.T) {
+	dsn, table := pgBank(t)
+	// The events table read as a table of one's own: columns mapped (its
+	// payloads only: the lines' other fields are not mapped).
+	out, errOut, code := run(t, "--pg", dsn, "--pg-table", table, "--pg-stream-column", "stream", "--pg-seq-column", "seq",
+		"--pg-time-column", "time", "--pg-payload-column", "payload", "state", "-s", "acct-bob", "--json")
+	want, _, _ := run(t, "state", bank, "-s", "acct-bob", "--json")
+	if code != 0 || out != want {
+		t.Fatalf("state on a mapped table: %q %q (exit %d); want %q", out, errOut, code, want)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", table, "--pg-stream-column", "stream", "streams")
+	if code != 2 || !strings.Contains(errOut, "needs --pg-table, --pg-stream-column, --pg-seq-column and --pg-payload-column") {
+		t.Fatalf("a half mapped table: %q (exit %d)", errOut, code)
+	}
+}
+
+func TestPostgresErrorsAreClear(t *testing.T) {
+	_, errOut, code := run(t, "--pg", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", "streams")
+	if code != 3 || !strings.Contains(errOut, "postgres 127.0.0.1:1/none: cannot connect") {
+		t.Fatalf("an unreachable server: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "--pg", "postgres://x@127.0.0.1/db", "streams", bank)
+	if code != 2 || !strings.Contains(errOut, "give log files or --pg, not both") {
+		t.Fatalf("files and --pg: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "streams")
+	if code != 2 || !strings.Contains(errOut, "no log: give files") {
+		t.Fatalf("no log: %q (exit %d)", errOut, code)
+	}
+}
