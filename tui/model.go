@@ -428,7 +428,7 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.First):
 		return m.seekTo(min(1, m.last))
 	case key.Matches(msg, k.Last):
-		if !m.lastFinal {
+		if !m.lastFinal && !m.cfg.Follow {
 			m.setMessage("the log is still being read; G goes as far as it has got")
 		}
 		return m.seekTo(m.last)

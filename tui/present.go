@@ -88,7 +88,7 @@ type eventRow struct {
 // renderEvent renders one row of the event list.
 func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked bool) string {
 	if !r.loaded {
-		return st.dim.Render(fit(fmt.Sprintf("%7d  …", r.seq), width))
+		return st.dim.Render(fit(fmt.Sprintf(" %7d  …", r.seq), width))
 	}
 	flag := " "
 	switch {
