@@ -108,3 +108,111 @@ func reportQuantiles(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(q(0.50), "p50-ns")
 	b.ReportMetric(q(0.99), "p99-ns")
 }
+
+// The investigation benchmarks: a 1,000,000-event stream whose condition
+// changes near the middle, searched with the timeline's keyframes and, as
+// the baseline, by replaying from the first event at every step.
+//
+//	go test ./replay -run '^$' -bench 'ReverseContinue|Bisect' -benchtime 3x
+
+const middle = 500_000
+
+func middleTimeline(b *testing.B) (*replay.MemoryLog[int], *replay.Timeline[int, int]) {
+	log := ints(b, benchEvents)
+	tl, err := replay.NewTimeline(log, "s", applySum, 0, replay.TimelineOptions[int]{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tl.BuildKeyframes(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	return log, tl
+}
+
+// before holds while the running sum has not reached the middle's.
+func before(s int, _ replay.Event[int]) (bool, error) { return s < triangle(middle), nil }
+
+func BenchmarkReverseContinue(b *testing.B) {
+	log, tl := middleTimeline(b)
+	ctx := context.Background()
+	b.Run("keyframes", func(b *testing.B) {
+		var cost replay.ScanCost
+		for b.Loop() {
+			seq, ok, c, err := tl.Prev(ctx, benchEvents, before, nil)
+			if err != nil || !ok || seq != middle-1 {
+				b.Fatal(seq, ok, err)
+			}
+			cost = c
+		}
+		b.ReportMetric(float64(cost.Folded), "events-folded")
+	})
+	// Replaying from the start for each seq going back from the end: it
+	// would fold the sum of all those seqs. Measured over the last steps
+	// and extrapolated; it would take far too long to run whole.
+	b.Run("naive", func(b *testing.B) {
+		const steps = 10
+		var took time.Duration
+		for b.Loop() {
+			start := time.Now()
+			for seq := replay.Seq(benchEvents - 1); seq > benchEvents-1-steps; seq-- {
+				s, err := replay.Replay(ctx, log, nil, "s", seq, applySum, 0, replay.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if ok, _ := before(s, replay.Event[int]{}); ok {
+					b.Fatal("found too early")
+				}
+			}
+			took = time.Since(start)
+		}
+		var total float64 // events folded by the whole naive search
+		for seq := middle - 1; seq < benchEvents; seq++ {
+			total += float64(seq)
+		}
+		perEvent := took.Seconds() / float64(steps*(benchEvents-1-steps/2))
+		b.ReportMetric(total, "events-folded")
+		b.ReportMetric(total*perEvent, "est-s")
+	})
+}
+
+func BenchmarkBisect(b *testing.B) {
+	log, tl := middleTimeline(b)
+	ctx := context.Background()
+	reached := func(s int, ev replay.Event[int]) (bool, error) { ok, _ := before(s, ev); return !ok, nil }
+	b.Run("keyframes", func(b *testing.B) {
+		var cost replay.ScanCost
+		for b.Loop() {
+			seq, c, err := tl.Bisect(ctx, 0, benchEvents, reached)
+			if err != nil || seq != middle {
+				b.Fatal(seq, err)
+			}
+			cost = c
+		}
+		b.ReportMetric(float64(cost.Folded), "events-folded")
+		b.ReportMetric(float64(cost.Seeks), "seeks")
+	})
+	b.Run("naive", func(b *testing.B) {
+		folded := 0
+		for b.Loop() {
+			folded = 0
+			lo, hi := replay.Seq(0), replay.Seq(benchEvents)
+			for hi-lo > 1 {
+				mid := lo + (hi-lo)/2
+				s, err := replay.Replay(ctx, log, nil, "s", mid, applySum, 0, replay.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				folded += int(mid)
+				if ok, _ := reached(s, replay.Event[int]{}); ok {
+					hi = mid
+				} else {
+					lo = mid
+				}
+			}
+			if hi != middle {
+				b.Fatal(hi)
+			}
+		}
+		b.ReportMetric(float64(folded), "events-folded")
+	})
+}

@@ -63,14 +63,17 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 		}
 	}
 
-	var save func(Seq, S) error
+	var save func(int, Seq, S) error
 	if snap != nil && opts.SnapshotEvery > 0 {
 		every := Seq(opts.SnapshotEvery)
-		save = func(seq Seq, s S) error {
+		save = func(_ int, seq Seq, s S) error {
 			if seq%every != 0 {
 				return nil
 			}
-			return snap.Save(ctx, Checkpoint[S]{Stream: stream, Seq: seq, State: s})
+			if err := snap.Save(ctx, Checkpoint[S]{Stream: stream, Seq: seq, State: s}); err != nil {
+				return fmt.Errorf("replay stream %q: save checkpoint at seq %d: %w", stream, seq, err)
+			}
+			return nil
 		}
 	}
 
@@ -111,9 +114,10 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 }
 
 // fold applies events, which must continue the stream right after seq at,
-// and returns the state after the last one that applied. save, when not
-// nil, is offered every intermediate state.
-func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], save func(Seq, S) error) (_ S, _ Seq, err error) {
+// and returns the state after the last one that applied. visit, when not
+// nil, is given each event's index in events and the state after it; an
+// error from it stops the fold and is returned as it is.
+func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], visit func(int, Seq, S) error) (_ S, _ Seq, err error) {
 	i := 0
 	// One deferred recover per batch, not per event: a panic anywhere in
 	// the batch is pinned to events[i] by the loop index.
@@ -132,9 +136,9 @@ func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply 
 			return state, at, &ApplyError{Stream: stream, Seq: ev.Seq, Err: err, Event: ev}
 		}
 		state, at = next, ev.Seq
-		if save != nil {
-			if err := save(at, state); err != nil {
-				return state, at, fmt.Errorf("replay stream %q: save checkpoint at seq %d: %w", stream, at, err)
+		if visit != nil {
+			if err := visit(i, at, state); err != nil {
+				return state, at, err
 			}
 		}
 	}
