@@ -201,6 +201,7 @@ type commands[S, E any] struct {
 	State      stateCmd[S, E]      `cmd:"" help:"Print the state of a stream after a seq (the last by default) or at a time."`
 	Diff       diffCmd[S, E]       `cmd:"" help:"Show what changed in a stream between two seqs: path, old, new."`
 	Find       findCmd[S, E]       `cmd:"" help:"Find the first seq (or every seq) where a condition over state and event holds."`
+	Blame      blameCmd[S, E]      `cmd:"" help:"List the events that changed a value; the last made it what it is."`
 	Verify     verifyCmd[S, E]     `cmd:"" help:"Check a log: its lines, its seqs, and that the reducer is pure."`
 	Export     exportCmd[S, E]     `cmd:"" help:"Write streams of a log to a JSON Lines file."`
 	Completion completionCmd[S, E] `cmd:"" help:"Print a shell completion script (bash, zsh or fish)."`

@@ -235,3 +235,57 @@ func TestVersionHelpAndCompletion(t *testing.T) {
 		t.Fatalf("completing --stream = %q (exit %d)", out, code)
 	}
 }
+
+func TestBlame(t *testing.T) {
+	out, errOut, code := run(t, "blame", match, "-s", "match-17", "--path", ".players.ana.hp", "--at", "13")
+	wantCode(t, code, 0, out, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[3], "seq 13") || !strings.Contains(lines[3], "35 → 135") || !strings.HasPrefix(lines[1], "seq 7") {
+		t.Fatalf("blame =\n%s", out)
+	}
+	out, _, code = run(t, "blame", match, "-s", "match-17", "--path", ".players.ana.hp", "--json")
+	if code != 0 || !strings.Contains(out, `"seq":15,`) {
+		t.Fatalf("blame --json = %s", out)
+	}
+	_, errOut, code = run(t, "blame", match, "-s", "match-17", "--path", ".nothing")
+	if code != 1 || !strings.Contains(errOut, "no event of stream") {
+		t.Fatalf("blame of a value never set: exit %d %q", code, errOut)
+	}
+}
+
+func TestFindBisect(t *testing.T) {
+	out, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "find", bank, "-s", "acct-bob", "--where", "state.balance < 0", "--bisect")
+	if code != 0 || out != "seq 7\t2026-05-31T09:21:00Z\twithdrawal\n" {
+		t.Fatalf("find --bisect = %q %q (exit %d)", out, errOut, code)
+	}
+	_, errOut, code = run(t, "-r", "jq:@../testdata/bank.jq", "find", bank, "-s", "acct-alice", "--where", "state.balance < 0", "--bisect")
+	if code != 1 || !strings.Contains(errOut, "does not hold at the last seq") {
+		t.Fatalf("bisect without a break: exit %d %q", code, errOut)
+	}
+}
+
+func TestExportAFixture(t *testing.T) {
+	dst := filepath.Join(t.TempDir(), "fx.jsonl")
+	_, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "export", bank, "-s", "acct-bob", "--from", "5", "--to", "7", "--with-state", "-o", dst)
+	if code != 0 {
+		t.Fatalf("export fixture: %q", errOut)
+	}
+	var expect struct {
+		From, To      int
+		Before, After map[string]any
+	}
+	data, _ := os.ReadFile(strings.TrimSuffix(dst, ".jsonl") + ".expect.json")
+	if err := json.Unmarshal(data, &expect); err != nil || expect.From != 5 || expect.Before["balance"] != 250.0 || expect.After["balance"] != -120.0 {
+		t.Fatalf("expectation %s (%v)", data, err)
+	}
+	// Replaying the fixture from "before" gives "after".
+	before, _ := json.Marshal(expect.Before)
+	out, _, code := run(t, "--initial", string(before), "-r", "jq:@../testdata/bank.jq", "state", dst, "--json")
+	if code != 0 || !strings.Contains(out, `"balance":-120`) {
+		t.Fatalf("the fixture folds to %q", out)
+	}
+	_, errOut, code = run(t, "export", bank, "--from", "2", "-o", filepath.Join(t.TempDir(), "x.jsonl"))
+	if code != 2 || !strings.Contains(errOut, "a fixture is one stream") {
+		t.Fatalf("a fixture of several streams: exit %d %q", code, errOut)
+	}
+}

@@ -4,15 +4,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // filesArg is the log files every command reads.
@@ -284,7 +289,7 @@ func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	to := c.To
 	if to == 0 {
-		if to, err = src.log.(replay.LatestReporter).Latest(a.ctx, stream); err != nil {
+		if to, err = replay.LatestOf(a.ctx, src.log, stream); err != nil {
 			return err
 		}
 	}
@@ -347,8 +352,9 @@ func render(v any) string {
 type findCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Where string `required:"" placeholder:"EXPR" help:"A condition over state (after the event) and event, in the expr language: e.g. 'state.balance < 0' or 'event.type == \"withdrawal\" && event.payload.amount > 100'."`
-	All   bool   `help:"List every seq where it holds, not just the first."`
+	Where  string `required:"" placeholder:"EXPR" help:"A condition over state (after the event) and event, in the expr language: e.g. 'state.balance < 0' or 'event.type == \"withdrawal\" && event.payload.amount > 100'."`
+	All    bool   `help:"List every seq where it holds, not just the first."`
+	Bisect bool   `help:"Find the first seq where it holds by bisection, in a few seeks instead of a fold of everything before: for an invariant that, once broken, stays broken."`
 	jsonFlag
 }
 
@@ -360,7 +366,8 @@ Exit status 1 when it holds nowhere.
 Examples:
 
     replaytui find testdata/bank.jsonl -s acct-alice --where 'state.balance < 0'
-    replaytui find testdata/bank.jsonl -s acct-alice --where 'event.type == "withdrawal"' --all`
+    replaytui find testdata/bank.jsonl -s acct-alice --where 'event.type == "withdrawal"' --all
+    replaytui find big.jsonl --where 'state.total > 1000000' --bisect`
 }
 
 func (c *findCmd[S, E]) Run(a *app[S, E]) error {
@@ -383,6 +390,25 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		Summary string     `json:"summary,omitempty"`
 	}
 	matches := []match{}
+	if c.Bisect {
+		if c.All {
+			return usageError("--bisect finds one seq; --all lists them by folding everything")
+		}
+		seq, err := a.bisect(src, stream, cond)
+		if err != nil {
+			return err
+		}
+		ev, err := src.log.Read(a.ctx, stream, seq, 1)
+		if err != nil || len(ev) != 1 {
+			return fmt.Errorf("stream %q: reading seq %d: %v", stream, seq, err)
+		}
+		m := match{Seq: seq, Time: jsonTime(ev[0].Time), Summary: a.cfg.summary(ev[0].Payload)}
+		if c.JSON {
+			return a.printJSON(map[string]any{"stream": stream, "where": c.Where, "matches": []match{m}})
+		}
+		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), m.Summary)
+		return nil
+	}
 	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
 		if err != nil {
 			return err
@@ -411,6 +437,181 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 	if len(matches) == 0 {
 		if !c.JSON {
 			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of stream %q\n", a.cfg.name, c.Where, stream)
+		}
+		return silentFailure{}
+	}
+	return nil
+}
+
+// bisect finds the first seq where cond holds, given it holds at the
+// end and, once it holds, keeps holding.
+func (a *app[S, E]) bisect(src *source[S, E], stream replay.StreamKey, cond *condition[S, E]) (replay.Seq, error) {
+	last, err := replay.LatestOf(a.ctx, src.log, stream)
+	if err != nil {
+		return 0, err
+	}
+	tl, err := replay.NewTimeline(src.log, stream, a.apply, a.initial, replay.TimelineOptions[S]{Clone: a.cfg.clone})
+	if err != nil {
+		return 0, err
+	}
+	seq, _, err := tl.Bisect(a.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return cond.holds(s, ev) })
+	if err != nil && strings.Contains(err.Error(), "does not hold at seq") {
+		fmt.Fprintf(a.errOut, "%s: %q does not hold at the last seq (%d) of stream %q: nothing to bisect\n", a.cfg.name, cond.source, last, stream)
+		return 0, silentFailure{}
+	}
+	return seq, err
+}
+
+// exportFixture writes seqs from..to of one stream, numbered from 1, and
+// with --with-state the expectation beside the output.
+func (a *app[S, E]) exportFixture(c *exportCmd[S, E], src *source[S, E], keys []replay.StreamKey, out io.Writer) (int, error) {
+	if len(keys) != 1 {
+		return 0, usageError("a fixture is one stream: give --stream")
+	}
+	if c.WithState && c.Output == "-" {
+		return 0, usageError("--with-state writes a second file beside the output: give -o FILE")
+	}
+	stream := keys[0]
+	last, err := replay.LatestOf(a.ctx, src.log, stream)
+	if err != nil {
+		return 0, err
+	}
+	from, to := replay.Seq(1), last
+	if c.From != nil {
+		from = *c.From
+	}
+	if c.To != nil {
+		to = *c.To
+	}
+	if from < 1 || from > to || to > last {
+		return 0, usageError("--from %d --to %d: want 1 <= from <= to <= %d, the last seq of %q", from, to, last, stream)
+	}
+	events := func(yield func(replay.Event[jsonv.Payload], error) bool) {
+		for ev, err := range a.lines(a.ctx, src, stream) {
+			if err == nil && ev.Seq < from {
+				continue
+			}
+			if err == nil && ev.Seq > to {
+				return
+			}
+			if err == nil {
+				ev.Payload.Fields = append(slices.Clip(ev.Payload.Fields), jsonv.Field{Name: "source_seq", Value: []byte(strconv.FormatUint(uint64(ev.Seq), 10))})
+				ev.Seq = ev.Seq - from + 1
+			}
+			if !yield(ev, err) {
+				return
+			}
+		}
+	}
+	n, err := jsonl.Write(out, events)
+	if err != nil || !c.WithState {
+		return n, err
+	}
+	tl, err := replay.NewTimeline(src.log, stream, a.apply, a.initial, replay.TimelineOptions[S]{Clone: a.cfg.clone})
+	if err != nil {
+		return n, err
+	}
+	before, _, err := tl.Seek(a.ctx, from-1)
+	if err != nil {
+		return n, err
+	}
+	beforeJSON, err := a.cfg.marshal(before)
+	if err != nil {
+		return n, err
+	}
+	after, _, err := tl.Seek(a.ctx, to)
+	if err != nil {
+		return n, err
+	}
+	afterJSON, err := a.cfg.marshal(after)
+	if err != nil {
+		return n, err
+	}
+	expect, err := json.MarshalIndent(map[string]any{
+		"stream": stream, "from": from, "to": to, "events": n,
+		"before": json.RawMessage(beforeJSON), "after": json.RawMessage(afterJSON),
+	}, "", "  ")
+	if err != nil {
+		return n, err
+	}
+	path := expectPath(c.Output)
+	if _, err := os.Stat(path); err == nil && !c.Force {
+		return n, usageError("%s exists; use --force to overwrite it", path)
+	}
+	if err := os.WriteFile(path, append(expect, '\n'), 0o644); err != nil {
+		return n, err
+	}
+	fmt.Fprintf(a.errOut, "wrote the states before seq %d and after seq %d to %s\n", from, to, path)
+	return n, nil
+}
+
+// expectPath is where a fixture's expectation goes: FILE.expect.json for
+// FILE.jsonl.
+func expectPath(output string) string {
+	return strings.TrimSuffix(output, ".jsonl") + ".expect.json"
+}
+
+// ---- blame
+
+type blameCmd[S, E any] struct {
+	filesArg
+	streamFlag
+	Path string     `required:"" placeholder:"PATH" help:"The value, as .a.b[2] (typed states: .Field)."`
+	At   replay.Seq `placeholder:"SEQ" help:"Blame the value as it is after this seq (default: the last)."`
+	jsonFlag
+}
+
+func (c *blameCmd[S, E]) Help() string {
+	return `Lists every event that changed a value, oldest first; the last one is the
+event that made the value what it is. A change of an object holding the
+value, or of a value inside it, counts too. Exit status 1 when nothing
+ever changed it.
+
+Examples:
+
+    replaytui -r jq:@testdata/bank.jq blame testdata/bank.jsonl -s acct-bob --path .balance
+    replaytui blame testdata/match.jsonl -s match-17 --path .players.ana.hp --at 13`
+}
+
+func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
+	src, err := a.opened(c.Files)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	stream, err := src.stream(a.ctx, c.Stream)
+	if err != nil {
+		return err
+	}
+	entries, err := tui.Blame(a.ctx, a.tuiConfig(src, nil), stream, c.Path, c.At, nil)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		out := make([]map[string]any, len(entries))
+		for i, e := range entries {
+			out[i] = map[string]any{"seq": e.Seq, "time": jsonTime(e.Event.Time), "summary": e.Summary, "path": e.Path, "kind": e.Kind, "old": e.Old, "new": e.New}
+		}
+		if err := a.printJSON(map[string]any{"stream": stream, "path": c.Path, "changes": out}); err != nil {
+			return err
+		}
+	} else {
+		w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+		for _, e := range entries {
+			change := e.Old + " → " + e.New
+			switch e.Kind {
+			case "added":
+				change = "+ " + e.New
+			case "removed":
+				change = "- " + e.Old
+			}
+			fmt.Fprintf(w, "seq %d\t%s\t%s\t%s\t%s\n", e.Seq, formatTime(e.Event.Time), e.Summary, e.Path, change)
+		}
+		w.Flush()
+	}
+	if len(entries) == 0 {
+		if !c.JSON {
+			fmt.Fprintf(a.errOut, "%s: no event of stream %q changed %s\n", a.cfg.name, stream, c.Path)
 		}
 		return silentFailure{}
 	}
@@ -522,19 +723,29 @@ func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
 
 type exportCmd[S, E any] struct {
 	filesArg
-	Stream []string `short:"s" predictor:"stream" help:"Streams to export (repeatable; default: all)."`
-	Output string   `short:"o" default:"-" placeholder:"FILE" help:"Where to write (default: standard output). An existing file is not overwritten without --force."`
-	Force  bool     `help:"Overwrite the output file if it exists."`
+	Stream    []string    `short:"s" predictor:"stream" help:"Streams to export (repeatable; default: all)."`
+	Output    string      `short:"o" default:"-" placeholder:"FILE" help:"Where to write (default: standard output). An existing file is not overwritten without --force."`
+	Force     bool        `help:"Overwrite the output file if it exists."`
+	From      *replay.Seq `placeholder:"SEQ" help:"Export from this seq on (one stream): a test fixture."`
+	To        *replay.Seq `placeholder:"SEQ" help:"Export up to this seq (one stream)."`
+	WithState bool        `help:"With --from/--to: also write FILE.expect.json, the states before --from and after --to, for a regression test."`
 }
 
 func (c *exportCmd[S, E]) Help() string {
 	return `Writes the events of the chosen streams, one stream after another, as
 JSON Lines with explicit seqs.
 
+With --from and --to it writes one stream's seqs from..to as a test fixture:
+the events numbered again from 1 (the original seq kept as "source_seq"),
+and with --with-state, FILE.expect.json beside it: the stream, the range,
+the state before the first event and the state after the last. Replaying the
+fixture from "before" must give "after" (see examples/bank/fixture_test.go).
+
 Examples:
 
     replaytui export capture.jsonl.gz -s acct-42 -o acct-42.jsonl
-    cat capture.jsonl | replaytui export - -s acct-42 > acct-42.jsonl`
+    cat capture.jsonl | replaytui export - -s acct-42 > acct-42.jsonl
+    replaytui -r jq:@testdata/bank.jq export testdata/bank.jsonl -s acct-bob --from 5 --to 7 --with-state -o overdraft.jsonl`
 }
 
 func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
@@ -576,7 +787,17 @@ func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
 		out = tmp
 	}
 	total := 0
+	if c.From != nil || c.To != nil || c.WithState {
+		n, err := a.exportFixture(c, src, keys, out)
+		if err != nil {
+			return err
+		}
+		total = n
+	}
 	for _, key := range keys {
+		if c.From != nil || c.To != nil || c.WithState {
+			break
+		}
 		n, err := jsonl.Write(out, a.lines(a.ctx, src, key))
 		total += n
 		if err != nil {

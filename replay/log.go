@@ -53,3 +53,19 @@ type StreamLister interface {
 	// sorted.
 	Streams(ctx context.Context) ([]StreamKey, error)
 }
+
+// LatestOf returns the last seq of stream: from the log's LatestReporter
+// when it has one, else by reading the stream to its end.
+func LatestOf[E any](ctx context.Context, log Log[E], stream StreamKey) (Seq, error) {
+	if lr, ok := log.(LatestReporter); ok {
+		return lr.Latest(ctx, stream)
+	}
+	var last Seq
+	for ev, err := range From(ctx, log, stream, 1) {
+		if err != nil {
+			return 0, err
+		}
+		last = ev.Seq
+	}
+	return last, nil
+}

@@ -17,7 +17,9 @@ type ConditionError struct {
 	Err error
 }
 
-func (e *ConditionError) Error() string { return fmt.Sprintf("the condition failed at seq %d: %v", e.Seq, e.Err) }
+func (e *ConditionError) Error() string {
+	return fmt.Sprintf("the condition failed at seq %d: %v", e.Seq, e.Err)
+}
 func (e *ConditionError) Unwrap() error { return e.Err }
 
 // ScanCost is what a search of the timeline cost.
