@@ -131,5 +131,12 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			return out, err
 		},
 		Follow: a.follow,
+		Compile: func(source string) (tui.Evaluator[S, E], error) {
+			c, err := compileCondition(a.cfg, source, false)
+			if err != nil {
+				return nil, err
+			}
+			return c.eval, nil
+		},
 	}
 }

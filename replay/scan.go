@@ -83,6 +83,14 @@ func (t *Timeline[S, E]) scan(ctx context.Context, at, until Seq, state S, cond 
 		}
 		state, at, err = fold(t.stream, state, at, events, t.apply, func(i int, seq Seq, s S) error {
 			folded++
+			if folded%64 == 0 { // a slow condition still stops at once
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if progress != nil {
+					progress(seq)
+				}
+			}
 			if t.keyframes.wants(seq) {
 				t.keyframes.add(seq, t.own(s))
 			}

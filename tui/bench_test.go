@@ -54,7 +54,7 @@ func BenchmarkStep(b *testing.B) {
 	for b.Loop() {
 		target := replay.Seq(1 + rng.IntN(events))
 		t0 := time.Now()
-		msg := seekCmd(ctx, &cfg, tl, 1, target)().(seekedMsg[any])
+		msg := seekCmd(ctx, &cfg, tl, 1, seekReq[any, jsonv.Payload]{seq: target})().(seekedMsg[any])
 		if msg.err != nil {
 			b.Fatal(msg.err)
 		}

@@ -18,37 +18,68 @@ import (
 // reports back with a message. Messages that may come late carry what
 // they were for (a stream, a generation), and Update drops stale ones.
 
-// seekedMsg is the outcome of a seek: the state at seq, the state before
-// it and what changed between them.
+// seekedMsg is the outcome of a seek: the state at seq, what changed to
+// it (from the event before, or from the mark), and the watches.
 type seekedMsg[S any] struct {
 	gen     int
 	seq     replay.Seq
 	state   S
 	ok      bool // state holds the state at seq
 	changes []Change
+	mark    replay.Seq // the changes are from this seq (0: from seq-1)
 	doc     Doc
+	watches []watchValue
+	stop    bool // the play condition holds here
 	cost    replay.SeekCost
 	err     error // why the state at seq is not there
 	failed  replay.Seq
 }
 
-// seekCmd folds to seq-1 and then seq (one more apply), diffs the two and
-// lays the result out, all off the UI loop.
-func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeline[S, E], gen int, seq replay.Seq) tea.Cmd {
+// seekReq is what a seek computes besides the state.
+type seekReq[S, E any] struct {
+	seq     replay.Seq
+	mark    replay.Seq // diff from this seq instead of seq-1 (0: none)
+	hasMark bool
+	watches []watch[S, E]
+	stopIf  Evaluator[S, E] // play stops where this holds
+}
+
+// seekCmd folds to seq-1 and then seq (one more apply), diffs the two (or
+// the mark and seq), evaluates the watches on both and lays the state
+// out, all off the UI loop.
+func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeline[S, E], gen int, req seekReq[S, E]) tea.Cmd {
 	return func() tea.Msg {
 		start := time.Now()
+		seq := req.seq
 		msg := seekedMsg[S]{gen: gen, seq: seq}
 		var before S
-		if seq > 0 {
-			b, cost, err := tl.Seek(ctx, seq-1)
-			msg.cost = cost
+		if req.hasMark {
+			b, cost, err := tl.Seek(ctx, req.mark)
 			if err != nil {
 				return failed(msg, err, start)
 			}
-			before = b
+			before, msg.mark, msg.cost = b, req.mark, cost
+		}
+		var prev S // the state before the event at seq
+		if seq > 0 {
+			b, cost, err := tl.Seek(ctx, seq-1)
+			if !req.hasMark {
+				msg.cost = cost
+			} else {
+				msg.cost.Folded += cost.Folded
+			}
+			if err != nil {
+				return failed(msg, err, start)
+			}
+			prev = b
+		} else {
+			prev = cfg.Initial
+		}
+		if !req.hasMark {
+			before = prev
 		}
 		state, cost, err := tl.Seek(ctx, seq)
-		if seq == 0 {
+		if seq == 0 && !req.hasMark {
 			msg.cost = cost
 		} else {
 			msg.cost.Folded += cost.Folded
@@ -57,13 +88,46 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 			return failed(msg, err, start)
 		}
 		msg.state, msg.ok = state, true
-		if seq > 0 {
+		if seq > 0 || req.hasMark {
 			msg.changes = cfg.Diff(before, state)
+		}
+		if len(req.watches) > 0 || req.stopIf != nil {
+			var evs []replay.Event[E]
+			if seq > 0 {
+				evs, _ = cfg.Log.Read(ctx, tl.Stream(), max(seq-1, 1), 2)
+			}
+			var ev, prevEv replay.Event[E]
+			for _, e := range evs {
+				switch e.Seq {
+				case seq:
+					ev = e
+				case seq - 1:
+					prevEv = e
+				}
+			}
+			for _, w := range req.watches {
+				now := evaluate(w.eval, state, ev)
+				was := evaluate(w.eval, prev, prevEv)
+				msg.watches = append(msg.watches, watchValue{source: w.source, value: now, changed: seq > 0 && now != was})
+			}
+			if req.stopIf != nil && seq > 0 {
+				v, err := req.stopIf(state, ev)
+				msg.stop = err == nil && v == true
+			}
 		}
 		msg.doc = cfg.Doc(state)
 		msg.cost.Took = time.Since(start)
 		return msg
 	}
+}
+
+// evaluate renders an expression's value, or its error, for a watch.
+func evaluate[S, E any](eval Evaluator[S, E], state S, ev replay.Event[E]) string {
+	v, err := eval(state, ev)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return fmt.Sprintf("%v", v)
 }
 
 func failed[S any](msg seekedMsg[S], err error, start time.Time) seekedMsg[S] {

@@ -12,6 +12,8 @@ type keyMap struct {
 	Focus, Stream                             key.Binding
 	Help, Quit, Cancel, Enter                 key.Binding
 	Rename, Delete                            key.Binding
+	Watch, Watches, Continue, ReverseContinue key.Binding
+	Bisect, Blame, Mark, Play, Faster, Slower key.Binding
 }
 
 func newKeyMap() *keyMap {
@@ -38,21 +40,32 @@ func newKeyMap() *keyMap {
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, cancel")),
 		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Rename:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename (bookmarks)")),
-		Delete:    key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete (bookmarks)")),
+		Delete:    key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete (bookmarks, watches)")),
+
+		Watch:           key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch an expression")),
+		Watches:         key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "list watches (edit, delete)")),
+		Continue:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue to where a condition holds")),
+		ReverseContinue: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "reverse-continue")),
+		Bisect:          key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "first seq where it holds (bisect)")),
+		Blame:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "who last changed this value (state)")),
+		Mark:            key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark: diff from the mark")),
+		Play:            key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play / stop")),
+		Faster:          key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "play faster / slower")),
+		Slower:          key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "play slower")),
 	}
 }
 
 // ShortHelp is the help line under the panes.
 func (k *keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Prev, k.Goto, k.Search, k.Bookmark, k.Focus, k.Help, k.Quit}
+	return []key.Binding{k.Next, k.Prev, k.Goto, k.Search, k.Continue, k.Watch, k.Bookmark, k.Help, k.Quit}
 }
 
 // FullHelp is the ? screen.
 func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp},
-		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Stream},
-		{k.Up, k.Down, k.Fold, k.Focus},
-		{k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Help, k.Cancel, k.Quit},
+		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
+		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
+		{k.Up, k.Down, k.Fold, k.Focus, k.Blame, k.Mark, k.Stream},
+		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Help, k.Cancel, k.Quit},
 	}
 }

@@ -32,6 +32,8 @@ const (
 	overlayHelp
 	overlayBookmarks
 	overlayStreams
+	overlayWatches
+	overlayBlame
 )
 
 type promptMode int
@@ -42,6 +44,10 @@ const (
 	promptSearch
 	promptNote
 	promptRename
+	promptWatch
+	promptContinue
+	promptReverse
+	promptBisect
 )
 
 // Model is the debugger's root model. Build it with New; it runs in a
@@ -98,6 +104,22 @@ type Model[S, E any] struct {
 	verifying  bool
 	ticking    bool
 	tickEvery  time.Duration // 0: no ticks (tests drive the model by hand)
+
+	// Investigation.
+	watches    []watch[S, E]
+	editing    int // the watch being edited, -1: none
+	mark       replay.Seq
+	hasMark    bool
+	lastCond   string
+	job        *job
+	blameList  []BlameEntry
+	playing    bool
+	playEvery  time.Duration
+	playGen    int
+	playStop   Evaluator[S, E]
+	playFrom   replay.Seq
+	promptErr  string     // what was wrong with the expression at the prompt
+	lastPrompt promptMode // the prompt to reopen on such an error
 }
 
 // New builds the debugger's model; it does no I/O (Init starts it).
@@ -118,7 +140,8 @@ func New[S, E any](ctx context.Context, cfg Config[S, E]) (*Model[S, E], error) 
 		st: newStyles(true), keys: newKeyMap(), help: help.New(),
 		width: 80, height: 24, tickEvery: 200 * time.Millisecond,
 		prompt: prompt, filter: filter,
-		folded: map[string]bool{},
+		folded:  map[string]bool{},
+		editing: -1, playEvery: 200 * time.Millisecond,
 	}
 	return m, nil
 }
@@ -162,6 +185,7 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 	m.folded, m.stateTop, m.stateRow, m.diffTop = map[string]bool{}, 0, 0, 0
 	m.keyframes = &progress{}
 	m.verifying = len(m.cfg.Bookmarks.List(stream)) > 0
+	m.hasMark, m.mark, m.job, m.playing = false, 0, nil, false
 	return tea.Batch(lastCmd(m.streamCtx, m.cfg, tl), m.seekTo(1), verifyCmd(m.streamCtx, m.cfg, stream), m.startTick())
 }
 
@@ -192,7 +216,11 @@ func (m *Model[S, E]) seekTo(seq replay.Seq) tea.Cmd {
 	m.cancelSeek = cancel
 	m.seekGen++
 	m.seeking = true
-	return tea.Batch(seekCmd(ctx, m.cfg, m.tl, m.seekGen, seq), m.loadPages())
+	req := seekReq[S, E]{seq: seq, mark: m.mark, hasMark: m.hasMark, watches: m.watches}
+	if m.playing {
+		req.stopIf = m.playStop
+	}
+	return tea.Batch(seekCmd(ctx, m.cfg, m.tl, m.seekGen, req), m.loadPages())
 }
 
 // step moves the selection by delta events.
@@ -249,6 +277,53 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.shown, m.hasShown = msg, true
 		m.clampStateRow()
+		if m.playing {
+			switch {
+			case msg.err != nil:
+				m.stopPlay(fmt.Sprintf("no state at seq %d", msg.seq))
+			case msg.stop:
+				m.stopPlay(fmt.Sprintf("%s holds at seq %d", m.lastCond, msg.seq))
+			case m.bookmarkAt(m.cfg.Bookmarks.List(m.stream), msg.seq) && msg.seq != m.playFrom:
+				m.stopPlay(fmt.Sprintf("bookmark at seq %d", msg.seq))
+			case m.lastFinal && msg.seq >= m.last:
+				m.stopPlay("the end")
+			}
+		}
+		return m, nil
+	case playTickMsg:
+		if !m.playing || msg.gen != m.playGen {
+			return m, nil
+		}
+		if m.seeking {
+			return m, m.playTick() // the last step is still folding
+		}
+		return m, tea.Batch(m.step(1), m.playTick())
+	case jobDoneMsg:
+		if msg.job != m.job {
+			return m, nil // stopped, or superseded
+		}
+		m.job = nil
+		switch {
+		case msg.err != nil && errors.Is(msg.err, context.Canceled):
+			return m, nil
+		case msg.err != nil:
+			var ce *replay.ConditionError
+			if errors.As(msg.err, &ce) {
+				m.setError(fmt.Errorf("%v; stopped there", msg.err))
+				return m, m.seekTo(ce.Seq)
+			}
+			m.setError(msg.err)
+			return m, nil
+		}
+		m.setMessage(msg.message)
+		if len(msg.blame) > 0 {
+			// The value's history: the list opens on its last change.
+			m.blameList = msg.blame
+			m.overlay, m.listIndex = overlayBlame, len(msg.blame)-1
+		}
+		if msg.found {
+			return m, m.seekTo(msg.seq)
+		}
 		return m, nil
 	case pageMsg[E]:
 		if msg.stream != m.stream {
@@ -307,7 +382,7 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setError(fmt.Errorf("building keyframes: %w", *errp))
 			m.keyframes.err.Store(nil)
 		}
-		if !m.lastFinal || m.keyframes.running.Load() || m.verifying || m.seeking || m.finding {
+		if !m.lastFinal || m.keyframes.running.Load() || m.verifying || m.seeking || m.finding || m.job != nil {
 			cmds = append(cmds, m.startTick())
 		}
 		return m, tea.Batch(cmds...)
@@ -407,6 +482,10 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onBookmarksKey(msg)
 	case overlayStreams:
 		return m.onStreamsKey(msg)
+	case overlayWatches:
+		return m.onWatchesKey(msg)
+	case overlayBlame:
+		return m.onBlameKey(msg)
 	}
 	k := m.keys
 	switch {
@@ -414,6 +493,16 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.overlay = overlayHelp
+	case key.Matches(msg, k.Cancel) && m.job != nil:
+		// Stop the search at once, where it has got to.
+		j := m.job
+		j.cancel()
+		m.job = nil
+		at := replay.Seq(j.reached.Load())
+		m.setMessage(fmt.Sprintf("%s stopped at seq %d", j.what, at))
+		return m.seekTo(at)
+	case key.Matches(msg, k.Cancel) && m.playing:
+		m.stopPlay("esc")
 	case key.Matches(msg, k.Cancel):
 		if m.cancelSeek != nil && m.seeking {
 			m.cancelSeek()
@@ -460,6 +549,41 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openPrompt(promptNote, fmt.Sprintf("bookmark seq %d, note: ", m.cursor), "")
 	case key.Matches(msg, k.Bookmarks):
 		m.overlay, m.listIndex = overlayBookmarks, 0
+	case key.Matches(msg, k.Watch):
+		m.editing = -1
+		return m.openPrompt(promptWatch, "watch: ", "")
+	case key.Matches(msg, k.Watches):
+		m.overlay, m.listIndex = overlayWatches, 0
+	case key.Matches(msg, k.Continue):
+		return m.openPrompt(promptContinue, "continue until (empty: a watch changes): ", m.lastCond)
+	case key.Matches(msg, k.ReverseContinue):
+		return m.openPrompt(promptReverse, "reverse-continue until (empty: a watch changes): ", m.lastCond)
+	case key.Matches(msg, k.Bisect):
+		return m.openPrompt(promptBisect, "first seq where (bisect): ", m.lastCond)
+	case key.Matches(msg, k.Blame):
+		if m.focus != paneState {
+			m.setMessage("L works on the value under the cursor in the state pane (tab to it)")
+			return nil
+		}
+		return m.blameRow()
+	case key.Matches(msg, k.Mark):
+		if m.hasMark && m.mark == m.cursor {
+			m.hasMark = false
+			m.setMessage("mark cleared")
+		} else {
+			m.mark, m.hasMark = m.cursor, true
+			m.setMessage(fmt.Sprintf("marked seq %d: the diff pane now compares it with the selection", m.cursor))
+		}
+		return m.seekTo(m.cursor)
+	case key.Matches(msg, k.Play):
+		m.playFrom = m.cursor
+		return m.togglePlay()
+	case key.Matches(msg, k.Faster):
+		m.playEvery = max(m.playEvery/2, 10*time.Millisecond)
+		m.setMessage(fmt.Sprintf("play: a step every %s", m.playEvery))
+	case key.Matches(msg, k.Slower):
+		m.playEvery = min(m.playEvery*2, 5*time.Second)
+		m.setMessage(fmt.Sprintf("play: a step every %s", m.playEvery))
 	case key.Matches(msg, k.Stream):
 		m.overlay, m.listIndex = overlayStreams, 0
 		m.filter.SetValue("")
@@ -495,7 +619,7 @@ func (m *Model[S, E]) page(dir int) tea.Cmd {
 }
 
 func (m *Model[S, E]) openPrompt(mode promptMode, label, value string) tea.Cmd {
-	m.promptFor = mode
+	m.promptFor, m.lastPrompt, m.promptErr = mode, mode, ""
 	m.prompt.Prompt = label
 	m.prompt.SetValue(value)
 	m.prompt.CursorEnd()
@@ -505,7 +629,7 @@ func (m *Model[S, E]) openPrompt(mode promptMode, label, value string) tea.Cmd {
 func (m *Model[S, E]) onPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
-		m.promptFor = promptNone
+		m.promptFor, m.promptErr = promptNone, ""
 		m.prompt.Blur()
 		return nil
 	case "enter":
@@ -516,6 +640,7 @@ func (m *Model[S, E]) onPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(msg)
+	m.promptErr = ""
 	return cmd
 }
 
@@ -559,6 +684,56 @@ func (m *Model[S, E]) submit(mode promptMode, text string) tea.Cmd {
 		marks := m.cfg.Bookmarks.List(m.stream)
 		if m.listIndex < len(marks) {
 			return renameCmd(m.cfg.Bookmarks, m.stream, marks[m.listIndex].Seq, text)
+		}
+	case promptWatch:
+		return m.addWatch(text)
+	case promptContinue, promptReverse:
+		m.lastCond = text
+		return m.continueTo(text, mode == promptReverse)
+	case promptBisect:
+		m.lastCond = text
+		return m.bisectFor(text)
+	}
+	return nil
+}
+
+func (m *Model[S, E]) onWatchesKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Cancel), msg.String() == "q", msg.String() == "W":
+		m.overlay = overlayNone
+	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
+		m.listIndex = min(m.listIndex+1, max(len(m.watches)-1, 0))
+	case key.Matches(msg, k.Up), key.Matches(msg, k.Prev):
+		m.listIndex = max(m.listIndex-1, 0)
+	case key.Matches(msg, k.Enter):
+		if m.listIndex < len(m.watches) {
+			m.overlay, m.editing = overlayNone, m.listIndex
+			return m.openPrompt(promptWatch, "watch: ", m.watches[m.listIndex].source)
+		}
+	case key.Matches(msg, k.Delete):
+		if m.listIndex < len(m.watches) {
+			m.watches = append(m.watches[:m.listIndex:m.listIndex], m.watches[m.listIndex+1:]...)
+			m.listIndex = max(0, min(m.listIndex, len(m.watches)-1))
+			return m.seekTo(m.cursor)
+		}
+	}
+	return nil
+}
+
+func (m *Model[S, E]) onBlameKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Cancel), msg.String() == "q":
+		m.overlay = overlayNone
+	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
+		m.listIndex = min(m.listIndex+1, max(len(m.blameList)-1, 0))
+	case key.Matches(msg, k.Up), key.Matches(msg, k.Prev):
+		m.listIndex = max(m.listIndex-1, 0)
+	case key.Matches(msg, k.Enter):
+		if m.listIndex < len(m.blameList) {
+			m.overlay = overlayNone
+			return m.seekTo(m.blameList[m.listIndex].Seq)
 		}
 	}
 	return nil

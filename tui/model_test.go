@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -578,5 +579,255 @@ func TestFollowKeepsTheSelectionAtTheEnd(t *testing.T) {
 	drive(t, m, func() tea.Msg { return tickMsg{} })
 	if m.last != 9 || m.cursor != 2 {
 		t.Fatalf("away from the end: last %d, cursor %d; the selection must stay", m.last, m.cursor)
+	}
+}
+
+// compiler understands a few expressions over the test ledger, standing
+// in for the expression language the command line brings.
+func compiler(source string) (Evaluator[account, deposit], error) {
+	switch {
+	case source == "state.Balance":
+		return func(s account, _ replay.Event[deposit]) (any, error) { return s.Balance, nil }, nil
+	case source == "state.Count / 10":
+		return func(s account, _ replay.Event[deposit]) (any, error) { return s.Count / 10, nil }, nil
+	case strings.HasPrefix(source, "state.Balance > "):
+		n, err := strconv.Atoi(strings.TrimPrefix(source, "state.Balance > "))
+		if err != nil {
+			return nil, err
+		}
+		return func(s account, _ replay.Event[deposit]) (any, error) { return s.Balance > n, nil }, nil
+	case source == "event.Type == refund":
+		return func(_ account, ev replay.Event[deposit]) (any, error) { return ev.Payload.Type == "refund", nil }, nil
+	case source == "oops":
+		return func(s account, ev replay.Event[deposit]) (any, error) {
+			if ev.Seq == 7 {
+				return nil, errors.New("cannot fetch from nil")
+			}
+			return false, nil
+		}, nil
+	}
+	return nil, fmt.Errorf("unexpected token at line 1, column %d\n | %s\n | ^", len(source), source)
+}
+
+func investigating(t *testing.T, n int, extra ...deposit) *Model[account, deposit] {
+	cfg := typedConfig(t, ledger(t, n, extra...))
+	cfg.Compile = compiler
+	return newModel(t, cfg, 120, 35)
+}
+
+func TestWatches(t *testing.T) {
+	m := investigating(t, 30)
+	press(t, m, "w")
+	typeText(t, m, "state.Count / 10")
+	press(t, m, "enter")
+	press(t, m, "w")
+	typeText(t, m, "state.Balance")
+	press(t, m, "enter")
+	if len(m.shown.watches) != 2 || m.shown.watches[0].value != "0" || m.shown.watches[1].value != "10" || !m.shown.watches[1].changed {
+		t.Fatalf("watches at seq 1: %+v", m.shown.watches)
+	}
+	press(t, m, ":")
+	typeText(t, m, "10")
+	press(t, m, "enter")
+	if w := m.shown.watches[0]; w.value != "1" || !w.changed {
+		t.Fatalf("state.Count / 10 at seq 10: %+v; want 1, changed", w)
+	}
+	press(t, m, "l")
+	if w := m.shown.watches[0]; w.value != "1" || w.changed {
+		t.Fatalf("at seq 11: %+v; want 1, unchanged", w)
+	}
+	if s := screen(m); !strings.Contains(s, "state.Balance = 660") || !strings.Contains(s, "watches · changed by seq 11") {
+		t.Fatalf("the screen:\n%s", s)
+	}
+	// A watch that does not compile keeps the prompt open, saying why.
+	press(t, m, "w")
+	typeText(t, m, "state.Balance +")
+	press(t, m, "enter")
+	if m.promptFor != promptWatch || m.prompt.Value() != "state.Balance +" || !strings.Contains(screen(m), "unexpected token at line 1, column 15") {
+		t.Fatalf("a bad watch: prompt %v %q\n%s", m.promptFor, m.prompt.Value(), screen(m))
+	}
+	press(t, m, "esc", "W", "down", "d")
+	if len(m.watches) != 1 || m.watches[0].source != "state.Count / 10" {
+		t.Fatalf("after deleting the second watch: %+v", m.watches)
+	}
+	press(t, m, "enter")
+	typeText(t, m, "")
+	if m.promptFor != promptWatch || m.prompt.Value() != "state.Count / 10" {
+		t.Fatalf("editing a watch: %v %q", m.promptFor, m.prompt.Value())
+	}
+}
+
+// waitJob waits for a background search and feeds its result.
+func waitJob[S, E any](t *testing.T, m *Model[S, E]) {
+	t.Helper()
+	// drive already ran the job's command to its end; nothing to wait for
+	// unless it was started by a key handled elsewhere.
+	if m.job != nil {
+		t.Fatalf("a job is still running: %s", m.job.what)
+	}
+}
+
+func TestContinueAndReverseContinue(t *testing.T) {
+	extra := make([]deposit, 40)
+	extra[14] = deposit{Type: "refund", Amount: -1}
+	extra[31] = deposit{Type: "refund", Amount: -1}
+	m := investigating(t, 40, extra...)
+	press(t, m, "c")
+	typeText(t, m, "event.Type == refund")
+	press(t, m, "enter")
+	waitJob(t, m)
+	if m.cursor != 15 || !strings.Contains(m.message, "event.Type == refund: seq 15") {
+		t.Fatalf("continue: seq %d, %q", m.cursor, m.message)
+	}
+	press(t, m, "c", "enter") // the same condition again
+	if m.cursor != 32 {
+		t.Fatalf("continue again: seq %d", m.cursor)
+	}
+	press(t, m, "c", "enter")
+	if m.cursor != 32 || !strings.Contains(m.message, "holds nowhere after seq 32") {
+		t.Fatalf("continue past the last: seq %d %q", m.cursor, m.message)
+	}
+	press(t, m, "G", "C", "enter")
+	if m.cursor != 32 {
+		t.Fatalf("reverse-continue from the end: seq %d", m.cursor)
+	}
+	press(t, m, "C", "enter")
+	if m.cursor != 15 {
+		t.Fatalf("reverse-continue again: seq %d", m.cursor)
+	}
+	// A condition that fails at a seq stops there and says so.
+	press(t, m, "g", "c")
+	m.prompt.SetValue("oops")
+	press(t, m, "enter")
+	if m.cursor != 7 || !strings.Contains(m.message, "the condition failed at seq 7: cannot fetch from nil") {
+		t.Fatalf("a failing condition: seq %d %q", m.cursor, m.message)
+	}
+	// Empty: until a watch changes.
+	press(t, m, "w")
+	typeText(t, m, "state.Count / 10")
+	press(t, m, "enter", "g", "c")
+	m.prompt.SetValue("")
+	press(t, m, "enter")
+	if m.cursor != 10 {
+		t.Fatalf("continue until a watch changes: seq %d", m.cursor)
+	}
+}
+
+func TestEscStopsASearchWhereItGot(t *testing.T) {
+	m := investigating(t, 1000)
+	slow := func(s account, ev replay.Event[deposit]) (any, error) {
+		time.Sleep(time.Millisecond)
+		return false, nil
+	}
+	m.cfg.Compile = func(string) (Evaluator[account, deposit], error) { return slow, nil }
+	cmd := m.continueTo("never", false)
+	done := make(chan tea.Msg, 1)
+	go func() {
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			msg = batch[0]()
+		}
+		done <- msg
+	}()
+	time.Sleep(30 * time.Millisecond)
+	for m.job.reached.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	press(t, m, "esc")
+	late := <-done
+	drive(t, m, func() tea.Msg { return late })
+	if m.job != nil || m.cursor < 2 || m.cursor >= 1000 || !strings.Contains(m.message, "stopped at seq") {
+		t.Fatalf("after esc: job %v, seq %d, %q", m.job, m.cursor, m.message)
+	}
+}
+
+func TestBisectBlameAndMark(t *testing.T) {
+	m := investigating(t, 60)
+	press(t, m, "F")
+	typeText(t, m, "state.Balance > 5000")
+	press(t, m, "enter")
+	// The balance is 10+20+…: it passes 5000 at seq 32 (5280).
+	if m.cursor != 32 || !strings.Contains(m.message, "bisected in") {
+		t.Fatalf("bisect: seq %d %q", m.cursor, m.message)
+	}
+	press(t, m, "m", "l", "l", "l")
+	if m.shown.mark != 32 || len(m.shown.changes) == 0 || m.shown.changes[0].Old != "5280" || m.shown.changes[0].New != "6300" {
+		t.Fatalf("diff from the mark: mark %d %+v", m.shown.mark, m.shown.changes)
+	}
+	if !strings.Contains(screen(m), "from the mark at seq 32 to seq 35") || !strings.Contains(screen(m), "▸     32") {
+		t.Fatalf("the screen does not show the mark:\n%s", screen(m))
+	}
+	press(t, m, "h", "h", "h", "m")
+	if m.hasMark {
+		t.Fatal("m on the mark did not clear it")
+	}
+	// Blame: with the cursor on the state, who last changed it.
+	press(t, m, ":")
+	typeText(t, m, "20")
+	press(t, m, "enter", "tab", "L")
+	// The typed state is one row, so its value is the whole state, which
+	// every event changes in three fields.
+	if m.overlay != overlayBlame || len(m.blameList) != 60 || m.cursor != 20 {
+		t.Fatalf("blame: overlay %v, %d entries, seq %d", m.overlay, len(m.blameList), m.cursor)
+	}
+	press(t, m, "up", "up", "up", "enter")
+	if m.cursor != 19 || m.overlay != overlayNone {
+		t.Fatalf("going to an earlier change: seq %d", m.cursor)
+	}
+}
+
+func TestPlayStopsAtABookmarkAConditionOrTheEnd(t *testing.T) {
+	m := investigating(t, 12)
+	press(t, m, ":")
+	typeText(t, m, "8")
+	press(t, m, "enter", "b", "enter", "g")
+	// Drive the play by hand: each tick steps once.
+	press(t, m, "space")
+	for i := 0; i < 20 && m.playing; i++ {
+		drive(t, m, func() tea.Msg { return playTickMsg{m.playGen} })
+	}
+	if m.playing || m.cursor != 8 || !strings.Contains(m.message, "bookmark at seq 8") {
+		t.Fatalf("play: playing %v, seq %d, %q", m.playing, m.cursor, m.message)
+	}
+	press(t, m, "space")
+	for i := 0; i < 20 && m.playing; i++ {
+		drive(t, m, func() tea.Msg { return playTickMsg{m.playGen} })
+	}
+	if m.playing || m.cursor != 12 || !strings.Contains(m.message, "the end") {
+		t.Fatalf("play to the end: playing %v, seq %d, %q", m.playing, m.cursor, m.message)
+	}
+	m.lastCond = "state.Balance > 300"
+	press(t, m, "g", "space")
+	for i := 0; i < 20 && m.playing; i++ {
+		drive(t, m, func() tea.Msg { return playTickMsg{m.playGen} })
+	}
+	if m.cursor != 8 && m.cursor != 7 {
+		t.Fatalf("play until a condition: seq %d %q", m.cursor, m.message)
+	}
+	if m.playing {
+		t.Fatal("still playing")
+	}
+}
+
+func TestBlameAJSONValue(t *testing.T) {
+	m := newModel(t, jsonConfig(jsonLog(t,
+		`{"players":{"ana":{"hp":100},"bo":{"hp":90}}}`,
+		`{"players":{"bo":{"hp":80}}}`,
+		`{"players":{"ana":{"hp":70}}}`,
+		`{"players":{"bo":{"hp":60}}}`,
+		`{"round":2}`)), 100, 30)
+	press(t, m, "G", "tab")
+	rows, _ := m.shown.doc.Rows(m.folded, 0, 100)
+	for i, r := range rows {
+		if r.Path == ".players.bo.hp" {
+			m.stateRow = i
+		}
+	}
+	press(t, m, "L")
+	if len(m.blameList) != 3 || m.cursor != 4 {
+		t.Fatalf("blame of .players.bo.hp: %+v, seq %d", m.blameList, m.cursor)
+	}
+	if e := m.blameList[2]; e.Seq != 4 || e.Old != "80" || e.New != "60" || m.blameList[0].Kind != "added" {
+		t.Fatalf("entries %+v", m.blameList)
 	}
 }

@@ -69,7 +69,16 @@ type Config[S, E any] struct {
 	// Follow watches the log for new events, as they are appended, and
 	// keeps the selection at the end when it is there.
 	Follow bool
+	// Compile turns an expression over state and event into an
+	// Evaluator, for watches (w), continue (c, C), bisect (F) and play
+	// conditions; nil leaves those out. The replaytui command line gives
+	// expr-lang expressions.
+	Compile func(source string) (Evaluator[S, E], error)
 }
+
+// Evaluator is a compiled expression over a state and the event that led
+// to it.
+type Evaluator[S, E any] func(state S, ev replay.Event[E]) (any, error)
 
 // StreamInfo describes a stream in the stream switcher.
 type StreamInfo struct {

@@ -75,6 +75,10 @@ func (m *Model[S, E]) render() string {
 		body = m.renderBookmarks()
 	case overlayStreams:
 		body = m.renderStreams()
+	case overlayWatches:
+		body = m.renderWatches()
+	case overlayBlame:
+		body = m.renderBlame()
 	default:
 		events := m.renderEvents(l.events)
 		state := m.renderState(l.state)
@@ -104,7 +108,7 @@ func (m *Model[S, E]) renderEvents(r rect) string {
 		if ok {
 			row.time, row.stream, row.summary = ev.Time, string(ev.Stream), m.cfg.Summary(ev)
 		}
-		lines = append(lines, renderEvent(m.st, row, r.w-2, seq == m.cursor, false, m.bookmarkAt(marks, seq)))
+		lines = append(lines, renderEvent(m.st, row, r.w-2, seq == m.cursor, m.hasMark && seq == m.mark, m.bookmarkAt(marks, seq)))
 	}
 	if len(lines) == 0 {
 		switch {
@@ -206,15 +210,72 @@ func wrap(s string, width int) []string {
 func (m *Model[S, E]) renderDiffPane(r rect) string {
 	title := "changes"
 	var lines []string
+	if m.hasShown && len(m.shown.watches) > 0 {
+		for _, w := range m.shown.watches {
+			line := fmt.Sprintf("  %s = %s", clean(w.source), clean(w.value))
+			if w.changed {
+				line = m.st.changed.Render(fit("* "+line[2:], r.w-2))
+			}
+			lines = append(lines, line)
+		}
+		lines = append(lines, m.st.dim.Render(strings.Repeat("─", max(r.w-2, 0))))
+	}
 	switch {
 	case !m.hasShown || m.shown.err != nil:
+	case m.shown.mark != 0 || m.hasMark && m.shown.seq == 0:
+		title = fmt.Sprintf("from the mark at seq %d to seq %d (%d)", m.shown.mark, m.shown.seq, len(m.shown.changes))
+		lines = append(lines, renderDiff(m.st, m.shown.changes, r.w-2, r.h-2-len(lines), m.diffTop)...)
 	case m.shown.seq == 0:
-		lines = []string{m.st.dim.Render("the initial state")}
+		lines = append(lines, m.st.dim.Render("the initial state"))
 	default:
 		title = fmt.Sprintf("changed by seq %d (%d)", m.shown.seq, len(m.shown.changes))
-		lines = renderDiff(m.st, m.shown.changes, r.w-2, r.h-2, m.diffTop)
+		lines = append(lines, renderDiff(m.st, m.shown.changes, r.w-2, r.h-2-len(lines), m.diffTop)...)
+	}
+	if len(m.watches) > 0 {
+		title = "watches · " + title
 	}
 	return box(m.st, title, lines, r.w, r.h, m.focus == paneDiff)
+}
+
+func (m *Model[S, E]) renderWatches() string {
+	lines := []string{m.st.dim.Render("enter: edit · d: delete · esc: close · w adds one"), ""}
+	if len(m.watches) == 0 {
+		lines = append(lines, "no watches yet: w watches an expression over state and event, e.g. state.balance")
+	}
+	for i, w := range m.watches {
+		value := ""
+		if m.hasShown && i < len(m.shown.watches) {
+			value = " = " + m.shown.watches[i].value
+		}
+		line := fit(clean(w.source+value), m.width-2)
+		if i == m.listIndex {
+			line = m.st.selected.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	return box(m.st, "watches", lines, m.width, m.height-2, true)
+}
+
+func (m *Model[S, E]) renderBlame() string {
+	lines := []string{m.st.dim.Render("every event that changed the value, oldest first · enter: go to · esc: close"), ""}
+	h := m.height - 6
+	start := max(0, m.listIndex-h+1)
+	for i := start; i < len(m.blameList) && i < start+h; i++ {
+		e := m.blameList[i]
+		change := e.Old + " → " + e.New
+		switch e.Kind {
+		case "added":
+			change = "+ " + e.New
+		case "removed":
+			change = "- " + e.Old
+		}
+		line := fit(clean(fmt.Sprintf("%7d  %s  %-14s %s  %s", e.Seq, formatTime(e.Event.Time), e.Summary, e.Path, change)), m.width-2)
+		if i == m.listIndex {
+			line = m.st.selected.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	return box(m.st, fmt.Sprintf("history (%d changes)", len(m.blameList)), lines, m.width, m.height-2, true)
 }
 
 // renderStatus is the status bar: where we are, what the last seek cost,
@@ -231,6 +292,10 @@ func (m *Model[S, E]) renderStatus() string {
 	}
 	right := ""
 	switch {
+	case m.job != nil:
+		right = fmt.Sprintf("%s: seq %d… (esc stops)", m.job.what, m.job.reached.Load())
+	case m.playing:
+		right = fmt.Sprintf("▶ playing, a step every %s (space stops)", m.playEvery)
 	case m.cfg.Follow && m.caughtUp():
 		right = "following the log"
 	case !m.lastFinal && m.cfg.Reading != nil:
@@ -248,7 +313,10 @@ func (m *Model[S, E]) renderStatus() string {
 		right = "checking bookmarks…"
 	}
 	left := strings.Join(parts, " · ")
-	if m.message != "" {
+	if m.promptFor != promptNone && m.promptErr != "" {
+		first, _, _ := strings.Cut(m.promptErr, "\n")
+		left = m.st.statusErr.Render(clean(first))
+	} else if m.message != "" {
 		style := m.st.status
 		if m.messageErr {
 			style = m.st.statusErr
