@@ -138,14 +138,7 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 		diff: func(a, b S) []change {
 			var out []change
 			for _, d := range replay.Compare(a, b) {
-				kind := "changed"
-				switch {
-				case d.A == "<absent>":
-					kind = "added"
-				case d.B == "<absent>":
-					kind = "removed"
-				}
-				out = append(out, change{Path: d.Path, Kind: kind, Old: d.A, New: d.B})
+				out = append(out, change{Path: d.Path, Kind: d.Kind(), Old: d.A, New: d.B})
 			}
 			return out
 		},

@@ -148,6 +148,18 @@ func scalar(v reflect.Value) string {
 // does not exist on that side).
 type Difference struct{ Path, A, B string }
 
+// Kind says what the difference is: "added" (absent from the first
+// value), "removed" (absent from the second) or "changed".
+func (d Difference) Kind() string {
+	switch {
+	case d.A == "<absent>":
+		return "added"
+	case d.B == "<absent>":
+		return "removed"
+	}
+	return "changed"
+}
+
 // Compare lists where a and b differ, walking both with reflection:
 // struct fields (unexported ones too), map entries by key, slice
 // elements, through pointers. Paths start at "state", as in

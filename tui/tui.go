@@ -140,14 +140,7 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 		cfg.Diff = func(a, b S) []Change {
 			var out []Change
 			for _, d := range replay.Compare(a, b) {
-				kind := "changed"
-				switch {
-				case d.A == "<absent>":
-					kind = "added"
-				case d.B == "<absent>":
-					kind = "removed"
-				}
-				out = append(out, Change{Path: d.Path, Kind: kind, Old: d.A, New: d.B})
+				out = append(out, Change{Path: d.Path, Kind: d.Kind(), Old: d.A, New: d.B})
 			}
 			return out
 		}

@@ -120,10 +120,10 @@ func (d *Decoder) value(data []byte, i, depth int) (any, int, error) {
 // Key returns the member name whose text between quotes is body (as
 // MembersRaw gives it), remembering it like the keys Decode meets.
 func (d *Decoder) Key(body []byte) (string, error) {
-	raw := make([]byte, 0, len(body)+2)
-	if s, ok := d.keys[string(body)]; ok {
+	if s, ok := d.keys[string(body)]; ok { // no allocation for a known key
 		return s, nil
 	}
+	raw := make([]byte, 0, len(body)+2)
 	raw = append(append(append(raw, '"'), body...), '"')
 	return d.key(raw, 0, raw)
 }
