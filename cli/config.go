@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 
 	"github.com/kr/pretty"
 
@@ -191,16 +190,4 @@ func jsonValue(v any, present bool) any {
 		return nil
 	}
 	return json.RawMessage(jsonv.Marshal(v))
-}
-
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func:
-		return rv.IsNil()
-	}
-	return false
 }

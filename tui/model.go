@@ -225,18 +225,13 @@ func (m *Model[S, E]) seekTo(seq replay.Seq) tea.Cmd {
 
 // step moves the selection by delta events.
 func (m *Model[S, E]) step(delta int) tea.Cmd {
-	target := int64(m.cursor) + int64(delta)
-	target = max(target, min(int64(m.last), 1))
-	if m.last > 0 || !m.lastFinal {
-		target = max(target, 1)
-	}
+	// Between the first event and the last (seq 0, the initial state,
+	// only for a stream that has no event).
+	target := max(int64(m.cursor)+int64(delta), 1)
 	if m.lastFinal {
 		target = min(target, int64(m.last))
 	}
-	if target < 0 {
-		target = 0
-	}
-	return m.seekTo(replay.Seq(target))
+	return m.seekTo(replay.Seq(max(target, 0)))
 }
 
 // Update handles a message: keys, mouse, resizes and the outcomes of
@@ -803,6 +798,12 @@ func (m *Model[S, E]) onBookmarksKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Rename):
 		if m.listIndex < len(marks) {
 			return m.openPrompt(promptRename, fmt.Sprintf("note for seq %d: ", marks[m.listIndex].Seq), marks[m.listIndex].Note)
+		}
+	case key.Matches(msg, k.Mark):
+		// Mark a bookmark, then go to another: the diff between the two.
+		if m.listIndex < len(marks) {
+			m.mark, m.hasMark = marks[m.listIndex].Seq, true
+			m.setMessage(fmt.Sprintf("marked the bookmark at seq %d; enter on another shows the diff between them", m.mark))
 		}
 	case key.Matches(msg, k.Delete):
 		if m.listIndex < len(marks) {

@@ -657,16 +657,6 @@ func TestWatches(t *testing.T) {
 	}
 }
 
-// waitJob waits for a background search and feeds its result.
-func waitJob[S, E any](t *testing.T, m *Model[S, E]) {
-	t.Helper()
-	// drive already ran the job's command to its end; nothing to wait for
-	// unless it was started by a key handled elsewhere.
-	if m.job != nil {
-		t.Fatalf("a job is still running: %s", m.job.what)
-	}
-}
-
 func TestContinueAndReverseContinue(t *testing.T) {
 	extra := make([]deposit, 40)
 	extra[14] = deposit{Type: "refund", Amount: -1}
@@ -675,7 +665,6 @@ func TestContinueAndReverseContinue(t *testing.T) {
 	press(t, m, "c")
 	typeText(t, m, "event.Type == refund")
 	press(t, m, "enter")
-	waitJob(t, m)
 	if m.cursor != 15 || !strings.Contains(m.message, "event.Type == refund: seq 15") {
 		t.Fatalf("continue: seq %d, %q", m.cursor, m.message)
 	}
@@ -829,5 +818,18 @@ func TestBlameAJSONValue(t *testing.T) {
 	}
 	if e := m.blameList[2]; e.Seq != 4 || e.Old != "80" || e.New != "60" || m.blameList[0].Kind != "added" {
 		t.Fatalf("entries %+v", m.blameList)
+	}
+}
+
+func TestTheDiffBetweenTwoBookmarks(t *testing.T) {
+	m := investigating(t, 30)
+	for _, seq := range []string{"5", "12"} {
+		press(t, m, ":")
+		typeText(t, m, seq)
+		press(t, m, "enter", "b", "enter")
+	}
+	press(t, m, "g", "B", "m", "down", "enter")
+	if m.cursor != 12 || m.shown.mark != 5 || m.shown.changes[0].Old != "150" || m.shown.changes[0].New != "780" {
+		t.Fatalf("between the bookmarks: seq %d, mark %d, %+v", m.cursor, m.shown.mark, m.shown.changes)
 	}
 }

@@ -367,7 +367,7 @@ func (m *Model[S, E]) renderHelp() string {
 
 func (m *Model[S, E]) renderBookmarks() string {
 	marks := m.cfg.Bookmarks.List(m.stream)
-	lines := []string{m.st.dim.Render("enter: go to · r: rename · d: delete · esc: close"), ""}
+	lines := []string{m.st.dim.Render("enter: go to · m: mark (then enter on another: the diff between them) · r: rename · d: delete · esc: close"), ""}
 	if len(marks) == 0 {
 		lines = append(lines, "no bookmarks in this stream yet: b bookmarks the selected seq")
 	}

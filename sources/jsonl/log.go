@@ -274,11 +274,10 @@ func (l *Log) read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 	}
 	indexErr := l.err
 	l.mu.Unlock()
-	if len(pos) < limit && indexErr != nil {
-		// The stream may go on past the line that stopped indexing.
-		if len(pos) == 0 {
-			return nil, indexErr
-		}
+	if len(pos) == 0 && indexErr != nil {
+		// The stream may go on past the line that stopped indexing: say
+		// why it cannot be read further, rather than that it ends.
+		return nil, indexErr
 	}
 	return l.decode(key, from, pos, lines)
 }
