@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/kr/pretty"
 
@@ -117,14 +118,8 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 			raw, err := json.Marshal(e)
 			return jsonv.Payload{Value: raw}, err
 		},
-		show: func(s S) string { return pretty.Sprintf("%# v", s) },
-		summary: func(e E) string {
-			s := fmt.Sprintf("%+v", e)
-			if len(s) > 60 {
-				s = s[:59] + "…"
-			}
-			return s
-		},
+		show:    func(s S) string { return pretty.Sprintf("%# v", s) },
+		summary: summarize[E],
 		marshal: func(s S) ([]byte, error) { return json.Marshal(s) },
 		unmarshal: func(b []byte) (S, error) {
 			var s S
@@ -142,6 +137,27 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 			return out
 		},
 	}
+}
+
+// summarize describes a typed event in a line: its Type or Kind field
+// when it has one (as most event structs do), else its fields.
+func summarize[E any](e E) string {
+	v := reflect.ValueOf(e)
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		for _, name := range []string{"Type", "Kind", "Name", "Event"} {
+			if f := v.FieldByName(name); f.IsValid() && f.Kind() == reflect.String && f.CanInterface() {
+				return f.String()
+			}
+		}
+	}
+	s := fmt.Sprintf("%+v", e)
+	if len(s) > 60 {
+		s = s[:59] + "…"
+	}
+	return s
 }
 
 // JSON is the configuration of the replaytui binary: JSON events and

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/kr/pretty"
@@ -105,7 +107,7 @@ func (w *rowWalker) visit(v any, key string, path jsonv.Path, depth int) {
 // PrettyDoc shows a Go value as kr/pretty prints it; blocks (structs,
 // maps, slices spread over lines) fold.
 func PrettyDoc(v any) Doc {
-	lines := strings.Split(pretty.Sprintf("%# v", v), "\n")
+	lines := prettyLines(v)
 	d := prettyDoc{rows: make([]prettyRow, len(lines))}
 	type open struct {
 		index int
@@ -140,6 +142,46 @@ func PrettyDoc(v any) Doc {
 		}
 	}
 	return d
+}
+
+// prettyLines is kr/pretty's rendering of v, with a struct's fields one
+// a line even where kr/pretty would put a small struct on one line: a
+// state is read field by field.
+func prettyLines(v any) []string {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct || rv.NumField() == 0 {
+		return strings.Split(pretty.Sprintf("%# v", v), "\n")
+	}
+	t := rv.Type()
+	lines := []string{t.String() + "{"}
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			return strings.Split(pretty.Sprintf("%# v", v), "\n") // kr/pretty shows those
+		}
+		field := strings.Split(prettyValue(rv.Field(i)), "\n")
+		lines = append(lines, "    "+t.Field(i).Name+": "+field[0])
+		for _, l := range field[1:] {
+			lines = append(lines, "    "+l)
+		}
+		lines[len(lines)-1] += ","
+	}
+	return append(lines, "}")
+}
+
+// prettyValue renders a field: scalars as Go writes them (60, "tx-3"),
+// anything else as kr/pretty does.
+func prettyValue(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		return strconv.Quote(v.String())
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return fmt.Sprint(v.Interface())
+	}
+	return pretty.Sprintf("%# v", v.Interface())
 }
 
 type prettyRow struct {

@@ -309,6 +309,7 @@ func TestSearch(t *testing.T) {
 	}
 	// In the state pane, n moves between matching rows.
 	press(t, m, "tab", "/")
+	m.prompt.SetValue("") // it opens with the last search
 	typeText(t, m, "balance")
 	press(t, m, "enter")
 	rows, _ := m.shown.doc.Rows(m.folded, m.stateRow, 1)
