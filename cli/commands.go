@@ -278,15 +278,11 @@ func (c *diffCmd[S, E]) Help() string {
 }
 
 func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
-	src, err := a.opened(c.Files)
+	src, stream, err := a.openedStream(c.Files, c.Stream)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	stream, err := src.stream(a.ctx, c.Stream)
-	if err != nil {
-		return err
-	}
 	to := c.To
 	if to == 0 {
 		if to, err = replay.LatestOf(a.ctx, src.log, stream); err != nil {
@@ -375,15 +371,11 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
-	src, err := a.opened(c.Files)
+	src, stream, err := a.openedStream(c.Files, c.Stream)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	stream, err := src.stream(a.ctx, c.Stream)
-	if err != nil {
-		return err
-	}
 	type match struct {
 		Seq     replay.Seq `json:"seq"`
 		Time    any        `json:"time"`
@@ -574,15 +566,11 @@ Examples:
 }
 
 func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
-	src, err := a.opened(c.Files)
+	src, stream, err := a.openedStream(c.Files, c.Stream)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	stream, err := src.stream(a.ctx, c.Stream)
-	if err != nil {
-		return err
-	}
 	entries, err := tui.Blame(a.ctx, a.tuiConfig(src, nil), stream, c.Path, c.At, nil)
 	if err != nil {
 		return err

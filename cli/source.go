@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 	"time"
 
@@ -258,21 +259,28 @@ func (t *typedLog[S, E]) Streams(ctx context.Context) ([]replay.StreamKey, error
 
 // seqAtTime returns the last seq whose event time is at or before at.
 func seqAtTime[E any](ctx context.Context, log replay.Log[E], stream replay.StreamKey, at string) (replay.Seq, error) {
-	t, ok, err := jsonl.ParseTime([]byte(fmt.Sprintf("%q", at)))
+	t, ok, err := jsonl.ParseTime([]byte(strconv.Quote(at)))
 	if err != nil || !ok {
 		return 0, usageError("--at-time %q: %v", at, err)
 	}
-	var found replay.Seq
-	for ev, err := range replay.All(ctx, log, stream) {
-		if err != nil {
-			return 0, err
-		}
-		if !ev.Time.IsZero() && !ev.Time.After(t) {
-			found = ev.Seq
-		}
+	seq, found, err := replay.SeqAt(ctx, log, stream, t)
+	if err == nil && !found {
+		err = notFound("no event of stream %q is at or before %s", stream, at)
 	}
-	if found == 0 {
-		return 0, notFound("no event of stream %q is at or before %s", stream, at)
+	return seq, err
+}
+
+// openedStream opens the log, waits for it, and resolves --stream: what
+// most commands start with.
+func (a *app[S, E]) openedStream(files []string, name *string) (*source[S, E], replay.StreamKey, error) {
+	src, err := a.opened(files)
+	if err != nil {
+		return nil, "", err
 	}
-	return found, nil
+	stream, err := src.stream(a.ctx, name)
+	if err != nil {
+		src.Close()
+		return nil, "", err
+	}
+	return src, stream, nil
 }

@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"iter"
+	"time"
 )
 
 // All returns an iterator over every event of stream, in seq order. It
@@ -64,4 +65,20 @@ func Fold[S, E any](ctx context.Context, log Log[E], stream StreamKey, apply App
 			}
 		}
 	}
+}
+
+// SeqAt returns the last event of stream whose time is at or before t
+// (events without a time are passed over), reading the stream once; false
+// when there is none. Times need not be in seq order.
+func SeqAt[E any](ctx context.Context, log Log[E], stream StreamKey, t time.Time) (Seq, bool, error) {
+	var found Seq
+	for ev, err := range All(ctx, log, stream) {
+		if err != nil {
+			return 0, false, err
+		}
+		if !ev.Time.IsZero() && !ev.Time.After(t) {
+			found = ev.Seq
+		}
+	}
+	return found, found > 0, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/replaytui/replaytui/replay"
 )
@@ -271,5 +272,29 @@ func TestFoldShowsEveryStep(t *testing.T) {
 	}
 	if n != 3 {
 		t.Fatalf("%d steps, want 2 and the error", n)
+	}
+}
+
+func TestSeqAt(t *testing.T) {
+	ctx := context.Background()
+	log := replay.NewMemoryLog[int]()
+	t0 := time.Date(2026, 5, 30, 12, 0, 0, 0, time.UTC)
+	for _, at := range []time.Time{t0, {}, t0.Add(2 * time.Hour), t0.Add(time.Hour)} { // out of order, one without a time
+		log.Append(ctx, replay.Event[int]{Stream: "s", Time: at})
+	}
+	for _, tc := range []struct {
+		at    time.Time
+		want  replay.Seq
+		found bool
+	}{
+		{t0.Add(-time.Minute), 0, false},
+		{t0, 1, true},
+		{t0.Add(90 * time.Minute), 4, true},
+		{t0.Add(3 * time.Hour), 4, true},
+	} {
+		got, found, err := replay.SeqAt(ctx, log, "s", tc.at)
+		if err != nil || got != tc.want || found != tc.found {
+			t.Errorf("SeqAt(%v) = %d %v %v; want %d %v", tc.at, got, found, err, tc.want, tc.found)
+		}
 	}
 }

@@ -282,16 +282,8 @@ func searchCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.S
 // atTimeCmd finds the last event at or before t.
 func atTimeCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, gen int, t time.Time, what string) tea.Cmd {
 	return func() tea.Msg {
-		var found replay.Seq
-		for ev, err := range replay.All(ctx, cfg.Log, stream) {
-			if err != nil {
-				return foundMsg{gen: gen, err: err}
-			}
-			if !ev.Time.IsZero() && !ev.Time.After(t) {
-				found = ev.Seq
-			}
-		}
-		return foundMsg{gen: gen, seq: found, found: found > 0, what: what}
+		seq, found, err := replay.SeqAt(ctx, cfg.Log, stream, t)
+		return foundMsg{gen: gen, seq: seq, found: found, what: what, err: err}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/bookmarks"
+	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
 type pane int
@@ -697,10 +698,7 @@ func (m *Model[S, E]) onWatchesKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Cancel), msg.String() == "q", msg.String() == "W":
 		m.overlay = overlayNone
-	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
-		m.listIndex = min(m.listIndex+1, max(len(m.watches)-1, 0))
-	case key.Matches(msg, k.Up), key.Matches(msg, k.Prev):
-		m.listIndex = max(m.listIndex-1, 0)
+	case m.moveInList(msg, len(m.watches)):
 	case key.Matches(msg, k.Enter):
 		if m.listIndex < len(m.watches) {
 			m.overlay, m.editing = overlayNone, m.listIndex
@@ -716,15 +714,27 @@ func (m *Model[S, E]) onWatchesKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// moveInList moves the selection of an overlay's list of n rows on the
+// keys that move down or up, and reports whether msg was one of them.
+func (m *Model[S, E]) moveInList(msg tea.KeyPressMsg, n int) bool {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
+		m.listIndex = min(m.listIndex+1, max(n-1, 0))
+	case key.Matches(msg, k.Up), key.Matches(msg, k.Prev):
+		m.listIndex = max(m.listIndex-1, 0)
+	default:
+		return false
+	}
+	return true
+}
+
 func (m *Model[S, E]) onBlameKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Cancel), msg.String() == "q":
 		m.overlay = overlayNone
-	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
-		m.listIndex = min(m.listIndex+1, max(len(m.blameList)-1, 0))
-	case key.Matches(msg, k.Up), key.Matches(msg, k.Prev):
-		m.listIndex = max(m.listIndex-1, 0)
+	case m.moveInList(msg, len(m.blameList)):
 	case key.Matches(msg, k.Enter):
 		if m.listIndex < len(m.blameList) {
 			m.overlay = overlayNone
@@ -786,10 +796,7 @@ func (m *Model[S, E]) onBookmarksKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Cancel), msg.String() == "q", msg.String() == "B":
 		m.overlay = overlayNone
-	case key.Matches(msg, k.Down), key.Matches(msg, k.Next):
-		m.listIndex = min(m.listIndex+1, max(len(marks)-1, 0))
-	case key.Matches(msg, k.Up), key.Matches(msg, k.Prev):
-		m.listIndex = max(m.listIndex-1, 0)
+	case m.moveInList(msg, len(marks)):
 	case key.Matches(msg, k.Enter):
 		if m.listIndex < len(marks) {
 			m.overlay = overlayNone
@@ -1006,12 +1013,11 @@ func (m *Model[S, E]) bookmarkAt(marks []bookmarks.Bookmark, seq replay.Seq) boo
 	return false
 }
 
-// parseTime reads a time typed at the : prompt.
+// parseTime reads a time typed at the : prompt, as logs write them.
 func parseTime(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", "2006.01.02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
+	t, ok, err := jsonl.ParseTime([]byte(strconv.Quote(s)))
+	if err == nil && !ok {
+		err = errors.New("no time")
 	}
-	return time.Time{}, errors.New("times look like 2026-05-30T12:00:00Z or 2026-05-30")
+	return t, err
 }
