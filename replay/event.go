@@ -30,6 +30,11 @@ type Checkpoint[S any] struct {
 // It must be pure: the same state and event always give the same result,
 // and the state it is given is never modified. A reducer that writes into a
 // map or slice of the state it received changes every checkpoint that
-// shares that map; [CheckPurity] finds such reducers. Returning an error
-// (or panicking) stops the fold at that event with an [*ApplyError].
-type Apply[S, E any] func(state S, ev Event[E]) (S, error)
+// shares that map; [CheckPurity] finds such reducers.
+//
+// An apply signals failure by panicking: [Replay], [Timeline], [Fold] and
+// [CheckPurity] recover the panic and stop at that event with an
+// [*ApplyError] naming the stream and seq. Panicking with an error value
+// (panic(fmt.Errorf("withdraw %d: %w", amount, ErrOverdraft))) keeps that
+// error reachable through errors.Is and errors.As on what they return.
+type Apply[S, E any] func(state S, ev Event[E]) S

@@ -13,8 +13,8 @@ type deposit struct{ Amount int }
 
 type account struct{ Balance, Deposits int }
 
-func applyDeposit(s account, ev replay.Event[deposit]) (account, error) {
-	return account{Balance: s.Balance + ev.Payload.Amount, Deposits: s.Deposits + 1}, nil
+func applyDeposit(s account, ev replay.Event[deposit]) account {
+	return account{Balance: s.Balance + ev.Payload.Amount, Deposits: s.Deposits + 1}
 }
 
 func Example() {
@@ -41,7 +41,7 @@ func ExampleReplay() {
 	fmt.Println("after seq 4:", state)
 
 	// The next replay starts from the checkpoint at seq 4.
-	cp, _, _ := snap.Load(ctx, "acct-42", 7)
+	cp, _ := snap.Load(ctx, "acct-42", 7)
 	fmt.Println("starts from checkpoint at seq", cp.Seq)
 	state, _ = replay.Replay(ctx, log, snap, "acct-42", 7, applyDeposit, account{}, replay.Options{})
 	fmt.Println("after seq 7:", state)
@@ -53,7 +53,7 @@ func ExampleReplay() {
 	// after seq 4: {10 4}
 	// starts from checkpoint at seq 4
 	// after seq 7: {28 7}
-	// true replay stream "acct-42" to seq 11: the stream ends at seq 10: seq past the end of the stream
+	// true replay stream "acct-42" to seq 11: the stream ends at seq 10: replay: seq past the end of the stream
 }
 
 func ExampleMemoryLog() {
@@ -108,9 +108,9 @@ func ExampleCheckPurity() {
 	log.Append(ctx, replay.Event[deposit]{Stream: "acct-42", Payload: deposit{50}})
 
 	// Writes into the map it was given: every checkpoint sharing it changes.
-	buggy := func(s map[string]int, ev replay.Event[deposit]) (map[string]int, error) {
+	buggy := func(s map[string]int, ev replay.Event[deposit]) map[string]int {
 		s["balance"] += ev.Payload.Amount
-		return s, nil
+		return s
 	}
 	err := replay.CheckPurity(ctx, log, "acct-42", buggy, map[string]int{"balance": 10})
 	fmt.Println(err)

@@ -39,12 +39,14 @@ type SharedReader[E any] interface {
 	ReadShared(ctx context.Context, stream StreamKey, from Seq, limit int) ([]Event[E], error)
 }
 
-// LatestReporter is a Log that knows the last seq of a stream without
-// reading it.
-type LatestReporter interface {
-	// Latest returns the seq of the last event of stream, or 0 when the
+// LastSeqReporter is a Log that knows the last seq of a stream without
+// reading it. (The seed's MemoryLog.Latest(stream) Seq answers the same
+// question for a log in memory, which can neither fail nor wait; this is
+// the form any backend can offer.)
+type LastSeqReporter interface {
+	// LastSeq returns the seq of the last event of stream, or 0 when the
 	// stream has no events (or does not exist).
-	Latest(ctx context.Context, stream StreamKey) (Seq, error)
+	LastSeq(ctx context.Context, stream StreamKey) (Seq, error)
 }
 
 // StreamLister is a Log that can list its streams.
@@ -54,11 +56,11 @@ type StreamLister interface {
 	Streams(ctx context.Context) ([]StreamKey, error)
 }
 
-// LatestOf returns the last seq of stream: from the log's LatestReporter
+// LastSeq returns the last seq of stream: from the log's LastSeqReporter
 // when it has one, else by reading the stream to its end.
-func LatestOf[E any](ctx context.Context, log Log[E], stream StreamKey) (Seq, error) {
-	if lr, ok := log.(LatestReporter); ok {
-		return lr.Latest(ctx, stream)
+func LastSeq[E any](ctx context.Context, log Log[E], stream StreamKey) (Seq, error) {
+	if lr, ok := log.(LastSeqReporter); ok {
+		return lr.LastSeq(ctx, stream)
 	}
 	var last Seq
 	for ev, err := range From(ctx, log, stream, 1) {

@@ -19,7 +19,7 @@ type MemoryLog[E any] struct {
 var (
 	_ Log[int]          = (*MemoryLog[int])(nil)
 	_ SharedReader[int] = (*MemoryLog[int])(nil)
-	_ LatestReporter    = (*MemoryLog[int])(nil)
+	_ LastSeqReporter   = (*MemoryLog[int])(nil)
 	_ StreamLister      = (*MemoryLog[int])(nil)
 )
 
@@ -76,14 +76,20 @@ func (l *MemoryLog[E]) ReadShared(ctx context.Context, stream StreamKey, from Se
 	return events[lo:hi:hi], nil
 }
 
-// Latest implements [LatestReporter].
-func (l *MemoryLog[E]) Latest(ctx context.Context, stream StreamKey) (Seq, error) {
+// Latest returns the highest Seq currently appended to stream, or 0 if
+// empty.
+func (l *MemoryLog[E]) Latest(stream StreamKey) Seq {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return Seq(len(l.streams[stream]))
+}
+
+// LastSeq implements [LastSeqReporter].
+func (l *MemoryLog[E]) LastSeq(ctx context.Context, stream StreamKey) (Seq, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return Seq(len(l.streams[stream])), nil
+	return l.Latest(stream), nil
 }
 
 // Streams implements [StreamLister].

@@ -49,8 +49,11 @@ func TestMemoryLogLatestAndStreams(t *testing.T) {
 		}
 	}
 	for stream, want := range map[replay.StreamKey]replay.Seq{"a": 1, "b": 2, "none": 0} {
-		if got, err := log.Latest(ctx, stream); err != nil || got != want {
-			t.Errorf("Latest(%q) = %d, %v; want %d", stream, got, err, want)
+		if got := log.Latest(stream); got != want {
+			t.Errorf("Latest(%q) = %d; want %d", stream, got, want)
+		}
+		if got, err := log.LastSeq(ctx, stream); err != nil || got != want {
+			t.Errorf("LastSeq(%q) = %d, %v; want %d", stream, got, err, want)
 		}
 	}
 	streams, err := log.Streams(ctx)
@@ -78,4 +81,4 @@ func ints(t testing.TB, n int) *replay.MemoryLog[int] {
 }
 
 // sum is a pure apply: the state is the sum of the payloads.
-func sum(state int, ev replay.Event[int]) (int, error) { return state + ev.Payload, nil }
+func sum(state int, ev replay.Event[int]) int { return state + ev.Payload }

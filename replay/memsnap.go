@@ -21,31 +21,33 @@ func NewMemorySnapshotter[S any]() *MemorySnapshotter[S] {
 }
 
 // Save implements [Snapshotter].
-func (m *MemorySnapshotter[S]) Save(ctx context.Context, cp Checkpoint[S]) error {
+func (m *MemorySnapshotter[S]) Save(ctx context.Context, c Checkpoint[S]) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	cps := m.streams[cp.Stream]
-	i, found := slices.BinarySearchFunc(cps, cp.Seq, bySeq)
+	cps := m.streams[c.Stream]
+	i, found := slices.BinarySearchFunc(cps, c.Seq, bySeq)
 	if found {
-		cps[i] = cp
+		cps[i] = c
 		return nil
 	}
-	m.streams[cp.Stream] = slices.Insert(cps, i, cp)
+	m.streams[c.Stream] = slices.Insert(cps, i, c)
 	return nil
 }
 
 // Load implements [Snapshotter].
-func (m *MemorySnapshotter[S]) Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (Checkpoint[S], bool, error) {
+func (m *MemorySnapshotter[S]) Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (*Checkpoint[S], error) {
 	if err := ctx.Err(); err != nil {
-		return Checkpoint[S]{}, false, err
+		return nil, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	cp, ok := latestAtOrBefore(m.streams[stream], atOrBefore)
-	return cp, ok, nil
+	if cp, ok := latestAtOrBefore(m.streams[stream], atOrBefore); ok {
+		return &cp, nil
+	}
+	return nil, nil
 }
 
 func bySeq[S any](cp Checkpoint[S], seq Seq) int {

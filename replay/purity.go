@@ -36,7 +36,7 @@ func (e *PurityError) Error() string {
 // state), or applying the same event to the same state twice gave two
 // different results (a clock, a random number, map iteration order).
 //
-// It returns nil when every event passed; an *ApplyError when apply failed;
+// It returns nil when every event passed; an *ApplyError when apply panicked;
 // and ErrEmptyStream, ErrSeqMismatch or the log's error as Replay would.
 // States are compared by walking them with reflection, unexported fields
 // included, so the check costs a few walks of the state per event: it is a
@@ -74,8 +74,8 @@ func CheckPurity[S, E any](ctx context.Context, log Log[E], stream StreamKey, ap
 	return nil
 }
 
-// safeApply calls apply on one event and turns a failure or a panic into
-// an *ApplyError, as Replay does.
+// safeApply calls apply on one event and turns a panic into an
+// *ApplyError, as Replay does.
 func safeApply[S, E any](apply Apply[S, E], state S, ev Event[E]) (S, error) {
 	next, _, err := fold(ev.Stream, state, ev.Seq-1, []Event[E]{ev}, apply, nil)
 	return next, err

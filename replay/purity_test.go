@@ -30,13 +30,13 @@ func transfers(t *testing.T) *replay.MemoryLog[transfer] {
 }
 
 func TestCheckPurityPassesAPureApply(t *testing.T) {
-	pure := func(s map[string]int, ev replay.Event[transfer]) (map[string]int, error) {
+	pure := func(s map[string]int, ev replay.Event[transfer]) map[string]int {
 		next := maps.Clone(s)
 		if next == nil {
 			next = map[string]int{}
 		}
 		next[ev.Payload.To] += ev.Payload.Amount
-		return next, nil
+		return next
 	}
 	if err := replay.CheckPurity(context.Background(), transfers(t), "bank", pure, nil); err != nil {
 		t.Fatalf("CheckPurity of a pure apply: %v", err)
@@ -45,9 +45,9 @@ func TestCheckPurityPassesAPureApply(t *testing.T) {
 
 func TestCheckPurityFindsAMutatedMap(t *testing.T) {
 	// The classic bug: writing into the map of the state it was given.
-	impure := func(s map[string]int, ev replay.Event[transfer]) (map[string]int, error) {
+	impure := func(s map[string]int, ev replay.Event[transfer]) map[string]int {
 		s[ev.Payload.To] += ev.Payload.Amount
-		return s, nil
+		return s
 	}
 	err := replay.CheckPurity(context.Background(), transfers(t), "bank", impure, map[string]int{"alice": 1})
 	var pe *replay.PurityError
@@ -68,14 +68,14 @@ type ledger struct {
 }
 
 func TestCheckPurityLooksIntoUnexportedFields(t *testing.T) {
-	impure := func(s ledger, ev replay.Event[transfer]) (ledger, error) {
+	impure := func(s ledger, ev replay.Event[transfer]) ledger {
 		if ev.Seq == 2 {
 			(*s.balances)[ev.Payload.To] = ev.Payload.Amount
-			return s, nil
+			return s
 		}
 		fresh := maps.Clone(*s.balances)
 		fresh[ev.Payload.To] += ev.Payload.Amount
-		return ledger{Owner: s.Owner, balances: &fresh}, nil
+		return ledger{Owner: s.Owner, balances: &fresh}
 	}
 	err := replay.CheckPurity(context.Background(), transfers(t), "bank", impure, ledger{Owner: "o", balances: &map[string]int{}})
 	var pe *replay.PurityError
@@ -86,12 +86,12 @@ func TestCheckPurityLooksIntoUnexportedFields(t *testing.T) {
 
 func TestCheckPurityFindsNondeterminism(t *testing.T) {
 	calls := 0
-	flaky := func(s int, ev replay.Event[transfer]) (int, error) {
+	flaky := func(s int, ev replay.Event[transfer]) int {
 		calls++
 		if ev.Seq == 3 {
-			return s + calls, nil // depends on something outside state and event
+			return s + calls // depends on something outside state and event
 		}
-		return s + ev.Payload.Amount, nil
+		return s + ev.Payload.Amount
 	}
 	err := replay.CheckPurity(context.Background(), transfers(t), "bank", flaky, 0)
 	var pe *replay.PurityError
@@ -101,11 +101,11 @@ func TestCheckPurityFindsNondeterminism(t *testing.T) {
 }
 
 func TestCheckPurityReportsAPanic(t *testing.T) {
-	panicky := func(s int, ev replay.Event[transfer]) (int, error) {
+	panicky := func(s int, ev replay.Event[transfer]) int {
 		if ev.Payload.To == "bob" {
 			panic("no bob")
 		}
-		return s, nil
+		return s
 	}
 	err := replay.CheckPurity(context.Background(), transfers(t), "bank", panicky, 0)
 	var ae *replay.ApplyError
@@ -168,14 +168,14 @@ func (s stamped) Members() iter.Seq2[string, any] {
 var stampCounter int
 
 func TestMemberListersAreComparedByMembers(t *testing.T) {
-	apply := func(s stamped, ev replay.Event[transfer]) (stamped, error) {
+	apply := func(s stamped, ev replay.Event[transfer]) stamped {
 		stampCounter++
 		next := stamped{writes: stampCounter, m: maps.Clone(s.m)}
 		if next.m == nil {
 			next.m = map[string]int{}
 		}
 		next.m[ev.Payload.To] += ev.Payload.Amount
-		return next, nil
+		return next
 	}
 	if err := replay.CheckPurity(context.Background(), transfers(t), "bank", apply, stamped{}); err != nil {
 		t.Fatalf("bookkeeping outside the members was taken for nondeterminism: %v", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime/debug"
 )
 
 // DefaultBatchSize is the number of events Replay reads at a time when
@@ -34,7 +33,8 @@ type Options struct {
 //   - a stream with no events and no checkpoint: ErrEmptyStream;
 //   - targetSeq after the last event: ErrPastEnd (the state is not
 //     returned; see ErrPastEnd for why);
-//   - apply failing or panicking: an *ApplyError naming the stream and seq;
+//   - apply panicking: an *ApplyError naming the stream and seq, which
+//     unwraps to the panic value when that is an error;
 //   - a log handing back an event whose seq is not the next one:
 //     ErrSeqMismatch;
 //   - ctx cancelled: ctx.Err(), noticed between batches.
@@ -54,11 +54,11 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 
 	state, at := initial, Seq(0)
 	if snap != nil {
-		cp, ok, err := snap.Load(ctx, stream, bound)
+		cp, err := snap.Load(ctx, stream, bound)
 		if err != nil {
 			return zero, fmt.Errorf("replay stream %q: load checkpoint: %w", stream, err)
 		}
-		if ok {
+		if cp != nil {
 			state, at = cp.State, cp.Seq
 		}
 	}
@@ -114,16 +114,17 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 }
 
 // fold applies events, which must continue the stream right after seq at,
-// and returns the state after the last one that applied. visit, when not
-// nil, is given each event's index in events and the state after it; an
-// error from it stops the fold and is returned as it is.
-func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], visit func(int, Seq, S) error) (_ S, _ Seq, err error) {
+// and returns the state after the last one that applied, and its seq.
+// visit, when not nil, is given each event's index in events and the state
+// after it; an error from it stops the fold and is returned as it is.
+func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], visit func(int, Seq, S) error) (outState S, outAt Seq, err error) {
 	i := 0
 	// One deferred recover per batch, not per event: a panic anywhere in
-	// the batch is pinned to events[i] by the loop index.
+	// the batch is pinned to events[i] by the loop index, and the state
+	// before that event is what the fold got to.
 	defer func() {
 		if r := recover(); r != nil {
-			err = &ApplyError{Stream: stream, Seq: events[i].Seq, Panic: r, Stack: debug.Stack(), Err: fmt.Errorf("panic: %v", r), Event: events[i]}
+			outState, outAt, err = state, at, newApplyError(events[i], r)
 		}
 	}()
 	for ; i < len(events); i++ {
@@ -131,11 +132,7 @@ func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply 
 		if ev.Seq != at+1 {
 			return state, at, fmt.Errorf("replay stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, ErrSeqMismatch)
 		}
-		next, err := apply(state, ev)
-		if err != nil {
-			return state, at, &ApplyError{Stream: stream, Seq: ev.Seq, Err: err, Event: ev}
-		}
-		state, at = next, ev.Seq
+		state, at = apply(state, ev), ev.Seq
 		if visit != nil {
 			if err := visit(i, at, state); err != nil {
 				return state, at, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -99,9 +100,14 @@ func TestReplaySavesCheckpointsEveryN(t *testing.T) {
 		t.Fatal(err)
 	}
 	for at, want := range map[replay.Seq]replay.Seq{9: 0, 10: 10, 19: 10, 20: 20, 25: 20} {
-		cp, ok, err := snap.Load(ctx, "s", at)
-		if err != nil || (want == 0) == ok || cp.Seq != want || (ok && cp.State != triangle(int(want))) {
-			t.Errorf("checkpoint at or before %d = seq %d state %d (found %v, %v); want seq %d state %d", at, cp.Seq, cp.State, ok, err, want, triangle(int(want)))
+		cp, err := snap.Load(ctx, "s", at)
+		switch {
+		case err != nil:
+			t.Errorf("checkpoint at or before %d: %v", at, err)
+		case want == 0 && cp != nil:
+			t.Errorf("checkpoint at or before %d = seq %d; want none", at, cp.Seq)
+		case want != 0 && (cp == nil || cp.Seq != want || cp.State != triangle(int(want))):
+			t.Errorf("checkpoint at or before %d = %+v; want seq %d state %d", at, cp, want, triangle(int(want)))
 		}
 	}
 }
@@ -128,12 +134,12 @@ func TestReplayPastTheEndIsAnError(t *testing.T) {
 func TestReplayHonoursCancellationBetweenBatches(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	applied := 0
-	apply := func(s int, ev replay.Event[int]) (int, error) {
+	apply := func(s int, ev replay.Event[int]) int {
 		applied++
 		if ev.Seq == 10 {
 			cancel()
 		}
-		return s + ev.Payload, nil
+		return s + ev.Payload
 	}
 	_, err := replay.Replay(ctx, ints(t, 100), nil, "s", 0, apply, 0, replay.Options{BatchSize: 4})
 	if !errors.Is(err, context.Canceled) {
@@ -151,18 +157,18 @@ func TestReplayReportsApplyErrorsAndPanics(t *testing.T) {
 		apply replay.Apply[int, int]
 		panic any
 	}{
-		{"error", func(s int, ev replay.Event[int]) (int, error) {
+		{"error", func(s int, ev replay.Event[int]) int {
 			if ev.Seq == 7 {
-				return s, boom
+				panic(fmt.Errorf("withdraw %d: %w", 20, boom))
 			}
-			return s + 1, nil
+			return s + 1
 		}, nil},
-		{"panic", func(s int, ev replay.Event[int]) (int, error) {
+		{"panic", func(s int, ev replay.Event[int]) int {
 			if ev.Seq == 7 {
 				var m map[string]int
 				m["x"] = 1 // assignment to entry in nil map
 			}
-			return s + 1, nil
+			return s + 1
 		}, "assignment to entry in nil map"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,8 +183,15 @@ func TestReplayReportsApplyErrorsAndPanics(t *testing.T) {
 			if tc.panic == nil && !errors.Is(err, boom) {
 				t.Errorf("err = %v does not wrap the apply's error", err)
 			}
+			if tc.panic == nil && (!ae.Failed() || !strings.Contains(err.Error(), "apply failed at stream \"s\" seq 7: withdraw 20: insufficient funds")) {
+				t.Errorf("an error the apply panicked with on purpose reads %q (failed %v)", err, ae.Failed())
+			}
 			if tc.panic != nil {
-				if ae.Panic == nil || !strings.Contains(ae.Error(), tc.panic.(string)) || len(ae.Stack) == 0 {
+				var rt runtime.Error
+				if !errors.As(err, &rt) {
+					t.Errorf("err = %v does not unwrap to the runtime error", err)
+				}
+				if ae.Panic == nil || ae.Failed() || !strings.Contains(ae.Error(), "apply panicked") || !strings.Contains(ae.Error(), tc.panic.(string)) || len(ae.Stack) == 0 {
 					t.Errorf("panic report = %q (stack %d bytes), want the panic value and a stack", ae.Error(), len(ae.Stack))
 				}
 			}
@@ -256,11 +269,11 @@ func TestFoldShowsEveryStep(t *testing.T) {
 	if fmt.Sprint(states) != "[1 3 6 10 15]" {
 		t.Fatalf("states %v", states)
 	}
-	panicky := func(s int, ev replay.Event[int]) (int, error) {
+	panicky := func(s int, ev replay.Event[int]) int {
 		if ev.Seq == 3 {
 			panic("boom")
 		}
-		return s, nil
+		return s
 	}
 	n := 0
 	for _, err := range replay.Fold(context.Background(), ints(t, 5), "s", panicky, 0) {
@@ -297,4 +310,43 @@ func TestSeqAt(t *testing.T) {
 			t.Errorf("SeqAt(%v) = %d %v %v; want %d %v", tc.at, got, found, err, tc.want, tc.found)
 		}
 	}
+}
+
+// overdraft is an error type of a user's, to be found with errors.As.
+type overdraft struct{ short int }
+
+func (o *overdraft) Error() string { return fmt.Sprintf("short by %d", o.short) }
+
+func TestAnErrorPanicIsReachableThroughEveryFold(t *testing.T) {
+	apply := func(s int, ev replay.Event[int]) int {
+		if s+ev.Payload > 20 {
+			panic(fmt.Errorf("seq %d: %w", ev.Seq, &overdraft{short: s + ev.Payload - 20}))
+		}
+		return s + ev.Payload
+	}
+	ctx := context.Background()
+	log := ints(t, 10) // 1+2+3+4+5 = 15, +6 = 21 at seq 6
+	check := func(what string, err error) {
+		t.Helper()
+		var o *overdraft
+		var ae *replay.ApplyError
+		if !errors.As(err, &o) || o.short != 1 || !errors.As(err, &ae) || ae.Seq != 6 {
+			t.Errorf("%s: err = %v; want an *ApplyError at seq 6 wrapping *overdraft{1}", what, err)
+		}
+	}
+	_, err := replay.Replay(ctx, log, nil, "s", 0, apply, 0, replay.Options{})
+	check("Replay", err)
+	tl, err := replay.NewTimeline(log, "s", apply, 0, replay.TimelineOptions[int]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = tl.Seek(ctx, 8)
+	check("Timeline.Seek", err)
+	check("CheckPurity", replay.CheckPurity(ctx, log, "s", apply, 0))
+	for _, err = range replay.Fold(ctx, log, "s", apply, 0) {
+		if err != nil {
+			break
+		}
+	}
+	check("Fold", err)
 }

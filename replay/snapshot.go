@@ -7,12 +7,12 @@ import "context"
 //
 // Implementations are safe for concurrent use by multiple goroutines.
 type Snapshotter[S any] interface {
-	// Save stores cp. Saving again at the same stream and seq replaces the
+	// Save stores c. Saving again at the same stream and seq replaces the
 	// earlier checkpoint.
-	Save(ctx context.Context, cp Checkpoint[S]) error
+	Save(ctx context.Context, c Checkpoint[S]) error
 
-	// Load returns the checkpoint of stream with the greatest Seq that is
-	// <= atOrBefore, and true; or false when there is none (an unknown
-	// stream is not an error).
-	Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (Checkpoint[S], bool, error)
+	// Load returns the most recent checkpoint with Seq <= atOrBefore.
+	// Returns (nil, nil) if no such checkpoint exists (an unknown stream
+	// is not an error). The checkpoint returned is the caller's.
+	Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (*Checkpoint[S], error)
 }

@@ -211,11 +211,11 @@ func (t *Timeline[S, E]) Seek(ctx context.Context, target Seq) (S, SeekCost, err
 }
 
 // Last returns the seq of the last event of the stream, looking at the log
-// again so that a growing log is seen. It uses LatestReporter when the log
-// has it, and otherwise reads forward from the last seq it knew.
+// again so that a growing log is seen. It uses LastSeqReporter when the
+// log has it, and otherwise reads forward from the last seq it knew.
 func (t *Timeline[S, E]) Last(ctx context.Context) (Seq, error) {
-	if lr, ok := t.log.(LatestReporter); ok {
-		last, err := lr.Latest(ctx, t.stream)
+	if lr, ok := t.log.(LastSeqReporter); ok {
+		last, err := lr.LastSeq(ctx, t.stream)
 		if err != nil {
 			return 0, fmt.Errorf("stream %q: latest seq: %w", t.stream, err)
 		}
@@ -300,7 +300,7 @@ type layers[S, E any] struct {
 	from   Seq
 }
 
-func (l *layers[S, E]) Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (Checkpoint[S], bool, error) {
+func (l *layers[S, E]) Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (*Checkpoint[S], error) {
 	t := l.t
 	best, found := Checkpoint[S]{Stream: stream}, false
 	l.origin, l.from = FromInitial, 0
@@ -316,30 +316,30 @@ func (l *layers[S, E]) Load(ctx context.Context, stream StreamKey, atOrBefore Se
 	// keyframes are built, so a remote bookmark store is asked only when
 	// the nearest checkpoint in memory is at least that far away.
 	if l.withBookmarks && t.bookmarks != nil && atOrBefore-best.Seq >= t.keyframes.spacing() {
-		cp, ok, err := t.bookmarks.Load(ctx, stream, atOrBefore)
+		cp, err := t.bookmarks.Load(ctx, stream, atOrBefore)
 		if err != nil {
-			return best, false, fmt.Errorf("bookmarks: %w", err)
+			return nil, fmt.Errorf("bookmarks: %w", err)
 		}
-		if ok && cp.Seq > atOrBefore {
-			return best, false, fmt.Errorf("bookmarks: asked for a checkpoint at or before seq %d, got seq %d", atOrBefore, cp.Seq)
+		if cp != nil && cp.Seq > atOrBefore {
+			return nil, fmt.Errorf("bookmarks: asked for a checkpoint at or before seq %d, got seq %d", atOrBefore, cp.Seq)
 		}
-		if ok && cp.Seq > best.Seq {
-			best, found = cp, true
+		if cp != nil && cp.Seq > best.Seq {
+			best, found = *cp, true
 			l.origin, l.from = FromBookmark, cp.Seq
 		}
 	}
 	if !found {
-		return best, false, nil
+		return nil, nil
 	}
 	best.Stream, best.State = stream, t.own(best.State)
-	return best, true, nil
+	return &best, nil
 }
 
-func (l *layers[S, E]) Save(_ context.Context, cp Checkpoint[S]) error {
-	if l.t.keyframes.wants(cp.Seq) {
+func (l *layers[S, E]) Save(_ context.Context, c Checkpoint[S]) error {
+	if l.t.keyframes.wants(c.Seq) {
 		// Replay folds on from this very state: keep a clone of it when
 		// apply may mutate its input.
-		l.t.keyframes.add(cp.Seq, l.t.own(cp.State))
+		l.t.keyframes.add(c.Seq, l.t.own(c.State))
 	}
 	return nil
 }

@@ -345,18 +345,21 @@ func TestSnapshotter(t *testing.T, newSnapshotter func(t *testing.T) replay.Snap
 	}
 	load := func(t *testing.T, s replay.Snapshotter[Payload], stream replay.StreamKey, at replay.Seq, wantSeq replay.Seq, wantState Payload) {
 		t.Helper()
-		cp, ok, err := s.Load(ctx, stream, at)
+		cp, err := s.Load(ctx, stream, at)
 		if err != nil {
 			t.Fatalf("Load(%q, at or before %d): %v", stream, at, err)
 		}
 		if wantSeq == 0 {
-			if ok {
-				t.Fatalf("Load(%q, at or before %d) found seq %d, want none", stream, at, cp.Seq)
+			if cp != nil {
+				t.Fatalf("Load(%q, at or before %d) found seq %d, want (nil, nil)", stream, at, cp.Seq)
 			}
 			return
 		}
-		if !ok || cp.Seq != wantSeq || cp.Stream != stream {
-			t.Fatalf("Load(%q, at or before %d) = %q seq %d (found %v), want %q seq %d", stream, at, cp.Stream, cp.Seq, ok, stream, wantSeq)
+		if cp == nil {
+			t.Fatalf("Load(%q, at or before %d) = (nil, nil), want %q seq %d", stream, at, stream, wantSeq)
+		}
+		if cp.Seq != wantSeq || cp.Stream != stream {
+			t.Fatalf("Load(%q, at or before %d) = %q seq %d, want %q seq %d", stream, at, cp.Stream, cp.Seq, stream, wantSeq)
 		}
 		if !sameJSON(t, cp.State, wantState) {
 			t.Fatalf("Load(%q, at or before %d): state %s, want %s", stream, at, cp.State, wantState)
@@ -391,6 +394,17 @@ func TestSnapshotter(t *testing.T, newSnapshotter func(t *testing.T) replay.Snap
 		save(t, s, "a", 7, payload(`{"v":"second"}`))
 		load(t, s, "a", 7, 7, payload(`{"v":"second"}`))
 		load(t, s, "a", 8, 7, payload(`{"v":"second"}`))
+	})
+
+	t.Run("LoadedCheckpointIsTheCallers", func(t *testing.T) {
+		s := newSnapshotter(t)
+		save(t, s, "a", 4, payload(`{"v":4}`))
+		cp, err := s.Load(ctx, "a", 10)
+		if err != nil || cp == nil {
+			t.Fatalf("Load(%q, at or before 10) = %v, %v; want seq 4", "a", cp, err)
+		}
+		cp.Seq, cp.Stream, cp.State = 99, "z", payload(`"changed"`)
+		load(t, s, "a", 10, 4, payload(`{"v":4}`))
 	})
 
 	t.Run("StreamsAreIndependent", func(t *testing.T) {
@@ -434,7 +448,7 @@ func TestSnapshotter(t *testing.T, newSnapshotter func(t *testing.T) replay.Snap
 		if err := s.Save(cctx, replay.Checkpoint[Payload]{Stream: "a", Seq: 2, State: payload(`2`)}); !errors.Is(err, context.Canceled) {
 			t.Errorf("Save with a cancelled context: err = %v, want context.Canceled", err)
 		}
-		if _, _, err := s.Load(cctx, "a", 10); !errors.Is(err, context.Canceled) {
+		if _, err := s.Load(cctx, "a", 10); !errors.Is(err, context.Canceled) {
 			t.Errorf("Load with a cancelled context: err = %v, want context.Canceled", err)
 		}
 		load(t, s, "a", 10, 1, payload(`1`))
