@@ -27,7 +27,7 @@ import (
 )
 
 // Main runs the command line with os.Args and exits with its status.
-func Main[S, E any](apply replay.Apply[S, E], initial S, opts ...Option[S, E]) {
+func Main[S, E any](apply replay.Apply[S, E], initial S, opts ...Option) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr, apply, initial, opts...)
 	stop()
@@ -55,10 +55,13 @@ type app[S, E any] struct {
 
 // Run runs the command line with args and returns the exit status: 0 ok,
 // 1 not found or check failed, 2 usage, 3 bad input.
-func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer, apply replay.Apply[S, E], initial S, opts ...Option[S, E]) int {
+func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer, apply replay.Apply[S, E], initial S, opts ...Option) int {
 	cfg := defaults(apply, initial)
 	for _, o := range opts {
-		o(cfg)
+		if err := o.apply(cfg); err != nil {
+			fmt.Fprintf(stderr, "%s: option: %v\n", cfg.name, err)
+			return exitUsage
+		}
 	}
 	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, out: stdout, errOut: stderr}
 
@@ -156,7 +159,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 
 // eventLine renders an event as its JSON Lines line, for messages.
 func (a *app[S, E]) eventLine(ev replay.Event[E]) string {
-	p, err := a.cfg.encode(ev.Payload)
+	p, err := a.cfg.codec.Encode(ev.Payload)
 	if err == nil {
 		line, err := jsonl.MarshalLine(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p})
 		if err == nil {

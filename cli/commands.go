@@ -250,7 +250,8 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc a
 			return zero, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, replay.ErrSeqMismatch)
 		}
 		if err := acc.Add(ev); err != nil {
-			return zero, &replay.ApplyError{Stream: stream, Seq: ev.Seq, Err: err, Event: ev}
+			// As if apply had panicked with err, as a reducer does.
+			return zero, &replay.ApplyError{Stream: stream, Seq: ev.Seq, Panic: err, Err: err, Event: ev}
 		}
 		at = ev.Seq
 	}
@@ -285,7 +286,7 @@ func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
 	defer src.Close()
 	to := c.To
 	if to == 0 {
-		if to, err = replay.LatestOf(a.ctx, src.log, stream); err != nil {
+		if to, err = replay.LastSeq(a.ctx, src.log, stream); err != nil {
 			return err
 		}
 	}
@@ -438,7 +439,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 // bisect finds the first seq where cond holds, given it holds at the
 // end and, once it holds, keeps holding.
 func (a *app[S, E]) bisect(src *source[S, E], stream replay.StreamKey, cond *condition[S, E]) (replay.Seq, error) {
-	last, err := replay.LatestOf(a.ctx, src.log, stream)
+	last, err := replay.LastSeq(a.ctx, src.log, stream)
 	if err != nil {
 		return 0, err
 	}
@@ -464,7 +465,7 @@ func (a *app[S, E]) exportFixture(c *exportCmd[S, E], src *source[S, E], keys []
 		return 0, usageError("--with-state writes a second file beside the output: give -o FILE")
 	}
 	stream := keys[0]
-	last, err := replay.LatestOf(a.ctx, src.log, stream)
+	last, err := replay.LastSeq(a.ctx, src.log, stream)
 	if err != nil {
 		return 0, err
 	}

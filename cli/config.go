@@ -10,11 +10,31 @@ import (
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/jsonl"
 	"github.com/replaytui/replaytui/tui"
 )
 
-// An Option changes what Main knows about the program's types.
-type Option[S, E any] func(*config[S, E])
+// An Option changes what Main knows about the program: its name and
+// version, how to copy a state, how a line becomes an event. Options that
+// take a function over S or E infer their types from it, so none needs
+// type arguments: cli.WithClone(game.Clone), cli.WithName("bank").
+type Option struct {
+	apply func(target any) error
+}
+
+// optionOf makes an Option that configures a config[S, E] of any E
+// through the one-method interface set: it fails, saying what it wanted,
+// when the program's types do not fit.
+func optionOf[T any](what string, set func(T)) Option {
+	return Option{apply: func(target any) error {
+		t, ok := target.(T)
+		if !ok {
+			return fmt.Errorf("%s does not fit this program's state and event types (%s)", what, target)
+		}
+		set(t)
+		return nil
+	}}
+}
 
 // config is everything the commands need to know about S and E.
 type config[S, E any] struct {
@@ -26,9 +46,8 @@ type config[S, E any] struct {
 	reducer func(spec string) (replay.Apply[S, E], error)
 	// parseInitial, when set, lets --initial give the initial state.
 	parseInitial func(text string) (S, error)
-	// decode and encode convert payloads to and from JSON Lines.
-	decode func(jsonv.Payload) (E, error)
-	encode func(E) (jsonv.Payload, error)
+	// codec converts payloads to and from JSON Lines.
+	codec jsonl.Codec[E]
 	// show renders a state for people; marshal for --json and bookmark
 	// files, unmarshal back.
 	show      func(S) string
@@ -66,25 +85,51 @@ type change struct {
 	New  any    `json:"new,omitempty"`
 }
 
-// WithName sets the program's name (default "replaytui").
-func WithName[S, E any](name string) Option[S, E] {
-	return func(c *config[S, E]) { c.name = name }
+// String names the configuration's types, for an option that does not
+// fit them.
+func (c *config[S, E]) String() string {
+	return fmt.Sprintf("state %s, event %s", reflect.TypeFor[S](), reflect.TypeFor[E]())
+}
+
+func (c *config[S, E]) setName(name string)       { c.name = name }
+func (c *config[S, E]) setVersion(version string) { c.version = version }
+func (c *config[S, E]) setClone(clone func(S) S)  { c.clone = clone }
+func (c *config[S, E]) setCodec(codec jsonl.Codec[E]) {
+	if codec.Decode != nil {
+		c.codec.Decode = codec.Decode
+	}
+	if codec.Encode != nil {
+		c.codec.Encode = codec.Encode
+	}
+}
+
+// WithName sets the program's name (default "replaytui"), used in help,
+// messages and completion scripts.
+func WithName(name string) Option {
+	return optionOf("WithName", func(c interface{ setName(string) }) { c.setName(name) })
 }
 
 // WithVersion sets what --version prints.
-func WithVersion[S, E any](version string) Option[S, E] {
-	return func(c *config[S, E]) { c.version = version }
+func WithVersion(version string) Option {
+	return optionOf("WithVersion", func(c interface{ setVersion(string) }) { c.setVersion(version) })
 }
 
 // WithClone gives a deep copy of a state, which protects the debugger's
 // checkpoints from an apply that mutates the state it is given (see
 // replay.TimelineOptions.Clone).
-func WithClone[S, E any](clone func(S) S) Option[S, E] {
-	return func(c *config[S, E]) { c.clone = clone }
+func WithClone[S any](clone func(S) S) Option {
+	return optionOf("WithClone", func(c interface{ setClone(func(S) S) }) { c.setClone(clone) })
+}
+
+// WithCodec sets how a JSON Lines line becomes an E and back, for events
+// that encoding/json cannot decode by the default rule
+// (jsonl.DecodeJSON): a tagged union, a payload in another encoding.
+func WithCodec[E any](codec jsonl.Codec[E]) Option {
+	return optionOf("WithCodec", func(c interface{ setCodec(jsonl.Codec[E]) }) { c.setCodec(codec) })
 }
 
 // defaults fills in what a typed program gets without options: payloads
-// are JSON decoded into E with encoding/json (the line's extra fields,
+// are JSON decoded into E by jsonl.DecodeJSON (the line's extra fields,
 // such as "type", first, then the payload), states are shown with
 // kr/pretty and compared by reflection.
 func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
@@ -93,31 +138,7 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 		version: "dev",
 		apply:   apply,
 		initial: initial,
-		decode: func(p jsonv.Payload) (E, error) {
-			var e E
-			if len(p.Fields) > 0 {
-				// The line's own fields first (a struct field tagged
-				// json:"type" gets the event's type), then the payload.
-				// E need not be an object: then only the payload counts.
-				m := make(map[string]json.RawMessage, len(p.Fields))
-				for _, f := range p.Fields {
-					m[f.Name] = f.Value
-				}
-				fields, _ := json.Marshal(m)
-				_ = json.Unmarshal(fields, &e)
-			}
-			if len(p.Value) == 0 {
-				return e, nil
-			}
-			if err := json.Unmarshal(p.Value, &e); err != nil {
-				return e, fmt.Errorf("payload %.60s does not decode into %T: %w", p.Value, e, err)
-			}
-			return e, nil
-		},
-		encode: func(e E) (jsonv.Payload, error) {
-			raw, err := json.Marshal(e)
-			return jsonv.Payload{Value: raw}, err
-		},
+		codec:   jsonl.Codec[E]{Decode: jsonl.DecodeJSON[E], Encode: jsonl.EncodeJSON[E]},
 		show:    func(s S) string { return pretty.Sprintf("%# v", s) },
 		summary: summarize[E],
 		marshal: func(s S) ([]byte, error) { return json.Marshal(s) },
@@ -163,8 +184,8 @@ func summarize[E any](e E) string {
 // JSON is the configuration of the replaytui binary: JSON events and
 // states, the apply chosen with --reduce among the built-in reducers
 // (merge by default), states shown as indented JSON.
-func JSON() Option[any, jsonv.Payload] {
-	return func(c *config[any, jsonv.Payload]) {
+func JSON() Option {
+	return optionOf("JSON", func(c *config[any, jsonv.Payload]) {
 		c.reducer = reduce.Parse
 		c.parseInitial = func(text string) (any, error) {
 			v, err := jsonv.Decode([]byte(text))
@@ -173,8 +194,10 @@ func JSON() Option[any, jsonv.Payload] {
 			}
 			return v, nil
 		}
-		c.decode = func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil }
-		c.encode = func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil }
+		c.codec = jsonl.Codec[jsonv.Payload]{
+			Decode: func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil },
+			Encode: func(p jsonv.Payload) (jsonv.Payload, error) { return p, nil },
+		}
 		c.show = func(s any) string { return string(jsonv.Append(nil, s, "  ")) }
 		c.marshal = func(s any) ([]byte, error) { return jsonv.Marshal(s), nil }
 		c.unmarshal = func(b []byte) (any, error) { return jsonv.Decode(b) }
@@ -196,7 +219,7 @@ func JSON() Option[any, jsonv.Payload] {
 			}
 			return out
 		}
-	}
+	})
 }
 
 // jsonValue makes a jsonv value printable by encoding/json, or nil when

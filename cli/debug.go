@@ -115,7 +115,7 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			return out
 		},
 		Line: func(ev replay.Event[E]) string {
-			p, err := a.cfg.encode(ev.Payload)
+			p, err := a.cfg.codec.Encode(ev.Payload)
 			if err != nil {
 				return ""
 			}

@@ -86,7 +86,7 @@ func (a *app[S, E]) openWith(files []string, opts jsonl.Options) (*source[S, E],
 	if direct, ok := any(l).(replay.Log[E]); ok {
 		src.log = direct // JSON events: no conversion
 	} else {
-		src.log = &typedLog[S, E]{l: l, cfg: a.cfg}
+		src.log = jsonl.NewTyped(l, a.cfg.codec)
 	}
 	src.infos = func(ctx context.Context) ([]streamInfo, error) {
 		infos, err := l.StreamInfos(ctx)
@@ -210,51 +210,13 @@ func (a *app[S, E]) lines(ctx context.Context, src *source[S, E], stream replay.
 		for ev, err := range replay.All(ctx, src.log, stream) {
 			var p jsonv.Payload
 			if err == nil {
-				p, err = a.cfg.encode(ev.Payload)
+				p, err = a.cfg.codec.Encode(ev.Payload)
 			}
 			if !yield(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p}, err) {
 				return
 			}
 		}
 	}
-}
-
-// typedLog is a JSON Lines log whose payloads decode into E.
-type typedLog[S, E any] struct {
-	l   *jsonl.Log
-	cfg *config[S, E]
-}
-
-func (t *typedLog[S, E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, error) {
-	p, err := t.cfg.encode(ev.Payload)
-	if err != nil {
-		return 0, err
-	}
-	return t.l.Append(ctx, replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p})
-}
-
-func (t *typedLog[S, E]) Read(ctx context.Context, stream replay.StreamKey, from replay.Seq, limit int) ([]replay.Event[E], error) {
-	events, err := t.l.Read(ctx, stream, from, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]replay.Event[E], len(events))
-	for i, ev := range events {
-		e, err := t.cfg.decode(ev.Payload)
-		if err != nil {
-			return nil, fmt.Errorf("stream %q seq %d: %w", stream, ev.Seq, err)
-		}
-		out[i] = replay.Event[E]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: e}
-	}
-	return out, nil
-}
-
-func (t *typedLog[S, E]) Latest(ctx context.Context, stream replay.StreamKey) (replay.Seq, error) {
-	return t.l.Latest(ctx, stream)
-}
-
-func (t *typedLog[S, E]) Streams(ctx context.Context) ([]replay.StreamKey, error) {
-	return t.l.Streams(ctx)
 }
 
 // seqAtTime returns the last seq whose event time is at or before at.

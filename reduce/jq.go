@@ -32,7 +32,7 @@ func JQ(program string) (Func, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jq program: %w", err)
 	}
-	return func(state any, ev replay.Event[jsonv.Payload]) (any, error) {
+	run := func(state any, ev replay.Event[jsonv.Payload]) (any, error) {
 		event, err := EventValue(ev)
 		if err != nil {
 			return state, err
@@ -60,7 +60,8 @@ func JQ(program string) (Func, error) {
 			return state, errors.New("jq: the program produced no value; a reducer must produce exactly one state (use . to keep it)")
 		}
 		return jsonv.FromPlain(out[0]), nil
-	}, nil
+	}
+	return func(state any, ev replay.Event[jsonv.Payload]) any { return must(run(state, ev)) }, nil
 }
 
 // EventValue is an event as jq programs and conditions see it: a plain

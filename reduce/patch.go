@@ -10,9 +10,14 @@ import (
 
 // Patch applies the payload, an RFC 6902 JSON Patch (an array of
 // operations; a single operation object is accepted too), to the state.
-// The operations apply all or nothing: on an error the state is returned
-// unchanged with an error naming the operation.
-func Patch(state any, ev replay.Event[jsonv.Payload]) (any, error) {
+// The operations apply all or nothing: on an error (a failed "test", a
+// path that does not exist) it panics with an error naming the operation,
+// and the fold stops at this event with the state before it.
+func Patch(state any, ev replay.Event[jsonv.Payload]) any {
+	return must(patch(state, ev))
+}
+
+func patch(state any, ev replay.Event[jsonv.Payload]) (any, error) {
 	payload, err := ev.Payload.Decode()
 	if err != nil {
 		return state, fmt.Errorf("patch: the payload is not JSON: %w", err)

@@ -18,8 +18,19 @@ import (
 	"github.com/replaytui/replaytui/replay"
 )
 
-// Func is the apply of a JSON log.
+// Func is the apply of a JSON log. Like every replay.Apply, a reducer
+// signals failure by panicking; the reducers here panic with an error
+// (such as a jq runtime error or a failed patch test), which the fold
+// reports as a *replay.ApplyError that unwraps to it.
 type Func = replay.Apply[any, jsonv.Payload]
+
+// must turns a reducer's error into the panic that signals it.
+func must(state any, err error) any {
+	if err != nil {
+		panic(err)
+	}
+	return state
+}
 
 // Names lists the reducers Parse knows, for help texts.
 const Names = "merge, patch, set, jq:PROGRAM or jq:@FILE"
@@ -48,21 +59,21 @@ func Parse(spec string) (Func, error) {
 }
 
 // Merge merges the payload into the state as an RFC 7386 merge patch.
-func Merge(state any, ev replay.Event[jsonv.Payload]) (any, error) {
+func Merge(state any, ev replay.Event[jsonv.Payload]) any {
 	next, err := ev.Payload.MergeInto(state)
 	if err != nil {
-		return state, fmt.Errorf("merge: the payload is not JSON: %w", err)
+		panic(fmt.Errorf("merge: the payload is not JSON: %w", err))
 	}
-	return next, nil
+	return next
 }
 
 // Set makes the payload the new state.
-func Set(_ any, ev replay.Event[jsonv.Payload]) (any, error) {
+func Set(_ any, ev replay.Event[jsonv.Payload]) any {
 	v, err := ev.Payload.Decode()
 	if err != nil {
-		return nil, fmt.Errorf("set: the payload is not JSON: %w", err)
+		panic(fmt.Errorf("set: the payload is not JSON: %w", err))
 	}
-	return jsonv.FromPlain(v), nil
+	return jsonv.FromPlain(v)
 }
 
 // Accumulator folds a stream's events into a state nobody else sees

@@ -44,11 +44,11 @@ type account struct {
 	Last    string
 }
 
-func applyDeposit(s account, ev replay.Event[deposit]) (account, error) {
+func applyDeposit(s account, ev replay.Event[deposit]) account {
 	if ev.Payload.Type == "boom" {
 		panic("the reducer exploded")
 	}
-	return account{Balance: s.Balance + ev.Payload.Amount, Count: s.Count + 1, Last: ev.Payload.Note}, nil
+	return account{Balance: s.Balance + ev.Payload.Amount, Count: s.Count + 1, Last: ev.Payload.Note}
 }
 
 func ledger(t testing.TB, n int, extra ...deposit) *replay.MemoryLog[deposit] {
@@ -476,7 +476,13 @@ func jsonLog(t *testing.T, payloads ...string) *replay.MemoryLog[jsonv.Payload] 
 	return log
 }
 
-func mergeApply(s any, ev replay.Event[jsonv.Payload]) (any, error) { return ev.Payload.MergeInto(s) }
+func mergeApply(s any, ev replay.Event[jsonv.Payload]) any {
+	next, err := ev.Payload.MergeInto(s)
+	if err != nil {
+		panic(err)
+	}
+	return next
+}
 
 func jsonConfig(log replay.Log[jsonv.Payload]) Config[any, jsonv.Payload] {
 	return Config[any, jsonv.Payload]{

@@ -53,7 +53,7 @@ type Config[S, E any] struct {
 	// what bookmark digests are made of (default: encoding/json).
 	Line func(replay.Event[E]) string
 	// Streams lists the streams to switch between (default: the log's
-	// replay.StreamLister and replay.LatestReporter).
+	// replay.StreamLister and replay.LastSeqReporter).
 	Streams func(context.Context) ([]StreamInfo, error)
 	// Indexed reports, without waiting, how many events of a stream a log
 	// that is still being read has so far, and whether it is complete
@@ -170,8 +170,8 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 			infos := make([]StreamInfo, len(keys))
 			for i, k := range keys {
 				infos[i].Key = k
-				if lr, ok := cfg.Log.(replay.LatestReporter); ok {
-					last, err := lr.Latest(ctx, k)
+				if lr, ok := cfg.Log.(replay.LastSeqReporter); ok {
+					last, err := lr.LastSeq(ctx, k)
 					if err != nil {
 						return nil, err
 					}

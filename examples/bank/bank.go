@@ -34,7 +34,7 @@ type State struct {
 // Bob's account goes overdrawn. replaytui finds where:
 //
 //	go run ./examples/bank find testdata/bank.jsonl -s acct-bob --where 'state.Balance < 0'
-func Apply(s State, ev replay.Event[Event]) (State, error) {
+func Apply(s State, ev replay.Event[Event]) State {
 	e := ev.Payload
 	switch e.Type {
 	case "opened":
@@ -48,8 +48,8 @@ func Apply(s State, ev replay.Event[Event]) (State, error) {
 	case "closed":
 		s.Status = "closed"
 	default:
-		return s, fmt.Errorf("unknown event type %q", e.Type)
+		panic(fmt.Errorf("unknown event type %q", e.Type))
 	}
 	s.LastTx = e.Tx
-	return s, nil
+	return s
 }

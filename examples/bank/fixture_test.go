@@ -33,30 +33,17 @@ func TestOverdraftFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	fixture, err := jsonl.Open([]string{"testdata/overdraft.jsonl"}, jsonl.Options{})
+	fixture, err := jsonl.OpenAs[Event]([]string{"testdata/overdraft.jsonl"}, jsonl.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fixture.Close()
-	state := expect.Before
-	n := 0
-	for ev, err := range replay.All(ctx, fixture, expect.Stream) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e Event
-		typ, _ := ev.Payload.Field("type")
-		json.Unmarshal(typ, &e.Type)
-		if err := json.Unmarshal(ev.Payload.Value, &e); err != nil {
-			t.Fatal(err)
-		}
-		if state, err = Apply(state, replay.Event[Event]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: e}); err != nil {
-			t.Fatal(err)
-		}
-		n++
+	if n, err := fixture.LastSeq(ctx, expect.Stream); err != nil || n != expect.To-expect.From+1 {
+		t.Fatalf("the fixture has %d events (%v), its expectation says %d", n, err, expect.To-expect.From+1)
 	}
-	if n != int(expect.To-expect.From+1) {
-		t.Fatalf("the fixture has %d events, its expectation says %d", n, expect.To-expect.From+1)
+	state, err := replay.Replay(ctx, fixture, nil, expect.Stream, 0, Apply, expect.Before, replay.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if state != expect.After {
 		t.Fatalf("after the fixture: %+v, expected %+v", state, expect.After)

@@ -92,9 +92,9 @@ func (s *Snapshotter[S]) Save(ctx context.Context, cp replay.Checkpoint[S]) erro
 
 // Load implements [replay.Snapshotter]. It lists the stream's keys,
 // which come in seq order, and reads the last one at or before the seq.
-func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore replay.Seq) (replay.Checkpoint[S], bool, error) {
+func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore replay.Seq) (*replay.Checkpoint[S], error) {
 	if err := ctx.Err(); err != nil {
-		return replay.Checkpoint[S]{}, false, err
+		return nil, err
 	}
 	prefix := dir(stream)
 	it := s.bucket.List(&blob.ListOptions{Prefix: prefix})
@@ -105,7 +105,7 @@ func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOr
 			break
 		}
 		if err != nil {
-			return replay.Checkpoint[S]{}, false, fmt.Errorf("checkpoints %s: list %q: %w", s.url, stream, err)
+			return nil, fmt.Errorf("checkpoints %s: list %q: %w", s.url, stream, err)
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(obj.Key, prefix), ".json")
 		seq, err := strconv.ParseUint(name, 10, 64)
@@ -119,15 +119,15 @@ func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOr
 		}
 	}
 	if !found {
-		return replay.Checkpoint[S]{}, false, nil
+		return nil, nil
 	}
 	data, err := s.bucket.ReadAll(ctx, key(stream, best))
 	if err != nil {
-		return replay.Checkpoint[S]{}, false, fmt.Errorf("checkpoints %s: read %q seq %d: %w", s.url, stream, best, err)
+		return nil, fmt.Errorf("checkpoints %s: read %q seq %d: %w", s.url, stream, best, err)
 	}
 	state, err := s.unmarshal(data)
 	if err != nil {
-		return replay.Checkpoint[S]{}, false, fmt.Errorf("checkpoints %s: %q seq %d does not decode: %w", s.url, stream, best, err)
+		return nil, fmt.Errorf("checkpoints %s: %q seq %d does not decode: %w", s.url, stream, best, err)
 	}
-	return replay.Checkpoint[S]{Stream: stream, Seq: best, State: state}, true, nil
+	return &replay.Checkpoint[S]{Stream: stream, Seq: best, State: state}, nil
 }

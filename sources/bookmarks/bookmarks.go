@@ -354,9 +354,9 @@ func (s *Store[S]) Save(ctx context.Context, cp replay.Checkpoint[S]) error {
 // Load implements [replay.Snapshotter]. Only verified bookmarks are
 // checkpoints: an unverified one may come from another version of the
 // log, and a stale one does.
-func (s *Store[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore replay.Seq) (replay.Checkpoint[S], bool, error) {
+func (s *Store[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore replay.Seq) (*replay.Checkpoint[S], error) {
 	if err := ctx.Err(); err != nil {
-		return replay.Checkpoint[S]{}, false, err
+		return nil, err
 	}
 	s.mu.Lock()
 	var best *Bookmark
@@ -372,13 +372,13 @@ func (s *Store[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore
 	}
 	s.mu.Unlock()
 	if best == nil {
-		return replay.Checkpoint[S]{}, false, nil
+		return nil, nil
 	}
 	state, err := s.codec.Unmarshal(b.State)
 	if err != nil {
-		return replay.Checkpoint[S]{}, false, fmt.Errorf("bookmark %s seq %d: the state does not decode: %w", b.Stream, b.Seq, err)
+		return nil, fmt.Errorf("bookmark %s seq %d: the state does not decode: %w", b.Stream, b.Seq, err)
 	}
-	return replay.Checkpoint[S]{Stream: stream, Seq: b.Seq, State: state}, true, nil
+	return &replay.Checkpoint[S]{Stream: stream, Seq: b.Seq, State: state}, nil
 }
 
 // Digester computes the digests bookmarks are checked with: a running

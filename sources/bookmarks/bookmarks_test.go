@@ -53,8 +53,8 @@ func TestBookmarksPersistAndAreVerifiedBeforeUse(t *testing.T) {
 	if err := s.Add(replay.Checkpoint[map[string]int]{Stream: "bob", Seq: 3, State: map[string]int{"balance": 80}}, "before", at, digestOf("e1")); err != nil {
 		t.Fatal(err)
 	}
-	if cp, ok, _ := s.Load(ctx, "bob", 100); !ok || cp.Seq != 7 || cp.State["balance"] != -120 {
-		t.Fatalf("Load in the session that made them = %+v, %v", cp, ok)
+	if cp, _ := s.Load(ctx, "bob", 100); cp == nil || cp.Seq != 7 || cp.State["balance"] != -120 {
+		t.Fatalf("Load in the session that made them = %+v", cp)
 	}
 
 	again, err := Open(path, JSONCodec[map[string]int]())
@@ -65,7 +65,7 @@ func TestBookmarksPersistAndAreVerifiedBeforeUse(t *testing.T) {
 	if len(list) != 2 || list[0].Seq != 3 || list[1].Note != "overdraft" || !list[1].Time.Equal(at) || list[1].Status != Unverified {
 		t.Fatalf("reopened: %+v", list)
 	}
-	if _, ok, _ := again.Load(ctx, "bob", 100); ok {
+	if cp, _ := again.Load(ctx, "bob", 100); cp != nil {
 		t.Fatal("an unverified bookmark was used as a checkpoint")
 	}
 	if again.Verify("bob", 7, digestOf("e1", "CHANGED")) {
@@ -74,8 +74,8 @@ func TestBookmarksPersistAndAreVerifiedBeforeUse(t *testing.T) {
 	if !again.Verify("bob", 3, digestOf("e1")) {
 		t.Fatal("a bookmark whose events match did not verify")
 	}
-	if cp, ok, _ := again.Load(ctx, "bob", 100); !ok || cp.Seq != 3 {
-		t.Fatalf("Load = seq %d (%v); want the verified bookmark at 3, not the stale one at 7", cp.Seq, ok)
+	if cp, _ := again.Load(ctx, "bob", 100); cp == nil || cp.Seq != 3 {
+		t.Fatalf("Load = %+v; want the verified bookmark at 3, not the stale one at 7", cp)
 	}
 	if st := again.List("bob")[1].Status; st != Stale {
 		t.Fatalf("status of the changed bookmark = %v", st)
@@ -149,7 +149,7 @@ func TestBookmarksInABucket(t *testing.T) {
 		t.Fatalf("reopened from the bucket: %+v at %s", l, again.Path())
 	}
 	again.Verify("a", 3, digestOf("x"))
-	if cp, ok, _ := again.Load(ctx, "a", 10); !ok || cp.State != 42 {
-		t.Fatalf("Load = %+v %v", cp, ok)
+	if cp, _ := again.Load(ctx, "a", 10); cp == nil || cp.State != 42 {
+		t.Fatalf("Load = %+v", cp)
 	}
 }

@@ -2,7 +2,6 @@ package jsonl
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,7 +35,7 @@ func Dump[E any](ctx context.Context, log replay.Log[E], path string, streams ..
 			for ev, err := range replay.All(ctx, log, stream) {
 				var p jsonv.Payload
 				if err == nil {
-					p, err = toPayload(ev.Payload)
+					p, err = EncodeJSON(ev.Payload)
 				}
 				if !yield(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p}, err) {
 					return
@@ -49,14 +48,6 @@ func Dump[E any](ctx context.Context, log replay.Log[E], path string, streams ..
 		}
 	}
 	return f.Close()
-}
-
-func toPayload[E any](e E) (jsonv.Payload, error) {
-	if p, ok := any(e).(jsonv.Payload); ok {
-		return p, nil
-	}
-	raw, err := json.Marshal(e)
-	return jsonv.Payload{Value: raw}, err
 }
 
 // Logger is what DumpForDebugging reports to: a *testing.T will do.

@@ -50,7 +50,7 @@ func TestOpensCompressedFilesAndConcatenates(t *testing.T) {
 	}
 	l := open(t, jsonl.Options{}, paths...)
 	ctx := context.Background()
-	last, err := l.Latest(ctx, "s")
+	last, err := l.LastSeq(ctx, "s")
 	if err != nil || last != 2500 {
 		t.Fatalf("Latest = %d, %v", last, err)
 	}
@@ -116,7 +116,7 @@ func TestFirstEventsAreReadableBeforeIndexingEnds(t *testing.T) {
 	}
 	w.Write([]byte(lines("s", 60_001, 60_002)))
 	w.Close()
-	if last, err := l.Latest(context.Background(), "s"); err != nil || last != 60_002 {
+	if last, err := l.LastSeq(context.Background(), "s"); err != nil || last != 60_002 {
 		t.Fatalf("Latest = %d, %v", last, err)
 	}
 }

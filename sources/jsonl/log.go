@@ -38,7 +38,10 @@ type LineError struct {
 	Line   int
 	Column int // 1-based byte column; 0 when the whole line is at fault
 	Msg    string
+	Err    error // what Msg says, when it came from an error; may be nil
 }
+
+func (e *LineError) Unwrap() error { return e.Err }
 
 func (e *LineError) Error() string {
 	if e.Column > 0 {
@@ -116,7 +119,7 @@ const (
 
 var (
 	_ replay.Log[jsonv.Payload] = (*Log)(nil)
-	_ replay.LatestReporter     = (*Log)(nil)
+	_ replay.LastSeqReporter     = (*Log)(nil)
 	_ replay.StreamLister       = (*Log)(nil)
 )
 
@@ -282,8 +285,8 @@ func (l *Log) read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 	return l.decode(key, from, pos, lines)
 }
 
-// Latest implements [replay.LatestReporter]. It waits for the index.
-func (l *Log) Latest(ctx context.Context, key replay.StreamKey) (replay.Seq, error) {
+// LastSeq implements [replay.LastSeqReporter]. It waits for the index.
+func (l *Log) LastSeq(ctx context.Context, key replay.StreamKey) (replay.Seq, error) {
 	if err := l.Wait(ctx); err != nil {
 		return 0, err
 	}
@@ -293,6 +296,46 @@ func (l *Log) Latest(ctx context.Context, key replay.StreamKey) (replay.Seq, err
 		return replay.Seq(len(st.pos)), nil
 	}
 	return 0, nil
+}
+
+// Location is where an event is: its file (as given to Open) and line.
+type Location struct {
+	File string
+	Line int
+}
+
+func (l Location) String() string { return fmt.Sprintf("%s:%d", l.File, l.Line) }
+
+// RawLine returns the line of the event at seq of stream, as it is in the
+// file (without its newline), and where it is. It waits for the index to
+// reach it.
+func (l *Log) RawLine(ctx context.Context, stream replay.StreamKey, seq replay.Seq) (Location, []byte, error) {
+	if seq == 0 {
+		return Location{}, nil, fmt.Errorf("stream %q has no seq 0", stream)
+	}
+	l.mu.Lock()
+	err := l.waitFor(ctx, func() bool {
+		st := l.streams[stream]
+		return st != nil && len(st.pos) >= int(seq) || l.err != nil
+	})
+	st := l.streams[stream]
+	if err == nil && (st == nil || len(st.pos) < int(seq)) {
+		err = fmt.Errorf("stream %q has no seq %d: %w", stream, seq, replay.ErrPastEnd)
+	}
+	if err != nil {
+		l.mu.Unlock()
+		return Location{}, nil, err
+	}
+	p, n := st.pos[seq-1], st.line[seq-1]
+	l.mu.Unlock()
+	in := l.inputs[p>>posShift]
+	var win window
+	line, err := win.line(in.file, int64(p&posMask), []uint64{p})
+	at := Location{File: in.name, Line: int(n)}
+	if err != nil {
+		return at, nil, fmt.Errorf("%s: reading stream %q seq %d back: %w", at, stream, seq, err)
+	}
+	return at, line, nil
 }
 
 // FirstStream returns the stream of the log's first event, waiting for

@@ -188,12 +188,12 @@ func TestTruncatedLastLineIsReportedAndTheRestIsUsable(t *testing.T) {
 	if st.Truncated == nil || st.Truncated.Line != 3 || !strings.Contains(st.Truncated.Error(), "cut short") {
 		t.Fatalf("Truncated = %v", st.Truncated)
 	}
-	if last, _ := l.Latest(context.Background(), "a"); last != 2 {
+	if last, _ := l.LastSeq(context.Background(), "a"); last != 2 {
 		t.Fatalf("Latest = %d, want 2", last)
 	}
 	// A last line without a newline that is whole is an event.
 	l2 := open(t, jsonl.Options{}, write(t, "whole.jsonl", `{"stream":"a","payload":1}`))
-	if last, err := l2.Latest(context.Background(), "a"); last != 1 || err != nil {
+	if last, err := l2.LastSeq(context.Background(), "a"); last != 1 || err != nil {
 		t.Fatalf("Latest = %d, %v", last, err)
 	}
 }

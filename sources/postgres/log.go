@@ -26,7 +26,7 @@ type Log[E any] struct {
 
 var (
 	_ replay.Log[int]           = (*Log[int])(nil)
-	_ replay.LatestReporter     = (*Log[int])(nil)
+	_ replay.LastSeqReporter     = (*Log[int])(nil)
 	_ replay.StreamLister       = (*Log[int])(nil)
 	_ replay.Log[jsonv.Payload] = (*Log[jsonv.Payload])(nil)
 )
@@ -90,7 +90,7 @@ func (l *Log[E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, er
 
 // mismatch explains an explicit seq that was not the next one.
 func (l *Log[E]) mismatch(ctx context.Context, ev replay.Event[E]) error {
-	next, err := l.Latest(ctx, ev.Stream)
+	next, err := l.LastSeq(ctx, ev.Stream)
 	if err != nil {
 		return fmt.Errorf("append to stream %q at seq %d: %w", ev.Stream, ev.Seq, replay.ErrSeqMismatch)
 	}
@@ -135,8 +135,8 @@ func (l *Log[E]) Read(ctx context.Context, stream replay.StreamKey, from replay.
 	return events, nil
 }
 
-// Latest implements [replay.LatestReporter].
-func (l *Log[E]) Latest(ctx context.Context, stream replay.StreamKey) (replay.Seq, error) {
+// LastSeq implements [replay.LastSeqReporter].
+func (l *Log[E]) LastSeq(ctx context.Context, stream replay.StreamKey) (replay.Seq, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

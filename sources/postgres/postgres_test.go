@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/replay/replaytest"
 )
@@ -227,12 +228,11 @@ func TestAMappedTableReplaysWithGapsInItsIds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	merge := func(s any, ev replay.Event[jsonv.Payload]) (any, error) { return ev.Payload.MergeInto(s) }
-	state, err := replay.Replay(ctx, table, nil, "o-1", 0, merge, any(nil), replay.Options{BatchSize: 2})
+	state, err := replay.Replay(ctx, table, nil, "o-1", 0, reduce.Merge, any(nil), replay.Options{BatchSize: 2})
 	if err != nil || string(jsonv.Marshal(state)) != `{"status":"shipped"}` {
 		t.Fatalf("replay of o-1 = %s, %v", jsonv.Marshal(state), err)
 	}
-	if last, _ := table.Latest(ctx, "o-2"); last != 2 {
+	if last, _ := table.LastSeq(ctx, "o-2"); last != 2 {
 		t.Fatalf("o-2 has %d events", last)
 	}
 	if _, err := table.Append(ctx, replay.Event[jsonv.Payload]{Stream: "o-1"}); !errors.Is(err, ErrReadOnly) {
@@ -240,7 +240,7 @@ func TestAMappedTableReplaysWithGapsInItsIds(t *testing.T) {
 	}
 	// A new row shows up without a new Table.
 	p.Exec(ctx, `INSERT INTO `+quote(name)+` ("order", at, body) VALUES ('o-1', now(), '{"status":"returned"}')`)
-	if last, _ := table.Latest(ctx, "o-1"); last != 4 {
+	if last, _ := table.LastSeq(ctx, "o-1"); last != 4 {
 		t.Fatalf("after an insert o-1 has %d events", last)
 	}
 	_, err = NewTable[jsonv.Payload](ctx, p, name, Columns{Stream: "order", Seq: "nope", Payload: "body"})

@@ -66,9 +66,9 @@ func (s *Snapshotter[S]) Save(ctx context.Context, cp replay.Checkpoint[S]) erro
 }
 
 // Load implements [replay.Snapshotter].
-func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore replay.Seq) (replay.Checkpoint[S], bool, error) {
+func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOrBefore replay.Seq) (*replay.Checkpoint[S], error) {
 	if err := ctx.Err(); err != nil {
-		return replay.Checkpoint[S]{}, false, err
+		return nil, err
 	}
 	bound := int64(atOrBefore)
 	if bound < 0 { // beyond what a bigint holds: no bound
@@ -79,14 +79,14 @@ func (s *Snapshotter[S]) Load(ctx context.Context, stream replay.StreamKey, atOr
 	err := s.pool.QueryRow(ctx, `SELECT seq, state FROM `+s.table+`
 		WHERE stream = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`, string(stream), bound).Scan(&seq, &state)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return replay.Checkpoint[S]{}, false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return replay.Checkpoint[S]{}, false, wrap(s.pool, fmt.Sprintf("load checkpoint %q at or before seq %d", stream, atOrBefore), err)
+		return nil, wrap(s.pool, fmt.Sprintf("load checkpoint %q at or before seq %d", stream, atOrBefore), err)
 	}
 	st, err := s.unmarshal(state)
 	if err != nil {
-		return replay.Checkpoint[S]{}, false, fmt.Errorf("checkpoint %q seq %d: the state does not decode: %w", stream, seq, err)
+		return nil, fmt.Errorf("checkpoint %q seq %d: the state does not decode: %w", stream, seq, err)
 	}
-	return replay.Checkpoint[S]{Stream: stream, Seq: replay.Seq(seq), State: st}, true, nil
+	return &replay.Checkpoint[S]{Stream: stream, Seq: replay.Seq(seq), State: st}, nil
 }

@@ -40,7 +40,7 @@ type Table[E any] struct {
 
 var (
 	_ replay.Log[int]       = (*Table[int])(nil)
-	_ replay.LatestReporter = (*Table[int])(nil)
+	_ replay.LastSeqReporter = (*Table[int])(nil)
 	_ replay.StreamLister   = (*Table[int])(nil)
 )
 
@@ -195,8 +195,8 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 	return events, nil
 }
 
-// Latest implements [replay.LatestReporter].
-func (t *Table[E]) Latest(ctx context.Context, stream replay.StreamKey) (replay.Seq, error) {
+// LastSeq implements [replay.LastSeqReporter].
+func (t *Table[E]) LastSeq(ctx context.Context, stream replay.StreamKey) (replay.Seq, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -35,7 +35,7 @@ type State struct {
 
 // Apply folds one event into a match. It copies the maps it changes, so it
 // never touches the state it was given (replaytui verify checks that).
-func Apply(s State, ev replay.Event[Event]) (State, error) {
+func Apply(s State, ev replay.Event[Event]) State {
 	e := ev.Payload
 	next := State{Players: maps.Clone(s.Players), Score: maps.Clone(s.Score)}
 	if next.Players == nil {
@@ -43,7 +43,7 @@ func Apply(s State, ev replay.Event[Event]) (State, error) {
 	}
 	p, known := next.Players[e.Player]
 	if !known && e.Kind != "joined" {
-		return s, fmt.Errorf("%s %s before joining", e.Player, e.Kind)
+		panic(fmt.Errorf("%s %s before joining", e.Player, e.Kind))
 	}
 	switch e.Kind {
 	case "joined":
@@ -58,10 +58,10 @@ func Apply(s State, ev replay.Event[Event]) (State, error) {
 		p.HP, p.Alive = 0, false
 		next.Score[e.Player]--
 	default:
-		return s, fmt.Errorf("unknown event %q", e.Kind)
+		panic(fmt.Errorf("unknown event %q", e.Kind))
 	}
 	next.Players[e.Player] = p
-	return next, nil
+	return next
 }
 
 // Clone copies a State, for the debugger's checkpoints.

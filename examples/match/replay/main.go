@@ -8,4 +8,4 @@ import (
 	"github.com/replaytui/replaytui/examples/match/game"
 )
 
-func main() { cli.Main(game.Apply, game.State{}, cli.WithClone[game.State, game.Event](game.Clone)) }
+func main() { cli.Main(game.Apply, game.State{}, cli.WithClone(game.Clone)) }
