@@ -119,7 +119,7 @@ const (
 
 var (
 	_ replay.Log[jsonv.Payload] = (*Log)(nil)
-	_ replay.LastSeqReporter     = (*Log)(nil)
+	_ replay.LastSeqReporter    = (*Log)(nil)
 	_ replay.StreamLister       = (*Log)(nil)
 )
 

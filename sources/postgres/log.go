@@ -26,7 +26,7 @@ type Log[E any] struct {
 
 var (
 	_ replay.Log[int]           = (*Log[int])(nil)
-	_ replay.LastSeqReporter     = (*Log[int])(nil)
+	_ replay.LastSeqReporter    = (*Log[int])(nil)
 	_ replay.StreamLister       = (*Log[int])(nil)
 	_ replay.Log[jsonv.Payload] = (*Log[jsonv.Payload])(nil)
 )

@@ -39,9 +39,9 @@ type Table[E any] struct {
 }
 
 var (
-	_ replay.Log[int]       = (*Table[int])(nil)
+	_ replay.Log[int]        = (*Table[int])(nil)
 	_ replay.LastSeqReporter = (*Table[int])(nil)
-	_ replay.StreamLister   = (*Table[int])(nil)
+	_ replay.StreamLister    = (*Table[int])(nil)
 )
 
 // ErrReadOnly: Append on a mapped table.
