@@ -15,22 +15,44 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 
 	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
 // Main runs the command line with os.Args and exits with its status.
+//
+// Ctrl-C (SIGINT) or SIGTERM interrupts the command: its context ends,
+// which stops reading and folding and any jq program running, and it
+// exits with status 130. A fold that cannot notice (an apply of the
+// program's own stuck in a loop) is not waited for beyond a few seconds,
+// nor after a second Ctrl-C.
 func Main[S, E any](apply replay.Apply[S, E], initial S, opts ...Option) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		cancel()
+		select {
+		case <-signals:
+		case <-time.After(3 * time.Second):
+		}
+		fmt.Fprintln(os.Stderr, "interrupted")
+		os.Exit(exitInterrupted)
+	}()
 	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr, apply, initial, opts...)
-	stop()
+	cancel()
 	os.Exit(code)
 }
 
@@ -51,6 +73,8 @@ type app[S, E any] struct {
 	pg          pgFlags
 	follow      bool
 	checkpoints string
+	// guard bounds the built-in jq reducers; nil for a program's own apply.
+	guard *reduce.Guard
 }
 
 // Run runs the command line with args and returns the exit status: 0 ok,
@@ -67,10 +91,12 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 
 	var globals *globalFlags
 	var model any
+	var limits *applyLimits
 	if cfg.reducer != nil {
 		m := &jsonCLI[S, E]{}
 		model, globals = m, &m.globalFlags
 		a.reduceFlag, a.initialFlag = &m.Reduce, &m.Initial
+		limits = &m.applyLimits
 	} else {
 		m := &typedCLI[S, E]{}
 		model, globals = m, &m.globalFlags
@@ -138,11 +164,18 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		return exitUsage
 	}
 	a.skipBad, a.follow, a.checkpoints, a.pg = globals.SkipBad, globals.Follow, globals.Checkpoints, globals.pgFlags
+	if limits != nil {
+		a.guard = reduce.NewGuard(ctx, limits.ApplyTimeout, int64(limits.ApplyMemory))
+	}
 	if err := a.resolve(); err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 		return exitCode(err)
 	}
 	if err := kctx.Run(); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "%s: interrupted\n", cfg.name)
+			return exitInterrupted
+		}
 		if msg := err.Error(); msg != "" {
 			fmt.Fprintf(stderr, "%s: error: %s\n", cfg.name, msg)
 		}
@@ -221,7 +254,49 @@ type jsonCLI[S, E any] struct {
 	globalFlags `embed:""`
 	Reduce      string `short:"r" default:"merge" placeholder:"REDUCER" help:"How events change the state: merge (RFC 7386 merge patch of the payload), patch (RFC 6902 operations in the payload), set (the payload is the new state) or jq:PROGRAM (the state is ., the event $event; e.g. 'jq:.balance += $event.payload.amount')."`
 	Initial     string `default:"{}" placeholder:"JSON" help:"The state before the first event."`
+	applyLimits `embed:""`
 	commands[S, E]
+}
+
+// applyLimits bound one apply of a jq reducer (see reduce.Guard).
+type applyLimits struct {
+	ApplyTimeout time.Duration `default:"10s" placeholder:"DURATION" help:"Stop a jq reducer that runs longer than this on one event, with an error naming it (0: no limit)."`
+	ApplyMemory  byteSize      `default:"2GiB" placeholder:"SIZE" help:"Stop a jq reducer that grows the heap by more than this on one event (512MiB, 2GiB; 0: no limit)."`
+}
+
+// byteSize is a flag of bytes with a unit: 512MiB, 2GiB, 1000000.
+type byteSize int64
+
+func (b *byteSize) Decode(ctx *kong.DecodeContext) error {
+	var text string
+	if err := ctx.Scan.PopValueInto("size", &text); err != nil {
+		return err
+	}
+	n, err := parseByteSize(text)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
+}
+
+func parseByteSize(text string) (int64, error) {
+	units := []struct {
+		suffix string
+		scale  int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	num, scale := strings.TrimSpace(text), int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(num, u.suffix) {
+			num, scale = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.scale
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(num, 64)
+	if err != nil || n < 0 || n*float64(scale) > 1<<62 {
+		return 0, fmt.Errorf("%q is not a size: want a number of bytes with a unit, such as 512MiB or 2GiB", text)
+	}
+	return int64(n * float64(scale)), nil
 }
 
 // resolve turns --reduce and --initial into the apply and initial state.
@@ -229,7 +304,7 @@ func (a *app[S, E]) resolve() error {
 	if a.reduceFlag == nil {
 		return nil
 	}
-	apply, err := a.cfg.reducer(*a.reduceFlag)
+	apply, err := a.cfg.reducer(*a.reduceFlag, a.guard)
 	if err != nil {
 		return usageError("--reduce: %v", err)
 	}

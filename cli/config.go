@@ -42,8 +42,9 @@ type config[S, E any] struct {
 	version string
 	apply   replay.Apply[S, E]
 	initial S
-	// reducer, when set, lets --reduce choose the apply by name.
-	reducer func(spec string) (replay.Apply[S, E], error)
+	// reducer, when set, lets --reduce choose the apply by name; its
+	// programs run bounded by the guard.
+	reducer func(spec string, g *reduce.Guard) (replay.Apply[S, E], error)
 	// parseInitial, when set, lets --initial give the initial state.
 	parseInitial func(text string) (S, error)
 	// codec converts payloads to and from JSON Lines.
@@ -186,7 +187,7 @@ func summarize[E any](e E) string {
 // (merge by default), states shown as indented JSON.
 func JSON() Option {
 	return optionOf("JSON", func(c *config[any, jsonv.Payload]) {
-		c.reducer = reduce.Parse
+		c.reducer = reduce.ParseGuarded
 		c.parseInitial = func(text string) (any, error) {
 			v, err := jsonv.Decode([]byte(text))
 			if err != nil {

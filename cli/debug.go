@@ -51,6 +51,9 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	cfg := a.tuiConfig(src, store)
+	if a.guard != nil {
+		cfg.Interrupt = a.guard.Interrupt
+	}
 	if src.files != nil {
 		files := src.files
 		cfg.Indexed = files.Indexed

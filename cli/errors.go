@@ -15,6 +15,9 @@ const (
 	exitNotFound = 1 // nothing matched, a check failed, no such stream or seq
 	exitUsage    = 2 // bad flags, arguments, expressions or reducers
 	exitBadInput = 3 // a log that cannot be read or folded
+	// exitInterrupted: Ctrl-C, as a shell reports a process ended by
+	// SIGINT (128 + 2).
+	exitInterrupted = 130
 )
 
 // exitError carries the exit code of an error.

@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,7 +20,12 @@ import (
 // event's line — and must produce exactly one value, the new state:
 //
 //	jq:.balance += $event.payload.amount
-func JQ(program string) (Func, error) {
+//
+// The program runs unbounded; see JQGuarded.
+func JQ(program string) (Func, error) { return JQGuarded(program, nil) }
+
+// JQGuarded is JQ with each apply bounded by g (nil: unbounded).
+func JQGuarded(program string, g *Guard) (Func, error) {
 	query, err := gojq.Parse(program)
 	if err != nil {
 		var pe *gojq.ParseError
@@ -37,8 +43,13 @@ func JQ(program string) (Func, error) {
 		if err != nil {
 			return state, err
 		}
+		ctx, done := context.Background(), func() {}
+		if g != nil {
+			ctx, done = g.begin()
+		}
+		defer done()
 		// gojq takes plain maps; it never modifies its input.
-		results := code.Run(jsonv.ToPlain(state), event)
+		results := code.RunWithContext(ctx, jsonv.ToPlain(state), event)
 		var out []any
 		for {
 			v, ok := results.Next()
@@ -46,6 +57,9 @@ func JQ(program string) (Func, error) {
 				break
 			}
 			if err, ok := v.(error); ok {
+				if ferr := failure(ctx); ferr != nil {
+					return state, fmt.Errorf("jq: the program %w", ferr)
+				}
 				var halt *gojq.HaltError
 				if errors.As(err, &halt) && halt.Value() == nil {
 					break

@@ -36,8 +36,11 @@ func must(state any, err error) any {
 const Names = "merge, patch, set, jq:PROGRAM or jq:@FILE"
 
 // Parse returns the reducer a --reduce flag names; jq:@FILE reads the jq
-// program from FILE.
-func Parse(spec string) (Func, error) {
+// program from FILE. jq programs run unbounded; see ParseGuarded.
+func Parse(spec string) (Func, error) { return ParseGuarded(spec, nil) }
+
+// ParseGuarded is Parse with jq programs bounded by g (nil: unbounded).
+func ParseGuarded(spec string, g *Guard) (Func, error) {
 	switch {
 	case spec == "merge":
 		return Merge, nil
@@ -51,9 +54,9 @@ func Parse(spec string) (Func, error) {
 		if err != nil {
 			return nil, fmt.Errorf("jq program file: %w", err)
 		}
-		return JQ(string(program))
+		return JQGuarded(string(program), g)
 	case strings.HasPrefix(spec, "jq:"):
-		return JQ(strings.TrimPrefix(spec, "jq:"))
+		return JQGuarded(strings.TrimPrefix(spec, "jq:"), g)
 	}
 	return nil, fmt.Errorf("unknown reducer %q: want %s", spec, Names)
 }

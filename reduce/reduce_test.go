@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -214,4 +215,65 @@ func try(f Func, state any, ev replay.Event[jsonv.Payload]) (next any, err error
 		}
 	}()
 	return f(state, ev), nil
+}
+
+func TestGuardStopsARunawayJQProgram(t *testing.T) {
+	for _, c := range []struct {
+		name, program string
+		guard         func() *Guard
+		want          error
+	}{
+		{"recursion, time budget", `def f: f; f`, func() *Guard { return NewGuard(context.Background(), 200*time.Millisecond, 0) }, ErrTimeBudget},
+		{"a huge array, memory budget", `[range(1e9)]`, func() *Guard { return NewGuard(context.Background(), 0, 64<<20) }, ErrMemoryBudget},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			apply, err := JQGuarded(c.program, c.guard())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = try(apply, value(t, `{}`), event(`{}`))
+			if !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestGuardInterruptStopsOnlyTheAppliesRunningNow(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g := NewGuard(ctx, 0, 0)
+	endless, err := JQGuarded(`def f: f; f`, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := try(endless, value(t, `{}`), event(`{}`)); done <- err }()
+	// Interrupt until the running apply has seen it: it may not have
+	// started when the first Interrupt comes.
+	var got error
+	for got == nil {
+		g.Interrupt()
+		select {
+		case got = <-done:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if !errors.Is(got, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", got)
+	}
+	quick, err := JQGuarded(`.n += 1`, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := try(quick, value(t, `{"n":1}`), event(`{}`)); err != nil || string(jsonv.Marshal(s)) != `{"n":2}` {
+		t.Fatalf("an apply after the interrupt = %s, %v", jsonv.Marshal(s), err)
+	}
+	// The guard's own context ending (Ctrl-C) stops them all.
+	go func() { _, err := try(endless, value(t, `{}`), event(`{}`)); done <- err }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-done; !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("after the guard's context ended: %v", err)
+	}
 }

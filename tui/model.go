@@ -158,6 +158,14 @@ func inputStyles(isDark bool) textinput.Styles {
 // shutdown stops everything still running in the background.
 func (m *Model[S, E]) shutdown() { m.cancel() }
 
+// interrupt stops an apply running now, if the program can (see
+// Config.Interrupt): cancelling a context stops a fold only between events.
+func (m *Model[S, E]) interrupt() {
+	if m.cfg.Interrupt != nil {
+		m.cfg.Interrupt()
+	}
+}
+
 // Init asks the terminal for its background and opens the stream.
 func (m *Model[S, E]) Init() tea.Cmd {
 	if m.cfg.Stream != "" {
@@ -493,6 +501,7 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// Stop the search at once, where it has got to.
 		j := m.job
 		j.cancel()
+		m.interrupt()
 		m.job = nil
 		at := replay.Seq(j.reached.Load())
 		m.setMessage(fmt.Sprintf("%s stopped at seq %d", j.what, at))
@@ -500,12 +509,13 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Cancel) && m.playing:
 		m.stopPlay("esc")
 	case key.Matches(msg, k.Cancel):
+		m.message = ""
 		if m.cancelSeek != nil && m.seeking {
 			m.cancelSeek()
+			m.interrupt()
 			m.seeking = false
 			m.setMessage("seek cancelled")
 		}
-		m.message = ""
 	case key.Matches(msg, k.Next):
 		return m.step(1)
 	case key.Matches(msg, k.Prev):

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/bookmarks"
 )
@@ -838,5 +839,40 @@ func TestTheDiffBetweenTwoBookmarks(t *testing.T) {
 	press(t, m, "g", "B", "m", "down", "enter")
 	if m.cursor != 12 || m.shown.mark != 5 || m.shown.changes[0].Old != "150" || m.shown.changes[0].New != "780" {
 		t.Fatalf("between the bookmarks: seq %d, mark %d, %+v", m.cursor, m.shown.mark, m.shown.changes)
+	}
+}
+
+func TestEscStopsARunawayApply(t *testing.T) {
+	guard := reduce.NewGuard(context.Background(), 0, 0)
+	spin, err := reduce.JQGuarded(`if $event.payload.spin then (def f: f; f) else . * $event.payload end`, guard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	cfg := jsonConfig(jsonLog(t, `{"a":1}`, `{"spin":true}`, `{"b":2}`))
+	cfg.Apply, cfg.Interrupt = func(s any, ev replay.Event[jsonv.Payload]) any {
+		if ev.Seq == 2 {
+			close(started)
+		}
+		return spin(s, ev)
+	}, guard.Interrupt
+	m := newModel(t, cfg, 100, 30)
+	seek := m.seekTo(2)
+	late := make(chan tea.Msg, 1)
+	go func() { late <- seek() }() // the fold of seq 2 never ends by itself
+	<-started
+	press(t, m, "esc")
+	if m.seeking || !strings.Contains(m.message, "seek cancelled") {
+		t.Fatalf("after esc: seeking %v, message %q", m.seeking, m.message)
+	}
+	select {
+	case msg := <-late:
+		m.Update(msg) // arrives after the cancel: must not show as the state
+	case <-time.After(10 * time.Second):
+		t.Fatal("esc did not stop the apply running in the seek")
+	}
+	drive(t, m, m.seekTo(1))
+	if m.shown.seq != 1 || m.shown.err != nil {
+		t.Fatalf("a seek after the interrupted one shows seq %d, err %v", m.shown.seq, m.shown.err)
 	}
 }

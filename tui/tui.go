@@ -74,6 +74,11 @@ type Config[S, E any] struct {
 	// conditions; nil leaves those out. The replaytui command line gives
 	// expr-lang expressions.
 	Compile func(source string) (Evaluator[S, E], error)
+	// Interrupt, when set, is called when the user stops a seek or a
+	// search (esc), to stop an apply that is running now: a fold can only
+	// notice the end of its context between events, and one apply may run
+	// for ever (a jq reducer's reduce.Guard.Interrupt).
+	Interrupt func()
 }
 
 // Evaluator is a compiled expression over a state and the event that led

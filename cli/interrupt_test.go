@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
+)
+
+func TestARunawayJQReducerEndsWithItsSeqAfterItsTimeBudget(t *testing.T) {
+	out, errOut, code := run(t, "state", bank, "-s", "acct-bob", "-r", "jq:def f: f; f", "--apply-timeout", "100ms")
+	wantCode(t, code, exitBadInput, out, errOut)
+	for _, want := range []string{`stream "acct-bob" seq 1`, "time budget of 100ms per event (--apply-timeout)"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q does not say %q", errOut, want)
+		}
+	}
+}
+
+func TestARunawayJQReducerEndsAfterItsMemoryBudget(t *testing.T) {
+	out, errOut, code := run(t, "state", bank, "-s", "acct-bob", "-r", "jq:[range(1e9)]", "--apply-timeout", "0", "--apply-memory", "64MiB")
+	wantCode(t, code, exitBadInput, out, errOut)
+	if !strings.Contains(errOut, "memory budget") || !strings.Contains(errOut, "seq 1") {
+		t.Errorf("stderr %q does not name the memory budget and the seq", errOut)
+	}
+}
+
+func TestInterruptingACommandIsACleanExit130(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel) // Ctrl-C, as Main turns SIGINT into a cancelled context
+	var out, errOut bytes.Buffer
+	var empty any = (*jsonv.Object)(nil)
+	code := Run(ctx, []string{"state", bank, "-s", "acct-bob", "-r", "jq:def f: f; f", "--apply-timeout", "0"}, &out, &errOut, reduce.Merge, empty, JSON())
+	if code != exitInterrupted || strings.TrimSpace(errOut.String()) != "replaytui: interrupted" {
+		t.Fatalf("exit %d, stderr %q; want 130 and one line saying it was interrupted", code, errOut.String())
+	}
+}
+
+func TestByteSizes(t *testing.T) {
+	for text, want := range map[string]int64{"0": 0, "512MiB": 512 << 20, "2GiB": 2 << 30, "1.5KiB": 1536, "1000": 1000, "3 MB": 3e6} {
+		if got, err := parseByteSize(text); err != nil || got != want {
+			t.Errorf("parseByteSize(%q) = %d, %v; want %d", text, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "lots", "-1GiB", "1e30GiB"} {
+		if _, err := parseByteSize(bad); err == nil {
+			t.Errorf("parseByteSize(%q) accepted it", bad)
+		}
+	}
+	_, errOut, code := run(t, "state", bank, "-s", "acct-bob", "--apply-memory", "lots")
+	if code != exitUsage || !strings.Contains(errOut, "512MiB") {
+		t.Errorf("a bad --apply-memory: exit %d, %q", code, errOut)
+	}
+}
