@@ -8,8 +8,9 @@ import (
 )
 
 // Append appends the JSON text of v to buf: compact when indent is "",
-// otherwise one member or element per line, indented by indent per level.
-// Object members come out sorted by name.
+// otherwise one member or element per line, indented by indent per level
+// down to MaxIndentDepth levels and no further. Object members come out
+// sorted by name.
 func Append(buf []byte, v any, indent string) []byte {
 	return appendValue(buf, v, indent, 0)
 }
@@ -17,9 +18,15 @@ func Append(buf []byte, v any, indent string) []byte {
 // Marshal returns the compact JSON text of v.
 func Marshal(v any) []byte { return Append(nil, v, "") }
 
+// MaxIndentDepth is the deepest level Append indents. Deeper values stay
+// at that indentation: the text stays valid JSON, and a value nested
+// thousands deep (a few kilobytes of input) takes lines in proportion to
+// its size, not to the square of its depth.
+const MaxIndentDepth = 32
+
 func newline(buf []byte, indent string, depth int) []byte {
 	buf = append(buf, '\n')
-	for range depth {
+	for range min(depth, MaxIndentDepth) {
 		buf = append(buf, indent...)
 	}
 	return buf

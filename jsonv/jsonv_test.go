@@ -346,3 +346,19 @@ func TestPreparedMergesMatchRFC7386(t *testing.T) {
 		t.Error("a bad prepared patch merged")
 	}
 }
+
+func TestIndentationStopsGrowingAtMaxIndentDepth(t *testing.T) {
+	const depth = 5000
+	text := strings.Repeat(`{"a":`, depth) + "1" + strings.Repeat("}", depth)
+	v, err := Decode([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Append(nil, v, "  ")
+	if len(out) > 2*depth*(2*MaxIndentDepth+8) {
+		t.Fatalf("%d levels indent to %d bytes: more than the indentation cap allows", depth, len(out))
+	}
+	if back, err := Decode(out); err != nil || string(Marshal(back)) != text {
+		t.Fatalf("the capped text does not decode to the same value: %v", err)
+	}
+}

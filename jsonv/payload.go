@@ -101,13 +101,26 @@ func (p Payload) Type() string {
 			return s
 		}
 	}
-	v, err := p.Decode()
-	if m, ok := v.(map[string]any); ok && err == nil {
-		if s, ok := m["type"].(string); ok {
-			return s
+	if pr := p.prepared; pr != nil {
+		if m, ok := pr.value.(map[string]any); ok {
+			if s, ok := m["type"].(string); ok {
+				return s
+			}
 		}
+		return ""
 	}
-	return ""
+	// Scan for the member rather than decode the payload: a summary must
+	// not cost a payload's worth of allocation.
+	var typ string
+	jsonscan.MembersRaw(p.Value, 0, func(key, value []byte) error {
+		if string(key) == "type" && len(value) > 0 && value[0] == '"' {
+			if s, err := jsonscan.Unquote(value); err == nil {
+				typ = s
+			}
+		}
+		return nil
+	})
+	return typ
 }
 
 // FieldNames returns the names of the extra fields, sorted.

@@ -6,7 +6,6 @@ import (
 	"github.com/replaytui/replaytui/internal/jsonscan"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // FromPlain converts plain JSON values (map[string]any, []any, numbers of
@@ -150,20 +149,30 @@ func (p Path) String() string {
 	if len(p) == 0 {
 		return "."
 	}
-	var b strings.Builder
+	var b []byte
 	for _, step := range p {
-		switch s := step.(type) {
-		case int:
-			b.WriteString("[" + strconv.Itoa(s) + "]")
-		case string:
-			if isIdent(s) {
-				b.WriteString("." + s)
-			} else {
-				b.WriteString("[" + strconv.Quote(s) + "]")
-			}
-		}
+		b = AppendStep(b, step)
 	}
-	return b.String()
+	return string(b)
+}
+
+// AppendStep appends one step of a path (a member name or an index) as
+// Path.String writes it, for code that builds path texts level by level.
+func AppendStep(b []byte, step any) []byte {
+	switch s := step.(type) {
+	case int:
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(s), 10)
+		return append(b, ']')
+	case string:
+		if isIdent(s) {
+			return append(append(b, '.'), s...)
+		}
+		b = append(b, '[')
+		b = strconv.AppendQuote(b, s)
+		return append(b, ']')
+	}
+	return b
 }
 
 func isIdent(s string) bool {

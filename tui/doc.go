@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kr/pretty"
 
@@ -40,27 +41,62 @@ type jsonDoc struct{ v any }
 
 func (d jsonDoc) Rows(folded map[string]bool, from, n int) ([]Row, int) {
 	w := rowWalker{folded: folded, from: from, to: from + n}
-	w.visit(d.v, "", nil, 0)
+	w.visit(d.v, "", 0)
 	return w.rows, w.count
 }
 
+// rowWalker walks a value once, counting its rows and formatting those in
+// the window [from, to). It keeps the path it is at as text, a level
+// appended and cut off again at a time: a value nested thousands deep
+// costs time and memory in proportion to its size, not to its depth
+// times its size.
 type rowWalker struct {
 	folded   map[string]bool
 	from, to int
 	count    int
 	rows     []Row
+	path     []byte // where the walk is, as Path.String writes it
 }
 
-// emit counts a row and keeps it when it is in the window; make is
-// called only then, so rows off screen cost no formatting.
-func (w *rowWalker) emit(make func() Row) {
-	if w.count >= w.from && w.count < w.to {
-		w.rows = append(w.rows, make())
+// pathText is the path the walk is at.
+func (w *rowWalker) pathText() string {
+	if len(w.path) == 0 {
+		return "."
 	}
+	return string(w.path)
+}
+
+// isFolded looks the path up without making a string of it.
+func (w *rowWalker) isFolded() bool {
+	if len(w.folded) == 0 {
+		return false
+	}
+	if len(w.path) == 0 {
+		return w.folded["."]
+	}
+	return w.folded[string(w.path)]
+}
+
+// visible reports whether the next row is in the window.
+func (w *rowWalker) visible() bool { return w.count >= w.from && w.count < w.to }
+
+func (w *rowWalker) emit(r Row) {
+	w.rows = append(w.rows, r)
 	w.count++
 }
 
-func (w *rowWalker) visit(v any, key string, path jsonv.Path, depth int) {
+// maxValueText is how much of a scalar a row shows: a 50 MB string is
+// cut here before it is formatted, so that a frame costs the same
+// whatever the value's size. The detail of a value is for other views.
+const maxValueText = 4096
+
+func (w *rowWalker) visit(v any, key string, depth int) {
+	if w.count >= w.to && len(w.folded) == 0 {
+		// Past the window with nothing folded: only the count is left to
+		// find, and it needs no paths.
+		w.count += rowsOf(v)
+		return
+	}
 	var open, close string
 	var n int
 	switch t := v.(type) {
@@ -69,39 +105,120 @@ func (w *rowWalker) visit(v any, key string, path jsonv.Path, depth int) {
 	case []any:
 		open, close, n = "[", "]", len(t)
 	case map[string]any:
-		v = jsonv.FromPlain(t)
-		w.visit(v, key, path, depth)
+		w.visit(jsonv.FromPlain(t), key, depth)
 		return
 	}
 	if n == 0 || open == "" {
-		w.emit(func() Row {
-			return Row{Depth: depth, Path: path.String(), Key: key, Text: string(jsonv.Marshal(v))}
-		})
+		if w.visible() {
+			w.emit(Row{Depth: depth, Path: w.pathText(), Key: key, Text: scalarText(v)})
+		} else {
+			w.count++
+		}
 		return
 	}
-	p := path.String()
-	if w.folded[p] {
-		w.emit(func() Row {
+	if w.isFolded() {
+		if w.visible() {
 			what := "members"
 			if open == "[" {
 				what = "elements"
 			}
-			return Row{Depth: depth, Path: p, Key: key, Text: fmt.Sprintf("%s… %d %s %s", open, n, what, close), Foldable: true, Folded: true, ID: p}
-		})
+			p := w.pathText()
+			w.emit(Row{Depth: depth, Path: p, Key: key, Text: fmt.Sprintf("%s… %d %s %s", open, n, what, close), Foldable: true, Folded: true, ID: p})
+		} else {
+			w.count++
+		}
 		return
 	}
-	w.emit(func() Row { return Row{Depth: depth, Path: p, Key: key, Text: open, Foldable: true, ID: p} })
+	if w.visible() {
+		p := w.pathText()
+		w.emit(Row{Depth: depth, Path: p, Key: key, Text: open, Foldable: true, ID: p})
+	} else {
+		w.count++
+	}
+	level := len(w.path)
 	switch t := v.(type) {
 	case *jsonv.Object:
 		for k, e := range t.All() {
-			w.visit(e, k, path.Child(k), depth+1)
+			w.path = jsonv.AppendStep(w.path[:level], k)
+			w.visit(e, k, depth+1)
 		}
 	case []any:
 		for i, e := range t {
-			w.visit(e, fmt.Sprintf("[%d]", i), path.Child(i), depth+1)
+			w.path = jsonv.AppendStep(w.path[:level], i)
+			key := ""
+			if w.count < w.to { // only rows that may show need their key
+				key = "[" + strconv.Itoa(i) + "]"
+			}
+			w.visit(e, key, depth+1)
 		}
 	}
-	w.emit(func() Row { return Row{Depth: depth, Path: p, Text: close} })
+	w.path = w.path[:level]
+	if w.visible() {
+		w.emit(Row{Depth: depth, Path: w.pathText(), Text: close})
+	} else {
+		w.count++
+	}
+}
+
+// clip cuts s, a value shown on a line of width cells, to a length that
+// still fills the line (a cell takes at most a few bytes), so that what
+// the line shows costs no more to measure and sanitise than the line.
+func clip(s string, width int) string {
+	limit := max(width, 1) * 16
+	if len(s) <= limit {
+		return s
+	}
+	cut := s[:limit]
+	for !utf8.ValidString(cut) && len(cut) > 0 {
+		cut = cut[:len(cut)-1]
+	}
+	return cut + "…"
+}
+
+// rowsOf is how many rows v takes unfolded: one for a scalar or an empty
+// container, else an opening and a closing row around its children's.
+func rowsOf(v any) int {
+	switch t := v.(type) {
+	case *jsonv.Object:
+		if t.Len() == 0 {
+			return 1
+		}
+		n := 2
+		for _, e := range t.All() {
+			n += rowsOf(e)
+		}
+		return n
+	case []any:
+		if len(t) == 0 {
+			return 1
+		}
+		n := 2
+		for _, e := range t {
+			switch e.(type) {
+			case *jsonv.Object, []any, map[string]any:
+				n += rowsOf(e)
+			default:
+				n++
+			}
+		}
+		return n
+	case map[string]any:
+		return rowsOf(jsonv.FromPlain(t))
+	}
+	return 1
+}
+
+// scalarText is a scalar as JSON, cut to maxValueText bytes.
+func scalarText(v any) string {
+	if s, ok := v.(string); ok && len(s) > maxValueText {
+		cut := s[:maxValueText]
+		for !utf8.ValidString(cut) && len(cut) > 0 {
+			cut = cut[:len(cut)-1]
+		}
+		quoted := jsonv.Marshal(cut)
+		return fmt.Sprintf("%s…\" (%d bytes)", quoted[:len(quoted)-1], len(s))
+	}
+	return string(jsonv.Marshal(v))
 }
 
 // PrettyDoc shows a Go value as kr/pretty prints it; blocks (structs,

@@ -131,11 +131,11 @@ func renderDiff(st *styles, changes []Change, width, height, offset int) []strin
 		var line string
 		switch ch.Kind {
 		case "added":
-			line = st.added.Render(fit("+ "+path+"  "+clean(ch.New), width))
+			line = st.added.Render(fit("+ "+path+"  "+clean(clip(ch.New, width)), width))
 		case "removed":
-			line = st.removed.Render(fit("- "+path+"  "+clean(ch.Old), width))
+			line = st.removed.Render(fit("- "+path+"  "+clean(clip(ch.Old, width)), width))
 		default:
-			line = st.changed.Render(fit("~ "+path+"  "+clean(ch.Old)+" → "+clean(ch.New), width))
+			line = st.changed.Render(fit("~ "+path+"  "+clean(clip(ch.Old, width))+" → "+clean(clip(ch.New, width)), width))
 		}
 		lines = append(lines, line)
 	}
@@ -144,7 +144,7 @@ func renderDiff(st *styles, changes []Change, width, height, offset int) []strin
 
 // renderRow renders one row of the state document.
 func renderRow(st *styles, r Row, width int, selected, match bool) string {
-	indent := strings.Repeat("  ", r.Depth)
+	indent := strings.Repeat("  ", min(r.Depth, width/2)) // the rest is off screen
 	marker := "  "
 	if r.Foldable {
 		marker = "▾ "
