@@ -448,7 +448,7 @@ func (a *app[S, E]) bisect(src *source[S, E], stream replay.StreamKey, cond *con
 		return 0, err
 	}
 	seq, _, err := tl.Bisect(a.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return cond.holds(s, ev) })
-	if err != nil && strings.Contains(err.Error(), "does not hold at seq") {
+	if errors.Is(err, replay.ErrConditionNeverHolds) {
 		fmt.Fprintf(a.errOut, "%s: %q does not hold at the last seq (%d) of stream %q: nothing to bisect\n", a.cfg.name, cond.source, last, stream)
 		return 0, silentFailure{}
 	}

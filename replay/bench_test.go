@@ -136,7 +136,7 @@ func BenchmarkReverseContinue(b *testing.B) {
 	b.Run("keyframes", func(b *testing.B) {
 		var cost replay.ScanCost
 		for b.Loop() {
-			seq, ok, c, err := tl.Prev(ctx, benchEvents, before, nil)
+			seq, ok, c, err := tl.ReverseContinue(ctx, benchEvents, before, nil)
 			if err != nil || !ok || seq != middle-1 {
 				b.Fatal(seq, ok, err)
 			}

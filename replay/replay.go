@@ -77,28 +77,14 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 		}
 	}
 
-	read := log.Read
-	if shared, ok := log.(SharedReader[E]); ok {
-		read = shared.ReadShared
-	}
-	for at < bound {
-		if err := ctx.Err(); err != nil {
-			return zero, err
-		}
-		limit := batch
-		if left := bound - at; left < Seq(limit) {
-			limit = int(left)
-		}
-		events, err := read(ctx, stream, at+1, limit)
-		if err != nil {
-			return zero, fmt.Errorf("replay stream %q: read from seq %d: %w", stream, at+1, err)
-		}
-		if len(events) == 0 {
-			break
-		}
-		state, at, err = fold(stream, state, at, events, apply, save)
-		if err != nil {
-			return zero, err
+	if at < bound {
+		for events, err := range batches(ctx, log, stream, at+1, targetSeq, batch) {
+			if err != nil {
+				return zero, fmt.Errorf("replay %w", err)
+			}
+			if state, at, err = fold(stream, state, at, events, apply, save); err != nil {
+				return zero, err
+			}
 		}
 	}
 

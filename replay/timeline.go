@@ -225,17 +225,9 @@ func (t *Timeline[S, E]) Last(ctx context.Context) (Seq, error) {
 	t.lastMu.Lock()
 	last := t.last
 	t.lastMu.Unlock()
-	batch := t.batch
-	if batch == 0 {
-		batch = DefaultBatchSize
-	}
-	for {
-		events, err := t.log.Read(ctx, t.stream, last+1, batch)
+	for events, err := range batches(ctx, t.log, t.stream, last+1, 0, t.batch) {
 		if err != nil {
-			return 0, fmt.Errorf("stream %q: read from seq %d: %w", t.stream, last+1, err)
-		}
-		if len(events) == 0 {
-			break
+			return 0, err
 		}
 		last = events[len(events)-1].Seq
 	}

@@ -112,9 +112,9 @@ func (m *Model[S, E]) continueTo(source string, backward bool) tea.Cmd {
 		var cost replay.ScanCost
 		var err error
 		if backward {
-			seq, ok, cost, err = tl.Prev(ctx, from, cond, progress)
+			seq, ok, cost, err = tl.ReverseContinue(ctx, from, cond, progress)
 		} else {
-			seq, ok, cost, err = tl.Next(ctx, from, cond, progress)
+			seq, ok, cost, err = tl.Continue(ctx, from, cond, progress)
 		}
 		msg := jobDoneMsg{seq: seq, found: ok, err: err}
 		switch {

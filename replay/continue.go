@@ -31,13 +31,17 @@ type ScanCost struct {
 
 var errFound = errors.New("found")
 
-// Next looks forward from seq from (exclusive) for the first seq at which
-// cond holds, folding each event once from the state at from: a
-// "continue" in a debugger. It reports the seq and whether it found one,
+// ErrConditionNeverHolds: Bisect was given a range at whose end the
+// condition does not hold, so there is no first seq to find.
+var ErrConditionNeverHolds = errors.New("replay: the condition does not hold at the end of the range")
+
+// Continue looks forward from seq from (exclusive) for the first seq at
+// which cond holds, folding each event once from the state at from: a
+// debugger's "continue". It reports the seq and whether it found one,
 // with progress (the seq reached) after each batch; progress may be nil.
 // A cancelled ctx stops it; the error then comes with the seq reached in
 // the cost's Folded count.
-func (t *Timeline[S, E]) Next(ctx context.Context, from Seq, cond Condition[S, E], progress func(Seq)) (Seq, bool, ScanCost, error) {
+func (t *Timeline[S, E]) Continue(ctx context.Context, from Seq, cond Condition[S, E], progress func(Seq)) (Seq, bool, ScanCost, error) {
 	start := time.Now()
 	var cost ScanCost
 	state, sc, err := t.Seek(ctx, from)
@@ -56,30 +60,14 @@ func (t *Timeline[S, E]) Next(ctx context.Context, from Seq, cond Condition[S, E
 // last seq where cond held in that range, else the first. Keyframes are
 // recorded on the way.
 func (t *Timeline[S, E]) scan(ctx context.Context, at, until Seq, state S, cond Condition[S, E], progress func(Seq), last bool) (Seq, bool, int, error) {
-	read := t.log.Read
-	if shared, ok := t.log.(SharedReader[E]); ok {
-		read = shared.ReadShared
-	}
-	batch := t.batch
-	if batch == 0 {
-		batch = DefaultBatchSize
-	}
 	var found Seq
 	folded := 0
-	for until == 0 || at < until {
-		if err := ctx.Err(); err != nil {
-			return found, found > 0, folded, err
-		}
-		limit := batch
-		if until != 0 {
-			limit = min(batch, int(until-at))
-		}
-		events, err := read(ctx, t.stream, at+1, limit)
+	if until != 0 && at >= until {
+		return found, false, folded, nil
+	}
+	for events, err := range batches(ctx, t.log, t.stream, at+1, until, t.batch) {
 		if err != nil {
-			return found, found > 0, folded, fmt.Errorf("stream %q: read from seq %d: %w", t.stream, at+1, err)
-		}
-		if len(events) == 0 {
-			break
+			return found, found > 0, folded, err
 		}
 		state, at, err = fold(t.stream, state, at, events, t.apply, func(i int, seq Seq, s S) error {
 			folded++
@@ -119,13 +107,14 @@ func (t *Timeline[S, E]) scan(ctx context.Context, at, until Seq, state S, cond 
 	return found, found > 0, folded, nil
 }
 
-// Prev looks backward from seq from (exclusive) for the nearest earlier
-// seq at which cond holds: a "reverse continue". It does not replay from
+// ReverseContinue looks backward from seq from (exclusive) for the
+// nearest earlier seq at which cond holds: a debugger's "reverse
+// continue". It does not replay from
 // the start for each seq: it takes the stream a keyframe interval at a
 // time, from the nearest keyframe, folding each event once, so it costs
 // about as many applies as the distance it covers. progress gets the
 // lowest seq examined.
-func (t *Timeline[S, E]) Prev(ctx context.Context, from Seq, cond Condition[S, E], progress func(Seq)) (Seq, bool, ScanCost, error) {
+func (t *Timeline[S, E]) ReverseContinue(ctx context.Context, from Seq, cond Condition[S, E], progress func(Seq)) (Seq, bool, ScanCost, error) {
 	start := time.Now()
 	var cost ScanCost
 	for hi := from; hi > 1; {
@@ -160,8 +149,9 @@ func (t *Timeline[S, E]) Prev(ctx context.Context, from Seq, cond Condition[S, E
 // Bisect finds the first seq in (lo, hi] at which cond holds, given that
 // it does not hold at lo (lo 0: before the stream) and does at hi, and
 // that once it holds it keeps holding (an invariant that breaks and stays
-// broken). It takes O(log(hi-lo)) seeks. Use Next when the condition may
-// flicker.
+// broken). It takes O(log(hi-lo)) seeks. Use Continue when the condition may
+// flicker. When cond does not hold at hi, the error wraps
+// ErrConditionNeverHolds.
 func (t *Timeline[S, E]) Bisect(ctx context.Context, lo, hi Seq, cond Condition[S, E]) (Seq, ScanCost, error) {
 	start := time.Now()
 	var cost ScanCost
@@ -190,7 +180,7 @@ func (t *Timeline[S, E]) Bisect(ctx context.Context, lo, hi Seq, cond Condition[
 		return 0, cost, err
 	}
 	if !ok {
-		return 0, cost, fmt.Errorf("bisect: the condition does not hold at seq %d, the end of the range", hi)
+		return 0, cost, fmt.Errorf("bisect: the condition does not hold at seq %d, the end of the range: %w", hi, ErrConditionNeverHolds)
 	}
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2

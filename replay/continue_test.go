@@ -33,7 +33,7 @@ func TestNextAndPrevAgreeWithBruteForce(t *testing.T) {
 				break
 			}
 		}
-		got, ok, _, err := tl.Next(ctx, from, cond, nil)
+		got, ok, _, err := tl.Continue(ctx, from, cond, nil)
 		if err != nil || ok != wantOK || got != want {
 			t.Fatalf("Next(%d) = %d %v %v; want %d %v", from, got, ok, err, want, wantOK)
 		}
@@ -44,7 +44,7 @@ func TestNextAndPrevAgreeWithBruteForce(t *testing.T) {
 				break
 			}
 		}
-		got, ok, cost, err := tl.Prev(ctx, from, cond, nil)
+		got, ok, cost, err := tl.ReverseContinue(ctx, from, cond, nil)
 		if err != nil || ok != wantOK || got != want {
 			t.Fatalf("Prev(%d) = %d %v %v; want %d %v", from, got, ok, err, want, wantOK)
 		}
@@ -85,7 +85,7 @@ func TestAConditionThatFailsNamesTheSeq(t *testing.T) {
 		}
 		return false, nil
 	}
-	_, _, _, err := tl.Next(context.Background(), 0, cond, nil)
+	_, _, _, err := tl.Continue(context.Background(), 0, cond, nil)
 	var ce *replay.ConditionError
 	if !errors.As(err, &ce) || ce.Seq != 42 || !errors.Is(err, boom) {
 		t.Fatalf("err = %v", err)
@@ -96,7 +96,7 @@ func TestScansStopWhenCancelled(t *testing.T) {
 	tl := newTimeline(t, ints(t, 100_000), sum, 0, replay.TimelineOptions[int]{BatchSize: 100})
 	ctx, cancel := context.WithCancel(context.Background())
 	reached := replay.Seq(0)
-	_, ok, _, err := tl.Next(ctx, 0, everyN(1_000_000), func(at replay.Seq) {
+	_, ok, _, err := tl.Continue(ctx, 0, everyN(1_000_000), func(at replay.Seq) {
 		reached = at
 		if at >= 5000 {
 			cancel()
