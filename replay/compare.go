@@ -178,10 +178,15 @@ func Compare(a, b any) []Difference {
 	for _, l := range fb {
 		inB[l.path] = l.value
 	}
+	// An empty map, slice or struct is one leaf; filled, it is its
+	// elements. Going from one to the other is what the elements say: the
+	// empty container itself was not removed or added.
+	parentsA, parentsB := parents(fa), parents(fb)
 	var out []Difference
 	for _, l := range fa {
 		bv, ok := inB[l.path]
 		switch {
+		case !ok && isEmpty(l.value) && parentsB[l.path]:
 		case !ok:
 			out = append(out, Difference{l.path, l.value, "<absent>"})
 		case bv != l.value:
@@ -189,8 +194,29 @@ func Compare(a, b any) []Difference {
 		}
 	}
 	for _, l := range fb {
-		if _, ok := inA[l.path]; !ok {
+		if _, ok := inA[l.path]; !ok && !(isEmpty(l.value) && parentsA[l.path]) {
 			out = append(out, Difference{l.path, "<absent>", l.value})
+		}
+	}
+	return out
+}
+
+// isEmpty reports a leaf that stands for an empty or nil container.
+func isEmpty(value string) bool { return value == "{}" || value == "[]" || value == "nil" }
+
+// parents returns every path that has leaves below it: the prefixes of
+// the leaves' paths that end before a . or a [.
+func parents(leaves []leaf) map[string]bool {
+	out := make(map[string]bool)
+	for _, l := range leaves {
+		inQuotes := false
+		for i := 1; i < len(l.path); i++ {
+			switch c := l.path[i]; {
+			case c == '"' && l.path[i-1] != '\\':
+				inQuotes = !inQuotes
+			case !inQuotes && (c == '.' || c == '['):
+				out[l.path[:i]] = true
+			}
 		}
 	}
 	return out

@@ -1,6 +1,9 @@
 package replay
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Log is an append-only store of events, one ordered sequence per stream.
 //
@@ -54,6 +57,23 @@ type StreamLister interface {
 	// Streams returns the keys of every stream with at least one event,
 	// sorted.
 	Streams(ctx context.Context) ([]StreamKey, error)
+}
+
+// StreamInfo describes one stream of a log.
+type StreamInfo struct {
+	Key    StreamKey
+	Events int
+	// First and Last are the earliest and the latest event time; zero
+	// when no event of the stream has one.
+	First, Last time.Time
+}
+
+// StreamDescriber is a Log that can describe its streams.
+type StreamDescriber interface {
+	// StreamInfos describes every stream with at least one event, in an
+	// order of the log's choosing (the order of first appearance, for a
+	// file).
+	StreamInfos(ctx context.Context) ([]StreamInfo, error)
 }
 
 // LastSeq returns the last seq of stream: from the log's LastSeqReporter

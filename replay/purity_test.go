@@ -185,3 +185,24 @@ func TestMemberListersAreComparedByMembers(t *testing.T) {
 		t.Fatalf("Compare = %v", d)
 	}
 }
+
+func TestCompareTreatsAFilledEmptyContainerAsItsElements(t *testing.T) {
+	type player struct{ HP int }
+	type state struct {
+		Players map[string]player
+		Tags    []string
+	}
+	got := replay.Compare(state{}, state{Players: map[string]player{"ana": {HP: 100}}, Tags: []string{"x"}})
+	want := []replay.Difference{
+		{Path: `state.Players["ana"].HP`, A: "<absent>", B: "100"},
+		{Path: `state.Tags[0]`, A: "<absent>", B: `"x"`},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Compare = %v\nwant      %v", got, want)
+	}
+	// Emptied again, the other way round.
+	back := replay.Compare(state{Players: map[string]player{"ana": {HP: 100}}}, state{Players: map[string]player{}})
+	if len(back) != 1 || back[0].Path != `state.Players["ana"].HP` || back[0].Kind() != "removed" {
+		t.Fatalf("Compare when a map is emptied = %v", back)
+	}
+}

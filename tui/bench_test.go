@@ -54,13 +54,13 @@ func BenchmarkStep(b *testing.B) {
 	for b.Loop() {
 		target := replay.Seq(1 + rng.IntN(events))
 		t0 := time.Now()
-		msg := seekCmd(ctx, &cfg, tl, 1, seekReq[any, jsonv.Payload]{seq: target})().(seekedMsg[any])
+		msg := seekCmd(ctx, &cfg, tl, 1, seekReq[any, jsonv.Payload]{seq: target})().(seekedMsg[any, jsonv.Payload])
 		if msg.err != nil {
 			b.Fatal(msg.err)
 		}
 		rows, _ := msg.doc.Rows(nil, rng.IntN(keys), 30)
 		for _, r := range rows {
-			_ = renderRow(st, r, 80, false, false)
+			_ = renderRow(st, r, 80, false, false, false)
 		}
 		_ = renderDiff(st, msg.changes, 80, 10, 0)
 		lat = append(lat, time.Since(t0))

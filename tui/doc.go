@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -45,6 +46,17 @@ func (d jsonDoc) Rows(folded map[string]bool, from, n int) ([]Row, int) {
 	return w.rows, w.count
 }
 
+// Find returns the row of path, or of its nearest ancestor on show, by
+// walking the value without laying rows out.
+func (d jsonDoc) Find(folded map[string]bool, path string) (int, bool) {
+	w := rowWalker{folded: folded, from: math.MaxInt, to: math.MaxInt, find: path, found: -1} // no row is laid out
+	w.visit(d.v, "", 0)
+	if w.found >= 0 {
+		return w.found, true
+	}
+	return w.ancestor, w.ancestor > 0
+}
+
 // rowWalker walks a value once, counting its rows and formatting those in
 // the window [from, to). It keeps the path it is at as text, a level
 // appended and cut off again at a time: a value nested thousands deep
@@ -56,6 +68,25 @@ type rowWalker struct {
 	count    int
 	rows     []Row
 	path     []byte // where the walk is, as Path.String writes it
+
+	// Finding a path: the row where it is, else the last ancestor met.
+	find     string
+	found    int
+	ancestor int
+}
+
+// note records the row about to be counted, when finding a path.
+func (w *rowWalker) note(hasKey bool) {
+	if w.find == "" || w.found >= 0 || !hasKey && w.count > 0 {
+		return
+	}
+	p := w.pathText()
+	switch {
+	case p == w.find:
+		w.found = w.count
+	case isAncestor(p, w.find):
+		w.ancestor = w.count
+	}
 }
 
 // pathText is the path the walk is at.
@@ -91,6 +122,17 @@ func (w *rowWalker) emit(r Row) {
 const maxValueText = 4096
 
 func (w *rowWalker) visit(v any, key string, depth int) {
+	if w.find != "" {
+		if w.found >= 0 {
+			return
+		}
+		// Only a value on the way to the path can hold it.
+		if p := w.pathText(); p != w.find && !isAncestor(p, w.find) {
+			w.count += w.rowsShown(v)
+			return
+		}
+		w.note(key != "" || depth == 0)
+	}
 	if w.count >= w.to && len(w.folded) == 0 {
 		// Past the window with nothing folded: only the count is left to
 		// find, and it needs no paths.
@@ -175,6 +217,16 @@ func clip(s string, width int) string {
 	return cut + "…"
 }
 
+// rowsShown is how many rows v takes with the folds.
+func (w *rowWalker) rowsShown(v any) int {
+	if len(w.folded) == 0 {
+		return rowsOf(v)
+	}
+	sub := rowWalker{folded: w.folded, path: w.path}
+	sub.visit(v, "x", 0)
+	return sub.count
+}
+
 // rowsOf is how many rows v takes unfolded: one for a scalar or an empty
 // container, else an opening and a closing row around its children's.
 func rowsOf(v any) int {
@@ -234,9 +286,16 @@ func PrettyDoc(v any) Doc {
 	for i, line := range lines {
 		trimmed := strings.TrimLeft(line, " ")
 		depth := (len(line) - len(trimmed)) / 4
-		key, text := "", trimmed
-		if k, rest, ok := strings.Cut(trimmed, ":"); ok && !strings.ContainsAny(k, `"{}[]( `) {
-			key, text = k, strings.TrimLeft(rest, " ")
+		key, text, step := "", trimmed, ""
+		if k, rest, ok := strings.Cut(trimmed, ":"); ok {
+			switch {
+			case !strings.ContainsAny(k, `"{}[]( `) && isNumber(k): // a map entry with a number key
+				key, text, step = k, strings.TrimLeft(rest, " "), "["+k+"]"
+			case !strings.ContainsAny(k, `"{}[]( `): // a struct field
+				key, text, step = k, strings.TrimLeft(rest, " "), "."+k
+			case len(k) >= 2 && k[0] == '"' && isQuoted(k): // a map entry with a string key
+				key, text, step = k, strings.TrimLeft(rest, " "), "["+k+"]"
+			}
 		}
 		if (strings.HasPrefix(trimmed, "}") || strings.HasPrefix(trimmed, "]")) && len(stack) > 0 {
 			top := stack[len(stack)-1]
@@ -249,9 +308,7 @@ func PrettyDoc(v any) Doc {
 		if len(stack) > 0 {
 			path = stack[len(stack)-1].path
 		}
-		if key != "" {
-			path += "." + key
-		}
+		path += step
 		d.rows[i] = prettyRow{Row: Row{Depth: depth, Path: path, Key: key, Text: text}, end: i}
 		if strings.HasSuffix(trimmed, "{") || strings.HasSuffix(trimmed, "[") {
 			d.rows[i].Foldable, d.rows[i].ID = true, fmt.Sprint(i)
@@ -259,6 +316,17 @@ func PrettyDoc(v any) Doc {
 		}
 	}
 	return d
+}
+
+// isQuoted reports a Go quoted string, as kr/pretty writes map keys.
+func isQuoted(s string) bool {
+	_, err := strconv.Unquote(s)
+	return err == nil
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // prettyLines is kr/pretty's rendering of v, with a struct's fields one

@@ -42,7 +42,7 @@ func TestADeeplyNestedStateCostsInProportionToItsSize(t *testing.T) {
 	screen := allocated(func() {
 		st := newStyles(true)
 		for _, r := range rows {
-			renderRow(st, r, 60, false, false)
+			renderRow(st, r, 60, false, false, false)
 		}
 	})
 	if screen > 1<<20 {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/replaytui/replaytui/changes"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -25,23 +25,80 @@ type watchValue struct {
 	changed bool // it differs from its value at the seq before
 }
 
-// job is a long search running in the background (continue,
-// reverse-continue, bisect, blame): esc stops it at once.
-type job struct {
-	what    string
-	cancel  context.CancelFunc
-	reached atomic.Uint64 // the seq it has got to
-	started time.Time
+// investigator runs the searches of the debugger (continue, reverse
+// continue, bisect, blame), one at a time, and play; it keeps the watches
+// and the last condition.
+type investigator[S, E any] struct {
+	c        *common[S, E]
+	watches  []watch[S, E]
+	lastCond string
+	history  []changes.BlameEntry // the last value blamed
+
+	job  *job // the search running, if any
+	jobs int  // jobs started, to tell a late report from the current one
+
+	playing   bool
+	playEvery time.Duration
+	playGen   int
+	playStop  Evaluator[S, E]
+	playFrom  replay.Seq
 }
 
-// jobDoneMsg ends a job.
-type jobDoneMsg struct {
-	job     *job
+// job is a search running in the background; esc stops it at once.
+type job struct {
+	id      int
+	what    string
+	cancel  context.CancelFunc
+	reached replay.Seq // the seq it has got to, as last reported
+}
+
+// jobMsg reports a job's progress, or its end (done).
+type jobMsg struct {
+	id      int
+	reached replay.Seq
+	done    bool
 	seq     replay.Seq // where to go
 	found   bool
-	blame   []BlameEntry
+	blame   []changes.BlameEntry
 	message string
 	err     error
+	next    <-chan jobMsg
+}
+
+func (m jobMsg) withNext(ch <-chan jobMsg) jobMsg { m.next = ch; return m }
+
+// start runs search in the background: it reports progress through the
+// function it is given, and its outcome as the final jobMsg.
+func (in *investigator[S, E]) start(ctx context.Context, what string, from replay.Seq, search func(ctx context.Context, progress func(replay.Seq)) jobMsg) tea.Cmd {
+	in.stop()
+	in.jobs++
+	ctx, cancel := context.WithCancel(ctx)
+	j := &job{id: in.jobs, what: what, cancel: cancel, reached: from}
+	in.job = j
+	ch := make(chan jobMsg, 1)
+	go func() {
+		defer close(ch)
+		msg := search(ctx, func(at replay.Seq) {
+			select { // drop a report when the last is not read yet
+			case ch <- jobMsg{id: j.id, reached: at}:
+			default:
+			}
+		})
+		msg.id, msg.done = j.id, true
+		ch <- msg
+	}()
+	return listen(ch)
+}
+
+// stop ends the running job, if any, and says where it had got to.
+func (in *investigator[S, E]) stop() (what string, reached replay.Seq, stopped bool) {
+	j := in.job
+	if j == nil {
+		return "", 0, false
+	}
+	j.cancel()
+	in.job = nil
+	return j.what, j.reached, true
 }
 
 // condition makes a replay.Condition of an evaluator: it must give true
@@ -75,38 +132,40 @@ func watchesChange[S, E any](watches []watch[S, E]) replay.Condition[S, E] {
 	}
 }
 
-// startJob runs search in the background and reports with jobDoneMsg.
-func (m *Model[S, E]) startJob(what string, search func(ctx context.Context, j *job) jobDoneMsg) tea.Cmd {
-	if m.job != nil {
-		m.job.cancel()
+// conditionFor compiles a condition; "" means "a watch changes".
+func (in *investigator[S, E]) conditionFor(source string) (replay.Condition[S, E], error) {
+	if source == "" {
+		if len(in.watches) == 0 {
+			return nil, errors.New("no condition, and no watch to wait for (w adds one)")
+		}
+		return watchesChange(in.watches), nil
 	}
-	ctx, cancel := context.WithCancel(m.streamCtx)
-	j := &job{what: what, cancel: cancel, started: time.Now()}
-	j.reached.Store(uint64(m.cursor))
-	m.job = j
-	return tea.Batch(func() tea.Msg {
-		msg := search(ctx, j)
-		msg.job = j
-		return msg
-	}, m.startTick())
+	if in.c.cfg.Compile == nil {
+		return nil, errors.New("this debugger has no expressions")
+	}
+	eval, err := in.c.cfg.Compile(source)
+	if err != nil {
+		return nil, err
+	}
+	return condition(source, eval), nil
 }
 
-// continueTo looks forward (or backward) from the selection for the
-// nearest seq where the condition holds.
-func (m *Model[S, E]) continueTo(source string, backward bool) tea.Cmd {
-	cond, err := m.conditionFor(source)
+// continueTo looks forward (or backward) from seq from for the nearest
+// seq where the condition holds.
+func (in *investigator[S, E]) continueTo(ctx context.Context, tl *replay.Timeline[S, E], from replay.Seq, source string, backward bool) (tea.Cmd, error) {
+	cond, err := in.conditionFor(source)
 	if err != nil {
-		return m.reopenPrompt(err)
+		return nil, err
 	}
-	what, tl, from := "continue", m.tl, m.cursor
+	in.lastCond = source
+	what := "continue"
 	if backward {
 		what = "reverse-continue"
 	}
 	if source == "" {
 		source = "a watch changes"
 	}
-	return m.startJob(what+" until "+source, func(ctx context.Context, j *job) jobDoneMsg {
-		progress := func(at replay.Seq) { j.reached.Store(uint64(at)) }
+	return in.start(ctx, what+" until "+source, from, func(ctx context.Context, progress func(replay.Seq)) jobMsg {
 		var seq replay.Seq
 		var ok bool
 		var cost replay.ScanCost
@@ -116,148 +175,109 @@ func (m *Model[S, E]) continueTo(source string, backward bool) tea.Cmd {
 		} else {
 			seq, ok, cost, err = tl.Continue(ctx, from, cond, progress)
 		}
-		msg := jobDoneMsg{seq: seq, found: ok, err: err}
+		msg := jobMsg{seq: seq, found: ok, err: err}
 		switch {
 		case err != nil:
 		case ok:
-			msg.message = fmt.Sprintf("%s: seq %d (%d events folded in %s)", source, seq, cost.Folded, cost.Took.Round(time.Microsecond))
+			msg.message = fmt.Sprintf("%s: seq %d (%s folded in %s)", source, seq, plural(cost.Folded, "event"), cost.Took.Round(time.Microsecond))
+		case backward:
+			msg.message = fmt.Sprintf("no seq before %d where %s", from, source)
 		default:
-			msg.message = fmt.Sprintf("%s holds nowhere %s seq %d", source, map[bool]string{true: "before", false: "after"}[backward], from)
+			msg.message = fmt.Sprintf("no seq after %d where %s", from, source)
 		}
 		return msg
-	})
+	}), nil
 }
 
-// bisectFor finds, by bisection, the first seq where the condition
-// holds: for an invariant that breaks and stays broken.
-func (m *Model[S, E]) bisectFor(source string) tea.Cmd {
-	cond, err := m.conditionFor(source)
-	if err != nil || source == "" {
-		if err == nil {
-			err = errors.New("bisect needs a condition")
-		}
-		return m.reopenPrompt(err)
+// bisect finds, by bisection, the first seq where the condition holds:
+// for an invariant that breaks and stays broken.
+func (in *investigator[S, E]) bisect(ctx context.Context, tl *replay.Timeline[S, E], last replay.Seq, source string) (tea.Cmd, error) {
+	if source == "" {
+		return nil, errors.New("bisect needs a condition")
 	}
-	tl, last := m.tl, m.last
-	return m.startJob("bisect "+source, func(ctx context.Context, j *job) jobDoneMsg {
+	cond, err := in.conditionFor(source)
+	if err != nil {
+		return nil, err
+	}
+	in.lastCond = source
+	return in.start(ctx, "bisect "+source, 0, func(ctx context.Context, _ func(replay.Seq)) jobMsg {
 		seq, cost, err := tl.Bisect(ctx, 0, last, cond)
-		if err != nil {
-			return jobDoneMsg{err: err}
+		if errors.Is(err, replay.ErrConditionNeverHolds) {
+			return jobMsg{message: fmt.Sprintf("%s does not hold at the last seq (%d): nothing to bisect", source, last)}
 		}
-		return jobDoneMsg{seq: seq, found: true, message: fmt.Sprintf("%s first holds at seq %d (bisected in %d seeks, %d events folded)", source, seq, cost.Seeks, cost.Folded)}
-	})
+		if err != nil {
+			return jobMsg{err: err}
+		}
+		return jobMsg{seq: seq, found: true, message: fmt.Sprintf("%s first holds at seq %d (bisected in %d seeks, %s folded)", source, seq, cost.Seeks, plural(cost.Folded, "event"))}
+	}), nil
 }
 
-// blameRow finds the events that changed the value on the selected row
-// of the state, up to the selection.
-func (m *Model[S, E]) blameRow() tea.Cmd {
-	if !m.hasShown || !m.shown.ok {
-		return nil
-	}
-	rows, _ := m.shown.doc.Rows(m.folded, m.stateRow, 1)
-	if len(rows) != 1 {
-		return nil
-	}
-	path := rows[0].Path
-	if path == "" {
-		path = "."
-	}
-	cfg, stream, until := *m.cfg, m.stream, m.cursor
-	return m.startJob("blame "+path, func(ctx context.Context, j *job) jobDoneMsg {
-		entries, err := Blame(ctx, cfg, stream, path, until, func(at replay.Seq) { j.reached.Store(uint64(at)) })
-		msg := jobDoneMsg{blame: entries, err: err}
+// blame lists the events that changed the value at path up to seq until.
+func (in *investigator[S, E]) blame(ctx context.Context, stream replay.StreamKey, path string, until replay.Seq) tea.Cmd {
+	cfg := in.c.cfg
+	h := changes.History[S, E]{Log: cfg.Log, Stream: stream, Apply: cfg.Apply, Initial: cfg.Initial, Diff: cfg.Diff, Summary: cfg.Summary}
+	return in.start(ctx, "blame "+path, until, func(ctx context.Context, progress func(replay.Seq)) jobMsg {
+		entries, err := changes.Blame(ctx, h, path, until, progress)
+		msg := jobMsg{blame: entries, err: err}
 		switch {
 		case err != nil:
 		case len(entries) == 0:
 			msg.message = "no event changed " + path
 		default:
 			last := entries[len(entries)-1]
-			msg.seq, msg.found = last.Seq, true
-			msg.message = fmt.Sprintf("%s was last changed at seq %d (%d changes in all)", path, last.Seq, len(entries))
+			msg.message = fmt.Sprintf("%s was last changed at seq %d (%s in all)", path, last.Seq, plural(len(entries), "change"))
 		}
 		return msg
 	})
 }
 
-// conditionFor compiles a condition; "" means "a watch changes".
-func (m *Model[S, E]) conditionFor(source string) (replay.Condition[S, E], error) {
-	if source == "" {
-		if len(m.watches) == 0 {
-			return nil, errors.New("no condition, and no watch to wait for (w adds one)")
-		}
-		return watchesChange(m.watches), nil
+// addWatch compiles a watch and adds it, or replaces watch number editing
+// (-1: none).
+func (in *investigator[S, E]) addWatch(source string, editing int) error {
+	if in.c.cfg.Compile == nil {
+		return errors.New("this debugger has no expressions")
 	}
-	if m.cfg.Compile == nil {
-		return nil, errors.New("this debugger has no expressions")
-	}
-	eval, err := m.cfg.Compile(source)
+	eval, err := in.c.cfg.Compile(source)
 	if err != nil {
-		return nil, err
-	}
-	return condition(source, eval), nil
-}
-
-// reopenPrompt shows what was wrong with an expression in the prompt,
-// which stays open so it can be mended.
-func (m *Model[S, E]) reopenPrompt(err error) tea.Cmd {
-	m.promptErr = err.Error()
-	m.promptFor = m.lastPrompt
-	return m.prompt.Focus()
-}
-
-// addWatch compiles and adds (or, editing, replaces) a watch.
-func (m *Model[S, E]) addWatch(source string) tea.Cmd {
-	if source == "" {
-		return nil
-	}
-	if m.cfg.Compile == nil {
-		m.setError(errors.New("this debugger has no expressions"))
-		return nil
-	}
-	eval, err := m.cfg.Compile(source)
-	if err != nil {
-		return m.reopenPrompt(err)
+		return err
 	}
 	w := watch[S, E]{source: source, eval: eval}
-	if m.editing >= 0 && m.editing < len(m.watches) {
-		m.watches[m.editing] = w
+	if editing >= 0 && editing < len(in.watches) {
+		in.watches[editing] = w
 	} else {
-		m.watches = append(m.watches, w)
+		in.watches = append(in.watches, w)
 	}
-	m.editing = -1
-	return m.seekTo(m.cursor) // show its value
+	return nil
 }
 
 // playTickMsg steps the play.
 type playTickMsg struct{ gen int }
 
-func (m *Model[S, E]) playTick() tea.Cmd {
-	gen := m.playGen
-	return tea.Tick(m.playEvery, func(time.Time) tea.Msg { return playTickMsg{gen} })
+func (in *investigator[S, E]) playTick() tea.Cmd {
+	gen := in.playGen
+	return tea.Tick(in.playEvery, func(time.Time) tea.Msg { return playTickMsg{gen} })
 }
 
 // togglePlay starts or stops playing: stepping forward by itself until a
 // bookmark, the play condition (the last of c), or the end.
-func (m *Model[S, E]) togglePlay() tea.Cmd {
-	m.playGen++
-	if m.playing {
-		m.playing = false
-		m.setMessage("stopped")
-		return nil
+func (in *investigator[S, E]) togglePlay(from replay.Seq) (tea.Cmd, string) {
+	in.playGen++
+	if in.playing {
+		in.playing = false
+		return nil, "stopped"
 	}
-	m.playing = true
-	m.playStop = nil
-	if m.lastCond != "" {
-		if eval, err := m.cfg.Compile(m.lastCond); err == nil {
-			m.playStop = eval
+	in.playing, in.playStop, in.playFrom = true, nil, from
+	if in.lastCond != "" && in.c.cfg.Compile != nil {
+		if eval, err := in.c.cfg.Compile(in.lastCond); err == nil {
+			in.playStop = eval
 		}
 	}
-	return m.playTick()
+	return in.playTick(), ""
 }
 
 // stopPlay stops at the shown seq and says why.
-func (m *Model[S, E]) stopPlay(why string) {
-	m.playing = false
-	m.playGen++
-	m.setMessage("play stopped: " + why)
+func (in *investigator[S, E]) stopPlay(why string) string {
+	in.playing = false
+	in.playGen++
+	return "play stopped: " + why
 }

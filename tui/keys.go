@@ -2,45 +2,51 @@ package tui
 
 import "charm.land/bubbles/v2/key"
 
-// keyMap is every key the debugger knows, with its help text; ? shows
-// them all, generated from here.
+// keyMap is every key the debugger knows, with its help text: ? shows
+// them all, generated from here, and the components match keys against
+// these bindings, never against raw strings.
 type keyMap struct {
 	Next, Prev, First, Last, PageDown, PageUp key.Binding
 	Up, Down, Fold                            key.Binding
 	Goto, Search, NextMatch, PrevMatch        key.Binding
 	Bookmark, Bookmarks                       key.Binding
-	Focus, Stream                             key.Binding
-	Help, Quit, Cancel, Enter                 key.Binding
+	Focus, Stream, ToggleEvent                key.Binding
+	Help, Quit, ForceQuit, Cancel, Enter      key.Binding
 	Rename, Delete                            key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
 	Bisect, Blame, Mark, Play, Faster, Slower key.Binding
+	// In lists with a filter, where letters are typed: arrows and
+	// ctrl+n, ctrl+p, tab move the selection.
+	ListDown, ListUp key.Binding
 }
 
 func newKeyMap() *keyMap {
 	return &keyMap{
-		Next:      key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next event")),
-		Prev:      key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous event")),
-		First:     key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first event")),
-		Last:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last event")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down in the pane")),
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up in the pane")),
-		Fold:      key.NewBinding(key.WithKeys("enter", "z"), key.WithHelp("enter/z", "fold or unfold (state)")),
-		Goto:      key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to a seq or a time")),
-		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search events and state")),
-		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
-		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
-		Bookmark:  key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "bookmark this seq")),
-		Bookmarks: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "list bookmarks")),
-		Focus:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		Stream:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch stream")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, cancel")),
-		Enter:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Rename:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename (bookmarks)")),
-		Delete:    key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete (bookmarks, watches)")),
+		Next:        key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next event")),
+		Prev:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous event")),
+		First:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first event")),
+		Last:        key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last event")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn/ctrl+d", "page down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup/ctrl+u", "page up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down in the pane")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up in the pane")),
+		Fold:        key.NewBinding(key.WithKeys("enter", "z"), key.WithHelp("enter/z", "fold or unfold (state)")),
+		Goto:        key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to a seq or a time")),
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search events and state")),
+		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Bookmark:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "bookmark this seq")),
+		Bookmarks:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "list bookmarks")),
+		Focus:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		Stream:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch stream")),
+		ToggleEvent: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show the event itself")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit, from anywhere")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, stop a search or seek")),
+		Enter:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Rename:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename (bookmarks)")),
+		Delete:      key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete (bookmarks, watches)")),
 
 		Watch:           key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch an expression")),
 		Watches:         key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "list watches (edit, delete)")),
@@ -52,6 +58,9 @@ func newKeyMap() *keyMap {
 		Play:            key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play / stop")),
 		Faster:          key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "play faster / slower")),
 		Slower:          key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "play slower")),
+
+		ListDown: key.NewBinding(key.WithKeys("down", "ctrl+n", "tab")),
+		ListUp:   key.NewBinding(key.WithKeys("up", "ctrl+p", "shift+tab")),
 	}
 }
 
@@ -65,7 +74,8 @@ func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
 		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
-		{k.Up, k.Down, k.Fold, k.Focus, k.Blame, k.Mark, k.Stream},
-		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Help, k.Cancel, k.Quit},
+		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Blame, k.Mark, k.Stream},
+		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete},
+		{k.Help, k.Cancel, k.Quit, k.ForceQuit},
 	}
 }

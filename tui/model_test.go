@@ -2,16 +2,21 @@ package tui
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
+	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -19,7 +24,6 @@ import (
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
-	"github.com/replaytui/replaytui/sources/bookmarks"
 )
 
 // updating reports -update, the flag that rewrites golden files (teatest
@@ -87,11 +91,8 @@ func newModel[S, E any](t *testing.T, cfg Config[S, E], w, h int) *Model[S, E] {
 // status bar no longer changes by itself.
 func waitForKeyframes[S, E any](t *testing.T, m *Model[S, E]) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); m.keyframes.running.Load(); {
-		if time.Now().After(deadline) {
-			t.Fatal("the keyframes never finished")
-		}
-		time.Sleep(time.Millisecond)
+	if m.s != nil && m.s.keyframes.running() {
+		t.Fatal("the keyframes are still being built after the start-up settled")
 	}
 }
 
@@ -152,6 +153,25 @@ func press[S, E any](t *testing.T, m *Model[S, E], keys ...string) {
 		}
 		_, cmd := m.Update(msg)
 		drive(t, m, cmd)
+		checkFrame(t, m)
+	}
+}
+
+// checkFrame asserts what every frame must be: valid UTF-8, so that no
+// colour escape was cut into a character, and no line wider than the
+// terminal.
+func checkFrame[S, E any](t *testing.T, m *Model[S, E]) {
+	t.Helper()
+	raw := m.render()
+	if !utf8.ValidString(raw) {
+		t.Fatalf("the frame is not valid UTF-8 (an escape or a cut inside a character):\n%q", raw)
+	}
+	if m.width >= minWidth && m.height >= minHeight {
+		for i, l := range strings.Split(raw, "\n") {
+			if w := ansi.StringWidth(l); w > m.width {
+				t.Fatalf("line %d of the frame is %d wide on a %d-wide terminal: %q", i, w, m.width, ansi.Strip(l))
+			}
+		}
 	}
 }
 
@@ -196,55 +216,149 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func typedConfig(t *testing.T, log replay.Log[deposit]) Config[account, deposit] {
-	t.Chdir(t.TempDir()) // a short, fixed path on screen
-	store, err := bookmarks.Open("log.jsonl.bookmarks.json", bookmarks.JSONCodec[account]())
-	if err != nil {
-		t.Fatal(err)
+// testStore is a BookmarkStore as a file beside the log would be: its
+// bookmarks outlive a session (reopen), and are checked against the log
+// by a digest of their events.
+type testStore struct {
+	marks  map[replay.StreamKey][]storedMark
+	digest map[string]string // stream/seq → digest of events 1..seq
+}
+
+type storedMark struct {
+	Bookmark
+	state  account
+	digest string
+}
+
+func newTestStore() *testStore { return &testStore{marks: map[replay.StreamKey][]storedMark{}} }
+
+// reopen is the store as a new session finds it: nothing checked yet.
+func (s *testStore) reopen() *testStore {
+	again := newTestStore()
+	for k, ms := range s.marks {
+		for _, m := range ms {
+			m.Status = Checking
+			again.marks[k] = append(again.marks[k], m)
+		}
 	}
+	return again
+}
+
+func digestOf(lines iter.Seq2[string, error], until int) (string, error) {
+	h := sha256.New()
+	n := 0
+	for l, err := range lines {
+		if err != nil {
+			return "", err
+		}
+		if n++; until > 0 && n > until {
+			break
+		}
+		fmt.Fprintln(h, l)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
+}
+
+func (s *testStore) Save(ctx context.Context, c replay.Checkpoint[account]) error { return nil }
+func (s *testStore) Load(_ context.Context, stream replay.StreamKey, at replay.Seq) (*replay.Checkpoint[account], error) {
+	var best *replay.Checkpoint[account]
+	for _, m := range s.marks[stream] {
+		if m.Status == Usable && m.Seq <= at {
+			best = &replay.Checkpoint[account]{Stream: stream, Seq: m.Seq, State: m.state}
+		}
+	}
+	return best, nil
+}
+func (s *testStore) List(stream replay.StreamKey) []Bookmark {
+	var out []Bookmark
+	for _, m := range s.marks[stream] {
+		out = append(out, m.Bookmark)
+	}
+	return out
+}
+func (s *testStore) Add(_ context.Context, c replay.Checkpoint[account], note string, at time.Time, lines iter.Seq2[string, error]) error {
+	d, err := digestOf(lines, 0)
+	if err != nil {
+		return err
+	}
+	s.marks[c.Stream] = append(s.marks[c.Stream], storedMark{Bookmark{Seq: c.Seq, Note: note, Time: at, Status: Usable}, c.State, d})
+	slices.SortFunc(s.marks[c.Stream], func(a, b storedMark) int { return int(a.Seq) - int(b.Seq) })
+	return nil
+}
+func (s *testStore) Check(_ context.Context, stream replay.StreamKey, lines iter.Seq2[string, error]) (int, error) {
+	unusable := 0
+	for i, m := range s.marks[stream] {
+		d, err := digestOf(lines, int(m.Seq))
+		if err != nil {
+			return 0, err
+		}
+		if d == m.digest {
+			s.marks[stream][i].Status = Usable
+		} else {
+			s.marks[stream][i].Status, s.marks[stream][i].Reason = Unusable, "the log changed since"
+			unusable++
+		}
+	}
+	return unusable, nil
+}
+func (s *testStore) Rename(stream replay.StreamKey, seq replay.Seq, note string) error {
+	for i := range s.marks[stream] {
+		if s.marks[stream][i].Seq == seq {
+			s.marks[stream][i].Note = note
+		}
+	}
+	return nil
+}
+func (s *testStore) Delete(stream replay.StreamKey, seq replay.Seq) error {
+	s.marks[stream] = slices.DeleteFunc(s.marks[stream], func(m storedMark) bool { return m.Seq == seq })
+	return nil
+}
+func (s *testStore) Where() string { return "log.jsonl.bookmarks.json" }
+
+func typedConfig(t *testing.T, log replay.Log[deposit]) Config[account, deposit] {
 	return Config[account, deposit]{
-		Log: log, Apply: applyDeposit, Stream: "acct", Bookmarks: store,
+		Log: log, Apply: applyDeposit, Stream: "acct", Bookmarks: newTestStore(),
 		Summary: func(ev replay.Event[deposit]) string { return ev.Payload.Type + " " + ev.Payload.Note },
 	}
 }
 
 func TestStepsShowStateAndDiff(t *testing.T) {
 	m := newModel(t, typedConfig(t, ledger(t, 50)), 100, 30)
-	if m.cursor != 1 || !m.shown.ok || m.shown.state.Balance != 10 {
-		t.Fatalf("opened at seq %d with %+v; want seq 1, balance 10", m.cursor, m.shown.state)
+	if m.events.cursor != 1 || !m.s.shown.ok || m.s.shown.state.Balance != 10 {
+		t.Fatalf("opened at seq %d with %+v; want seq 1, balance 10", m.events.cursor, m.s.shown.state)
 	}
 	press(t, m, "l", "l", "right")
-	if m.cursor != 4 || m.shown.state.Balance != 100 || m.shown.seq != 4 {
-		t.Fatalf("after 3 steps: seq %d, %+v", m.cursor, m.shown.state)
+	if m.events.cursor != 4 || m.s.shown.state.Balance != 100 || m.s.shown.seq != 4 {
+		t.Fatalf("after 3 steps: seq %d, %+v", m.events.cursor, m.s.shown.state)
 	}
-	if len(m.shown.changes) != 3 || m.shown.changes[0].Path != "state.Balance" || m.shown.changes[0].Old != "60" || m.shown.changes[0].New != "100" {
-		t.Fatalf("changes of seq 4: %+v", m.shown.changes)
+	if len(m.s.shown.changes) != 3 || m.s.shown.changes[0].Path != "state.Balance" || m.s.shown.changes[0].Old != "60" || m.s.shown.changes[0].New != "100" {
+		t.Fatalf("changes of seq 4: %+v", m.s.shown.changes)
 	}
-	if m.shown.cost.Folded != 1 || m.shown.cost.Origin != replay.FromCurrent {
-		t.Fatalf("a step forward cost %v; want one apply from the current state", m.shown.cost)
+	if m.s.shown.cost.Folded != 1 || m.s.shown.cost.Origin != replay.FromCurrent {
+		t.Fatalf("a step forward cost %v; want one apply from the current state", m.s.shown.cost)
 	}
 	press(t, m, "h")
-	if m.cursor != 3 || m.shown.state.Balance != 60 {
-		t.Fatalf("after a step back: seq %d, %+v", m.cursor, m.shown.state)
+	if m.events.cursor != 3 || m.s.shown.state.Balance != 60 {
+		t.Fatalf("after a step back: seq %d, %+v", m.events.cursor, m.s.shown.state)
 	}
 	press(t, m, "G")
-	if m.cursor != 50 || m.shown.state.Count != 50 {
-		t.Fatalf("G: seq %d, %+v", m.cursor, m.shown.state)
+	if m.events.cursor != 50 || m.s.shown.state.Count != 50 {
+		t.Fatalf("G: seq %d, %+v", m.events.cursor, m.s.shown.state)
 	}
 	press(t, m, "l")
-	if m.cursor != 50 {
-		t.Fatalf("stepping past the end moved to %d", m.cursor)
+	if m.events.cursor != 50 {
+		t.Fatalf("stepping past the end moved to %d", m.events.cursor)
 	}
 	press(t, m, "g")
-	if m.cursor != 1 {
-		t.Fatalf("g: seq %d", m.cursor)
+	if m.events.cursor != 1 {
+		t.Fatalf("g: seq %d", m.events.cursor)
 	}
 	press(t, m, "pgdown")
-	if m.cursor <= 10 {
-		t.Fatalf("page down went to seq %d", m.cursor)
+	if m.events.cursor <= 10 {
+		t.Fatalf("page down went to seq %d", m.events.cursor)
 	}
 	s := screen(m)
-	for _, want := range []string{fmt.Sprintf("seq %d/50", m.cursor), "acct", "deposit tx-", "Balance:"} {
+	for _, want := range []string{fmt.Sprintf("seq %d/50", m.events.cursor), "acct", "deposit tx-", "Balance:"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, s)
 		}
@@ -256,32 +370,31 @@ func TestGoToSeqAndTime(t *testing.T) {
 	press(t, m, ":")
 	typeText(t, m, "37")
 	press(t, m, "enter")
-	if m.cursor != 37 || m.shown.state.Count != 37 {
-		t.Fatalf(":37 went to %d", m.cursor)
+	if m.events.cursor != 37 || m.s.shown.state.Count != 37 {
+		t.Fatalf(":37 went to %d", m.events.cursor)
 	}
 	press(t, m, ":")
 	typeText(t, m, "2026-05-30T12:05:30Z")
 	press(t, m, "enter")
-	if m.cursor != 5 {
-		t.Fatalf(":TIME went to %d, want 5 (the last event at or before 12:05:30)", m.cursor)
+	if m.events.cursor != 5 {
+		t.Fatalf(":TIME went to %d, want 5 (the last event at or before 12:05:30)", m.events.cursor)
 	}
 	press(t, m, ":")
 	typeText(t, m, "999")
 	press(t, m, "enter")
-	if m.cursor != 5 || !m.messageErr || !strings.Contains(m.message, "past the end: the stream ends at seq 50") {
-		t.Fatalf(":999: seq %d, message %q", m.cursor, m.message)
+	// A seq or time that is not there keeps the prompt open, saying why.
+	if m.events.cursor != 5 || !m.prompt.open || !strings.Contains(screen(m), "past the end: the stream ends at seq 50") {
+		t.Fatalf(":999: seq %d, prompt open %v\n%s", m.events.cursor, m.prompt.open, screen(m))
 	}
-	press(t, m, ":")
-	typeText(t, m, "yesterday")
+	m.prompt.input.SetValue("yesterday")
 	press(t, m, "enter")
-	if !strings.Contains(m.message, "neither a seq nor a time") {
-		t.Fatalf(":yesterday: %q", m.message)
+	if !m.prompt.open || !strings.Contains(m.prompt.err, "neither a seq nor a time") {
+		t.Fatalf(":yesterday: %q", m.prompt.err)
 	}
-	press(t, m, ":")
-	typeText(t, m, "12")
+	m.prompt.input.SetValue("12")
 	press(t, m, "esc")
-	if m.cursor != 5 || m.promptFor != promptNone {
-		t.Fatalf("esc in the prompt: seq %d, prompt %v", m.cursor, m.promptFor)
+	if m.events.cursor != 5 || m.prompt.open {
+		t.Fatalf("esc in the prompt: seq %d, prompt %v", m.events.cursor, m.prompt.open)
 	}
 }
 
@@ -293,45 +406,58 @@ func TestSearch(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "CHARGEBACK")
 	press(t, m, "enter")
-	if m.cursor != 20 {
-		t.Fatalf("/chargeback went to %d", m.cursor)
+	if m.events.cursor != 20 {
+		t.Fatalf("/chargeback went to %d", m.events.cursor)
 	}
 	press(t, m, "n")
-	if m.cursor != 27 {
-		t.Fatalf("n went to %d", m.cursor)
+	if m.events.cursor != 27 {
+		t.Fatalf("n went to %d", m.events.cursor)
 	}
 	press(t, m, "n")
-	if m.cursor != 27 || !strings.Contains(m.message, "not found") {
-		t.Fatalf("n past the last match: seq %d, %q", m.cursor, m.message)
+	if m.events.cursor != 20 || !strings.Contains(m.status.text, "from the other end") {
+		t.Fatalf("n past the last match goes round to the first: seq %d, %q", m.events.cursor, m.status.text)
 	}
 	press(t, m, "N")
-	if m.cursor != 20 {
-		t.Fatalf("N went to %d", m.cursor)
+	if m.events.cursor != 27 || !strings.Contains(m.status.text, "from the other end") {
+		t.Fatalf("N before the first goes round to the last: seq %d, %q", m.events.cursor, m.status.text)
+	}
+	press(t, m, "N")
+	if m.events.cursor != 20 {
+		t.Fatalf("N went to %d", m.events.cursor)
+	}
+	// / opens empty; enter alone searches for the last text again.
+	press(t, m, "g", "/")
+	if m.prompt.input.Value() != "" {
+		t.Fatalf("/ opened with %q", m.prompt.input.Value())
+	}
+	press(t, m, "enter")
+	if m.events.cursor != 20 {
+		t.Fatalf("/ and enter went to %d", m.events.cursor)
 	}
 	// In the state pane, n moves between matching rows.
 	press(t, m, "tab", "/")
-	m.prompt.SetValue("") // it opens with the last search
 	typeText(t, m, "balance")
 	press(t, m, "enter")
-	rows, _ := m.shown.doc.Rows(m.folded, m.stateRow, 1)
-	if m.cursor != 20 || len(rows) != 1 || !strings.Contains(rows[0].Key+rows[0].Text, "Balance") {
-		t.Fatalf("n in the state pane: seq %d, row %+v", m.cursor, rows)
+	rows, _ := m.s.shown.doc.Rows(m.state.folded, m.state.row, 1)
+	if m.events.cursor != 20 || len(rows) != 1 || !strings.Contains(rows[0].Key+rows[0].Text, "Balance") || !strings.Contains(m.status.text, "1/1") {
+		t.Fatalf("n in the state pane: seq %d, row %+v, %q", m.events.cursor, rows, m.status.text)
 	}
 }
 
 func TestBookmarks(t *testing.T) {
 	cfg := typedConfig(t, ledger(t, 40))
+	store := cfg.Bookmarks.(*testStore)
 	m := newModel(t, cfg, 100, 30)
 	press(t, m, ":")
 	typeText(t, m, "25")
 	press(t, m, "enter", "b")
 	typeText(t, m, "before the refund")
 	press(t, m, "enter")
-	marks := cfg.Bookmarks.List("acct")
-	if len(marks) != 1 || marks[0].Seq != 25 || marks[0].Note != "before the refund" || marks[0].Digest == "" || marks[0].Status != bookmarks.Verified {
+	marks := store.List("acct")
+	if len(marks) != 1 || marks[0].Seq != 25 || marks[0].Note != "before the refund" || marks[0].Status != Usable {
 		t.Fatalf("bookmarks: %+v", marks)
 	}
-	if !strings.Contains(screen(m), "★     25") {
+	if !strings.Contains(screen(m), "★      25") {
 		t.Errorf("the event list does not flag the bookmark:\n%s", screen(m))
 	}
 	press(t, m, "g", "B")
@@ -339,39 +465,48 @@ func TestBookmarks(t *testing.T) {
 	press(t, m, "r")
 	typeText(t, m, "!")
 	press(t, m, "enter")
-	if n := cfg.Bookmarks.List("acct")[0].Note; n != "before the refund!" {
-		t.Fatalf("renamed to %q", n)
+	if n := store.List("acct")[0].Note; n != "before the refund!" || !strings.Contains(screen(m), "before the refund!") {
+		t.Fatalf("renamed to %q; the list shows:\n%s", n, screen(m))
 	}
 	press(t, m, "enter")
-	if m.overlay != overlayNone || m.cursor != 25 {
-		t.Fatalf("enter on a bookmark: overlay %v, seq %d", m.overlay, m.cursor)
+	if m.list != nil || m.events.cursor != 25 {
+		t.Fatalf("enter on a bookmark: list %v, seq %d", m.list, m.events.cursor)
+	}
+	// Seeks start from it.
+	press(t, m, ":")
+	typeText(t, m, "30")
+	press(t, m, "enter")
+	if c := m.s.shown.cost; c.Origin != replay.FromBookmark && c.Origin != replay.FromCurrent {
+		t.Errorf("a seek past the bookmark started from %v", c)
 	}
 
-	// A new session over the same log trusts the bookmark once checked;
-	// over a changed log it says it is stale and does not use it.
-	again, err := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Bookmarks = again
+	// A new session over the same log uses the bookmark once checked;
+	// over a changed log it shows it as unusable, with why, and does not
+	// use it.
+	cfg.Bookmarks = store.reopen()
 	newModel(t, cfg, 100, 30)
-	if st := again.List("acct")[0].Status; st != bookmarks.Verified {
+	if st := cfg.Bookmarks.List("acct")[0].Status; st != Usable {
 		t.Fatalf("reopened over the same log: %v", st)
 	}
-	changed := ledger(t, 40, deposit{Type: "deposit", Amount: 999, Note: "rewritten"})
-	stale, _ := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account]())
-	cfg.Log, cfg.Bookmarks = changed, stale
+	stale := store.reopen()
+	cfg.Log, cfg.Bookmarks = ledger(t, 40, deposit{Type: "deposit", Amount: 999, Note: "rewritten"}), stale
 	m3 := newModel(t, cfg, 100, 30)
-	if st := stale.List("acct")[0].Status; st != bookmarks.Stale || !strings.Contains(m3.message, "stale") {
-		t.Fatalf("over a changed log: %v, message %q", st, m3.message)
+	if st := stale.List("acct")[0].Status; st != Unusable || !strings.Contains(m3.status.text, "cannot be used") {
+		t.Fatalf("over a changed log: %v, message %q", st, m3.status.text)
+	}
+	press(t, m3, ":")
+	typeText(t, m3, "30")
+	press(t, m3, "enter")
+	if c := m3.s.shown.cost; c.Origin == replay.FromBookmark {
+		t.Errorf("an unusable bookmark was used: %v", c)
 	}
 	press(t, m3, "B")
-	if !strings.Contains(screen(m3), "STALE") {
-		t.Errorf("the list does not flag the stale bookmark:\n%s", screen(m3))
+	if !strings.Contains(screen(m3), "NOT USED: the log changed since") {
+		t.Errorf("the list does not flag the unusable bookmark:\n%s", screen(m3))
 	}
 	press(t, m3, "d")
-	if len(stale.List("acct")) != 0 {
-		t.Fatal("d did not delete the bookmark")
+	if len(stale.List("acct")) != 0 || strings.Contains(screen(m3), "NOT USED") {
+		t.Fatalf("d did not delete the bookmark:\n%s", screen(m3))
 	}
 }
 
@@ -383,8 +518,8 @@ func TestAnApplyThatPanicsIsShownAndSteppedAround(t *testing.T) {
 	typeText(t, m, "5")
 	press(t, m, "enter")
 	var ae *replay.ApplyError
-	if m.cursor != 5 || !errors.As(m.shown.err, &ae) || ae.Seq != 5 {
-		t.Fatalf("seq %d err %v; want the panic at seq 5 shown", m.cursor, m.shown.err)
+	if m.events.cursor != 5 || !errors.As(m.s.shown.err, &ae) || ae.Seq != 5 {
+		t.Fatalf("seq %d err %v; want the panic at seq 5 shown", m.events.cursor, m.s.shown.err)
 	}
 	s := screen(m)
 	if !strings.Contains(s, "apply panicked at seq 5: panic: the reducer") || !strings.Contains(s, "exploded") {
@@ -392,12 +527,12 @@ func TestAnApplyThatPanicsIsShownAndSteppedAround(t *testing.T) {
 	}
 	golden(t, "error", s)
 	press(t, m, "l")
-	if m.cursor != 6 || !strings.Contains(screen(m), "every state after seq 4 needs that event") {
-		t.Fatalf("after the panic: seq %d\n%s", m.cursor, screen(m))
+	if m.events.cursor != 6 || !strings.Contains(screen(m), "every state after seq 4 needs that event") {
+		t.Fatalf("after the panic: seq %d\n%s", m.events.cursor, screen(m))
 	}
 	press(t, m, "h", "h")
-	if m.cursor != 4 || !m.shown.ok || m.shown.state.Count != 4 {
-		t.Fatalf("stepping back before it: seq %d %+v %v", m.cursor, m.shown.state, m.shown.err)
+	if m.events.cursor != 4 || !m.s.shown.ok || m.s.shown.state.Count != 4 {
+		t.Fatalf("stepping back before it: seq %d %+v %v", m.events.cursor, m.s.shown.state, m.s.shown.err)
 	}
 }
 
@@ -425,7 +560,7 @@ func TestScreens(t *testing.T) {
 	press(t, m, "?")
 	golden(t, "help", screen(m))
 	press(t, m, "x")
-	if m.overlay != overlayNone {
+	if m.list != nil || m.showHelp {
 		t.Fatal("a key did not close the help")
 	}
 	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 60, Height: 15} })
@@ -462,8 +597,8 @@ func TestANewerSeekSupersedesAnOlderOne(t *testing.T) {
 	newer := m.seekTo(20)
 	drive(t, m, newer)
 	drive(t, m, old) // arrives late
-	if m.shown.seq != 20 || m.cursor != 20 {
-		t.Fatalf("showing seq %d (cursor %d) after a late older seek; want 20", m.shown.seq, m.cursor)
+	if m.s.shown.seq != 20 || m.events.cursor != 20 {
+		t.Fatalf("showing seq %d (cursor %d) after a late older seek; want 20", m.s.shown.seq, m.events.cursor)
 	}
 }
 
@@ -503,20 +638,20 @@ func jsonConfig(log replay.Log[jsonv.Payload]) Config[any, jsonv.Payload] {
 func TestFoldingTheJSONState(t *testing.T) {
 	m := newModel(t, jsonConfig(jsonLog(t, `{"players":{"ana":{"hp":100,"x":1},"bo":{"hp":90}},"round":1}`, `{"players":{"bo":{"hp":80}}}`)), 100, 30)
 	press(t, m, "l", "tab", "down", "down")
-	rows, total := m.shown.doc.Rows(m.folded, 0, 100)
-	if rows[m.stateRow].Path != ".players.ana" || !strings.Contains(screen(m), "state after seq 2 · .players.ana") {
-		t.Fatalf("row %d is %+v", m.stateRow, rows[m.stateRow])
+	rows, total := m.s.shown.doc.Rows(m.state.folded, 0, 100)
+	if rows[m.state.row].Path != ".players.ana" || !strings.Contains(screen(m), "state after seq 2 · .players.ana") {
+		t.Fatalf("row %d is %+v", m.state.row, rows[m.state.row])
 	}
 	press(t, m, "enter")
-	rows, folded := m.shown.doc.Rows(m.folded, 0, 100)
-	if folded != total-3 || !rows[m.stateRow].Folded || rows[m.stateRow].Text != "{… 2 members }" {
-		t.Fatalf("after folding: %d rows (was %d), row %+v", folded, total, rows[m.stateRow])
+	rows, folded := m.s.shown.doc.Rows(m.state.folded, 0, 100)
+	if folded != total-3 || !rows[m.state.row].Folded || rows[m.state.row].Text != "{… 2 members }" {
+		t.Fatalf("after folding: %d rows (was %d), row %+v", folded, total, rows[m.state.row])
 	}
 	press(t, m, "enter")
-	if _, n := m.shown.doc.Rows(m.folded, 0, 100); n != total {
+	if _, n := m.s.shown.doc.Rows(m.state.folded, 0, 100); n != total {
 		t.Fatalf("unfolding gave %d rows, want %d", n, total)
 	}
-	if d := m.shown.changes; len(d) != 1 || d[0].Path != ".players.bo.hp" || d[0].Old != "90" || d[0].New != "80" {
+	if d := m.s.shown.changes; len(d) != 1 || d[0].Path != ".players.bo.hp" || d[0].Old != "90" || d[0].New != "80" {
 		t.Fatalf("changes %+v", d)
 	}
 }
@@ -524,17 +659,17 @@ func TestFoldingTheJSONState(t *testing.T) {
 func TestMouse(t *testing.T) {
 	m := newModel(t, typedConfig(t, ledger(t, 50)), 100, 30)
 	drive(t, m, func() tea.Msg { return tea.MouseClickMsg{X: 5, Y: 7, Button: tea.MouseLeft} })
-	if m.cursor != 7 {
-		t.Fatalf("clicking the 7th row selected seq %d", m.cursor)
+	if m.events.cursor != 7 {
+		t.Fatalf("clicking the 7th row selected seq %d", m.events.cursor)
 	}
 	drive(t, m, func() tea.Msg { return tea.MouseWheelMsg{X: 5, Y: 7, Button: tea.MouseWheelDown} })
-	if m.cursor != 10 {
-		t.Fatalf("the wheel moved to %d", m.cursor)
+	if m.events.cursor != 10 {
+		t.Fatalf("the wheel moved to %d", m.events.cursor)
 	}
 	l := m.layout()
 	drive(t, m, func() tea.Msg { return tea.MouseClickMsg{X: l.state.x + 3, Y: l.state.y + 1, Button: tea.MouseLeft} })
-	if m.focus != paneState || m.stateRow != 0 {
-		t.Fatalf("clicking the state pane: focus %v row %d", m.focus, m.stateRow)
+	if m.focus != paneState || m.state.row != 0 {
+		t.Fatalf("clicking the state pane: focus %v row %d", m.focus, m.state.row)
 	}
 }
 
@@ -546,8 +681,8 @@ func TestSwitchingStreams(t *testing.T) {
 	cfg := typedConfig(t, log)
 	cfg.Stream = ""
 	m := newModel(t, cfg, 100, 30)
-	if m.stream != "acct" {
-		t.Fatalf("opened %q; want the first stream", m.stream)
+	if m.s.stream != "acct" {
+		t.Fatalf("opened %q; want the first stream", m.s.stream)
 	}
 	press(t, m, "s")
 	typeText(t, m, "oth")
@@ -555,12 +690,12 @@ func TestSwitchingStreams(t *testing.T) {
 		t.Fatalf("filtering:\n%s", screen(m))
 	}
 	press(t, m, "enter")
-	if m.stream != "other" || m.cursor != 1 || m.shown.state.Balance != 1000 {
-		t.Fatalf("switched to %q at %d: %+v", m.stream, m.cursor, m.shown.state)
+	if m.s.stream != "other" || m.events.cursor != 1 || m.s.shown.state.Balance != 1000 {
+		t.Fatalf("switched to %q at %d: %+v", m.s.stream, m.events.cursor, m.s.shown.state)
 	}
 	press(t, m, "G")
-	if m.cursor != 3 {
-		t.Fatalf("G in the other stream: %d", m.cursor)
+	if m.events.cursor != 3 {
+		t.Fatalf("G in the other stream: %d", m.events.cursor)
 	}
 }
 
@@ -570,23 +705,23 @@ func TestFollowKeepsTheSelectionAtTheEnd(t *testing.T) {
 	cfg.Follow = true
 	m := newModel(t, cfg, 100, 30)
 	press(t, m, "G")
-	if m.cursor != 5 {
-		t.Fatalf("G: %d", m.cursor)
+	if m.events.cursor != 5 {
+		t.Fatalf("G: %d", m.events.cursor)
 	}
 	for i := 0; i < 3; i++ {
 		log.Append(context.Background(), replay.Event[deposit]{Stream: "acct", Payload: deposit{Type: "deposit", Amount: 1}})
 	}
 	drive(t, m, func() tea.Msg { return tickMsg{} })
-	if m.last != 8 || m.cursor != 8 || m.shown.state.Count != 8 {
-		t.Fatalf("after 3 new events: last %d, cursor %d, %+v", m.last, m.cursor, m.shown.state)
+	if m.events.last != 8 || m.events.cursor != 8 || m.s.shown.state.Count != 8 {
+		t.Fatalf("after 3 new events: last %d, cursor %d, %+v", m.events.last, m.events.cursor, m.s.shown.state)
 	}
 	press(t, m, ":")
 	typeText(t, m, "2")
 	press(t, m, "enter")
 	log.Append(context.Background(), replay.Event[deposit]{Stream: "acct", Payload: deposit{Type: "deposit", Amount: 1}})
 	drive(t, m, func() tea.Msg { return tickMsg{} })
-	if m.last != 9 || m.cursor != 2 {
-		t.Fatalf("away from the end: last %d, cursor %d; the selection must stay", m.last, m.cursor)
+	if m.events.last != 9 || m.events.cursor != 2 {
+		t.Fatalf("away from the end: last %d, cursor %d; the selection must stay", m.events.last, m.events.cursor)
 	}
 }
 
@@ -631,17 +766,17 @@ func TestWatches(t *testing.T) {
 	press(t, m, "w")
 	typeText(t, m, "state.Balance")
 	press(t, m, "enter")
-	if len(m.shown.watches) != 2 || m.shown.watches[0].value != "0" || m.shown.watches[1].value != "10" || !m.shown.watches[1].changed {
-		t.Fatalf("watches at seq 1: %+v", m.shown.watches)
+	if len(m.s.shown.watches) != 2 || m.s.shown.watches[0].value != "0" || m.s.shown.watches[1].value != "10" || !m.s.shown.watches[1].changed {
+		t.Fatalf("watches at seq 1: %+v", m.s.shown.watches)
 	}
 	press(t, m, ":")
 	typeText(t, m, "10")
 	press(t, m, "enter")
-	if w := m.shown.watches[0]; w.value != "1" || !w.changed {
+	if w := m.s.shown.watches[0]; w.value != "1" || !w.changed {
 		t.Fatalf("state.Count / 10 at seq 10: %+v; want 1, changed", w)
 	}
 	press(t, m, "l")
-	if w := m.shown.watches[0]; w.value != "1" || w.changed {
+	if w := m.s.shown.watches[0]; w.value != "1" || w.changed {
 		t.Fatalf("at seq 11: %+v; want 1, unchanged", w)
 	}
 	if s := screen(m); !strings.Contains(s, "state.Balance = 660") || !strings.Contains(s, "watches · changed by seq 11") {
@@ -651,17 +786,17 @@ func TestWatches(t *testing.T) {
 	press(t, m, "w")
 	typeText(t, m, "state.Balance +")
 	press(t, m, "enter")
-	if m.promptFor != promptWatch || m.prompt.Value() != "state.Balance +" || !strings.Contains(screen(m), "unexpected token at line 1, column 15") {
-		t.Fatalf("a bad watch: prompt %v %q\n%s", m.promptFor, m.prompt.Value(), screen(m))
+	if !m.prompt.open || m.prompt.input.Value() != "state.Balance +" || !strings.Contains(screen(m), "unexpected token at line 1, column 15") {
+		t.Fatalf("a bad watch: prompt %v %q\n%s", m.prompt.open, m.prompt.input.Value(), screen(m))
 	}
 	press(t, m, "esc", "W", "down", "d")
-	if len(m.watches) != 1 || m.watches[0].source != "state.Count / 10" {
-		t.Fatalf("after deleting the second watch: %+v", m.watches)
+	if len(m.inv.watches) != 1 || m.inv.watches[0].source != "state.Count / 10" {
+		t.Fatalf("after deleting the second watch: %+v", m.inv.watches)
 	}
 	press(t, m, "enter")
 	typeText(t, m, "")
-	if m.promptFor != promptWatch || m.prompt.Value() != "state.Count / 10" {
-		t.Fatalf("editing a watch: %v %q", m.promptFor, m.prompt.Value())
+	if !m.prompt.open || m.prompt.input.Value() != "state.Count / 10" {
+		t.Fatalf("editing a watch: %v %q", m.prompt.open, m.prompt.input.Value())
 	}
 }
 
@@ -673,40 +808,40 @@ func TestContinueAndReverseContinue(t *testing.T) {
 	press(t, m, "c")
 	typeText(t, m, "event.Type == refund")
 	press(t, m, "enter")
-	if m.cursor != 15 || !strings.Contains(m.message, "event.Type == refund: seq 15") {
-		t.Fatalf("continue: seq %d, %q", m.cursor, m.message)
+	if m.events.cursor != 15 || !strings.Contains(m.status.text, "event.Type == refund: seq 15") {
+		t.Fatalf("continue: seq %d, %q", m.events.cursor, m.status.text)
 	}
 	press(t, m, "c", "enter") // the same condition again
-	if m.cursor != 32 {
-		t.Fatalf("continue again: seq %d", m.cursor)
+	if m.events.cursor != 32 {
+		t.Fatalf("continue again: seq %d", m.events.cursor)
 	}
 	press(t, m, "c", "enter")
-	if m.cursor != 32 || !strings.Contains(m.message, "holds nowhere after seq 32") {
-		t.Fatalf("continue past the last: seq %d %q", m.cursor, m.message)
+	if m.events.cursor != 32 || !strings.Contains(m.status.text, "no seq after 32 where event.Type == refund") {
+		t.Fatalf("continue past the last: seq %d %q", m.events.cursor, m.status.text)
 	}
 	press(t, m, "G", "C", "enter")
-	if m.cursor != 32 {
-		t.Fatalf("reverse-continue from the end: seq %d", m.cursor)
+	if m.events.cursor != 32 {
+		t.Fatalf("reverse-continue from the end: seq %d", m.events.cursor)
 	}
 	press(t, m, "C", "enter")
-	if m.cursor != 15 {
-		t.Fatalf("reverse-continue again: seq %d", m.cursor)
+	if m.events.cursor != 15 {
+		t.Fatalf("reverse-continue again: seq %d", m.events.cursor)
 	}
 	// A condition that fails at a seq stops there and says so.
 	press(t, m, "g", "c")
-	m.prompt.SetValue("oops")
+	m.prompt.input.SetValue("oops")
 	press(t, m, "enter")
-	if m.cursor != 7 || !strings.Contains(m.message, "the condition failed at seq 7: cannot fetch from nil") {
-		t.Fatalf("a failing condition: seq %d %q", m.cursor, m.message)
+	if m.events.cursor != 7 || !strings.Contains(m.status.text, "the condition failed at seq 7: cannot fetch from nil") {
+		t.Fatalf("a failing condition: seq %d %q", m.events.cursor, m.status.text)
 	}
 	// Empty: until a watch changes.
 	press(t, m, "w")
 	typeText(t, m, "state.Count / 10")
 	press(t, m, "enter", "g", "c")
-	m.prompt.SetValue("")
+	m.prompt.input.SetValue("")
 	press(t, m, "enter")
-	if m.cursor != 10 {
-		t.Fatalf("continue until a watch changes: seq %d", m.cursor)
+	if m.events.cursor != 10 {
+		t.Fatalf("continue until a watch changes: seq %d", m.events.cursor)
 	}
 }
 
@@ -716,25 +851,23 @@ func TestEscStopsASearchWhereItGot(t *testing.T) {
 		time.Sleep(time.Millisecond)
 		return false, nil
 	}
-	m.cfg.Compile = func(string) (Evaluator[account, deposit], error) { return slow, nil }
-	cmd := m.continueTo("never", false)
-	done := make(chan tea.Msg, 1)
-	go func() {
-		msg := cmd()
-		if batch, ok := msg.(tea.BatchMsg); ok {
-			msg = batch[0]()
-		}
-		done <- msg
-	}()
-	time.Sleep(30 * time.Millisecond)
-	for m.job.reached.Load() < 2 {
-		time.Sleep(time.Millisecond)
+	m.c.cfg.Compile = func(string) (Evaluator[account, deposit], error) { return slow, nil }
+	cmd, err := m.inv.continueTo(m.s.ctx, m.s.tl, m.events.cursor, "never", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The job reports its progress in messages, as the runtime would
+	// deliver them.
+	for m.inv.job != nil && m.inv.job.reached < 64 {
+		_, cmd = m.Update(cmd())
+	}
+	if s := screen(m); !strings.Contains(s, "continue until never: seq") || !strings.Contains(s, "(esc stops)") {
+		t.Fatalf("the status bar does not show the search going:\n%s", s)
 	}
 	press(t, m, "esc")
-	late := <-done
-	drive(t, m, func() tea.Msg { return late })
-	if m.job != nil || m.cursor < 2 || m.cursor >= 1000 || !strings.Contains(m.message, "stopped at seq") {
-		t.Fatalf("after esc: job %v, seq %d, %q", m.job, m.cursor, m.message)
+	drive(t, m, cmd) // its last report arrives after it was stopped
+	if m.inv.job != nil || m.events.cursor < 64 || m.events.cursor >= 1000 || !strings.Contains(m.status.text, "stopped at seq") {
+		t.Fatalf("after esc: job %v, seq %d, %q", m.inv.job, m.events.cursor, m.status.text)
 	}
 }
 
@@ -744,32 +877,32 @@ func TestBisectBlameAndMark(t *testing.T) {
 	typeText(t, m, "state.Balance > 5000")
 	press(t, m, "enter")
 	// The balance is 10+20+…: it passes 5000 at seq 32 (5280).
-	if m.cursor != 32 || !strings.Contains(m.message, "bisected in") {
-		t.Fatalf("bisect: seq %d %q", m.cursor, m.message)
+	if m.events.cursor != 32 || !strings.Contains(m.status.text, "bisected in") {
+		t.Fatalf("bisect: seq %d %q", m.events.cursor, m.status.text)
 	}
 	press(t, m, "m", "l", "l", "l")
-	if m.shown.mark != 32 || len(m.shown.changes) == 0 || m.shown.changes[0].Old != "5280" || m.shown.changes[0].New != "6300" {
-		t.Fatalf("diff from the mark: mark %d %+v", m.shown.mark, m.shown.changes)
+	if m.s.shown.mark != 32 || len(m.s.shown.changes) == 0 || m.s.shown.changes[0].Old != "5280" || m.s.shown.changes[0].New != "6300" {
+		t.Fatalf("diff from the mark: mark %d %+v", m.s.shown.mark, m.s.shown.changes)
 	}
 	if !strings.Contains(screen(m), "from the mark at seq 32 to seq 35") || !strings.Contains(screen(m), "▸     32") {
 		t.Fatalf("the screen does not show the mark:\n%s", screen(m))
 	}
 	press(t, m, "h", "h", "h", "m")
-	if m.hasMark {
+	if m.s.marked {
 		t.Fatal("m on the mark did not clear it")
 	}
 	// Blame: with the cursor on the state, who last changed it.
 	press(t, m, ":")
 	typeText(t, m, "20")
 	press(t, m, "enter", "tab", "L")
-	// The typed state is one row, so its value is the whole state, which
-	// every event changes in three fields.
-	if m.overlay != overlayBlame || len(m.blameList) != 60 || m.cursor != 20 {
-		t.Fatalf("blame: overlay %v, %d entries, seq %d", m.overlay, len(m.blameList), m.cursor)
+	// The cursor is on the whole state, which every event changes in
+	// three fields: 60 changes up to seq 20; the selection stays.
+	if m.listKindOf() != blameList || len(m.inv.history) != 60 || m.events.cursor != 20 {
+		t.Fatalf("blame: overlay %v, %d entries, seq %d", m.listKindOf(), len(m.inv.history), m.events.cursor)
 	}
 	press(t, m, "up", "up", "up", "enter")
-	if m.cursor != 19 || m.overlay != overlayNone {
-		t.Fatalf("going to an earlier change: seq %d", m.cursor)
+	if m.events.cursor != 19 || (m.list != nil || m.showHelp) {
+		t.Fatalf("going to an earlier change: seq %d", m.events.cursor)
 	}
 }
 
@@ -780,29 +913,28 @@ func TestPlayStopsAtABookmarkAConditionOrTheEnd(t *testing.T) {
 	press(t, m, "enter", "b", "enter", "g")
 	// Drive the play by hand: each tick steps once.
 	press(t, m, "space")
-	for i := 0; i < 20 && m.playing; i++ {
-		drive(t, m, func() tea.Msg { return playTickMsg{m.playGen} })
+	for i := 0; i < 20 && m.inv.playing; i++ {
+		drive(t, m, func() tea.Msg { return playTickMsg{m.inv.playGen} })
 	}
-	if m.playing || m.cursor != 8 || !strings.Contains(m.message, "bookmark at seq 8") {
-		t.Fatalf("play: playing %v, seq %d, %q", m.playing, m.cursor, m.message)
+	if m.inv.playing || m.events.cursor != 8 || !strings.Contains(m.status.text, "bookmark at seq 8") {
+		t.Fatalf("play: playing %v, seq %d, %q", m.inv.playing, m.events.cursor, m.status.text)
 	}
 	press(t, m, "space")
-	for i := 0; i < 20 && m.playing; i++ {
-		drive(t, m, func() tea.Msg { return playTickMsg{m.playGen} })
+	for i := 0; i < 20 && m.inv.playing; i++ {
+		drive(t, m, func() tea.Msg { return playTickMsg{m.inv.playGen} })
 	}
-	if m.playing || m.cursor != 12 || !strings.Contains(m.message, "the end") {
-		t.Fatalf("play to the end: playing %v, seq %d, %q", m.playing, m.cursor, m.message)
+	if m.inv.playing || m.events.cursor != 12 || !strings.Contains(m.status.text, "the end") {
+		t.Fatalf("play to the end: playing %v, seq %d, %q", m.inv.playing, m.events.cursor, m.status.text)
 	}
-	m.lastCond = "state.Balance > 300"
+	// The balance after seq n is 10+20+…+10n: it passes 200 at seq 6,
+	// before the bookmark at 8, so only the condition can stop it there.
+	m.inv.lastCond = "state.Balance > 200"
 	press(t, m, "g", "space")
-	for i := 0; i < 20 && m.playing; i++ {
-		drive(t, m, func() tea.Msg { return playTickMsg{m.playGen} })
+	for i := 0; i < 20 && m.inv.playing; i++ {
+		drive(t, m, func() tea.Msg { return playTickMsg{m.inv.playGen} })
 	}
-	if m.cursor != 8 && m.cursor != 7 {
-		t.Fatalf("play until a condition: seq %d %q", m.cursor, m.message)
-	}
-	if m.playing {
-		t.Fatal("still playing")
+	if m.inv.playing || m.events.cursor != 6 || !strings.Contains(m.status.text, "state.Balance > 200 holds at seq 6") {
+		t.Fatalf("play until a condition: playing %v, seq %d %q", m.inv.playing, m.events.cursor, m.status.text)
 	}
 }
 
@@ -814,18 +946,24 @@ func TestBlameAJSONValue(t *testing.T) {
 		`{"players":{"bo":{"hp":60}}}`,
 		`{"round":2}`)), 100, 30)
 	press(t, m, "G", "tab")
-	rows, _ := m.shown.doc.Rows(m.folded, 0, 100)
+	rows, _ := m.s.shown.doc.Rows(m.state.folded, 0, 100)
 	for i, r := range rows {
 		if r.Path == ".players.bo.hp" {
-			m.stateRow = i
+			m.state.row = i
 		}
 	}
 	press(t, m, "L")
-	if len(m.blameList) != 3 || m.cursor != 4 {
-		t.Fatalf("blame of .players.bo.hp: %+v, seq %d", m.blameList, m.cursor)
+	// The history opens on the last change; the selection stays where it
+	// was until enter takes it to an entry, and esc leaves it there.
+	if len(m.inv.history) != 3 || m.events.cursor != 5 || m.list.current() != 2 {
+		t.Fatalf("blame of .players.bo.hp: %+v, seq %d", m.inv.history, m.events.cursor)
 	}
-	if e := m.blameList[2]; e.Seq != 4 || e.Old != "80" || e.New != "60" || m.blameList[0].Kind != "added" {
-		t.Fatalf("entries %+v", m.blameList)
+	press(t, m, "esc")
+	if m.list != nil || m.events.cursor != 5 {
+		t.Fatalf("esc moved the selection to %d", m.events.cursor)
+	}
+	if e := m.inv.history[2]; e.Seq != 4 || e.Old != "80" || e.New != "60" || m.inv.history[0].Kind != "added" {
+		t.Fatalf("entries %+v", m.inv.history)
 	}
 }
 
@@ -837,8 +975,8 @@ func TestTheDiffBetweenTwoBookmarks(t *testing.T) {
 		press(t, m, "enter", "b", "enter")
 	}
 	press(t, m, "g", "B", "m", "down", "enter")
-	if m.cursor != 12 || m.shown.mark != 5 || m.shown.changes[0].Old != "150" || m.shown.changes[0].New != "780" {
-		t.Fatalf("between the bookmarks: seq %d, mark %d, %+v", m.cursor, m.shown.mark, m.shown.changes)
+	if m.events.cursor != 12 || m.s.shown.mark != 5 || m.s.shown.changes[0].Old != "150" || m.s.shown.changes[0].New != "780" {
+		t.Fatalf("between the bookmarks: seq %d, mark %d, %+v", m.events.cursor, m.s.shown.mark, m.s.shown.changes)
 	}
 }
 
@@ -862,8 +1000,8 @@ func TestEscStopsARunawayApply(t *testing.T) {
 	go func() { late <- seek() }() // the fold of seq 2 never ends by itself
 	<-started
 	press(t, m, "esc")
-	if m.seeking || !strings.Contains(m.message, "seek cancelled") {
-		t.Fatalf("after esc: seeking %v, message %q", m.seeking, m.message)
+	if m.s.seeking || !strings.Contains(m.status.text, "seek cancelled") {
+		t.Fatalf("after esc: seeking %v, message %q", m.s.seeking, m.status.text)
 	}
 	select {
 	case msg := <-late:
@@ -872,7 +1010,109 @@ func TestEscStopsARunawayApply(t *testing.T) {
 		t.Fatal("esc did not stop the apply running in the seek")
 	}
 	drive(t, m, m.seekTo(1))
-	if m.shown.seq != 1 || m.shown.err != nil {
-		t.Fatalf("a seek after the interrupted one shows seq %d, err %v", m.shown.seq, m.shown.err)
+	if m.s.shown.seq != 1 || m.s.shown.err != nil {
+		t.Fatalf("a seek after the interrupted one shows seq %d, err %v", m.s.shown.seq, m.s.shown.err)
+	}
+}
+
+func TestFollowNeverSelectsAnEventThatIsNotThere(t *testing.T) {
+	log := ledger(t, 3)
+	cfg := typedConfig(t, log)
+	cfg.Follow = true
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, "G", "l", "l")
+	if m.events.cursor != 3 || m.s.shown.seq != 3 || !strings.Contains(screen(m), "seq 3/3+") {
+		t.Fatalf("l at the last event: cursor %d, shown %d\n%s", m.events.cursor, m.s.shown.seq, screen(m))
+	}
+	if strings.Contains(screen(m), "      4  ") {
+		t.Fatalf("a row for seq 4, which is not there yet:\n%s", screen(m))
+	}
+	log.Append(context.Background(), replay.Event[deposit]{Stream: "acct", Payload: deposit{Type: "deposit", Amount: 1}})
+	drive(t, m, func() tea.Msg { return tickMsg{} })
+	if m.events.cursor != 4 || m.s.shown.seq != 4 || m.s.shown.state.Count != 4 || !strings.Contains(screen(m), "seq 4/4+") {
+		t.Fatalf("when seq 4 arrives: cursor %d, shown %d\n%s", m.events.cursor, m.s.shown.seq, screen(m))
+	}
+}
+
+func TestTheStateCursorFollowsItsPath(t *testing.T) {
+	m := newModel(t, jsonConfig(jsonLog(t,
+		`{"players":{"ana":{"hp":100,"x":1},"bo":{"hp":90}}}`,
+		`{"players":{"ana":{"alive":true}}}`, // a member above hp
+		`{"players":{"ana":null}}`)), 100, 30)
+	press(t, m, "tab")
+	for m.state.selected() != nil && m.state.selected().Path != ".players.ana.hp" {
+		press(t, m, "down")
+	}
+	press(t, m, "l")
+	if sel := m.state.selected(); sel == nil || sel.Path != ".players.ana.hp" {
+		t.Fatalf("after a step that added .players.ana.alive, the cursor is on %+v", sel)
+	}
+	press(t, m, "l") // ana removed: the cursor goes to what held her
+	if sel := m.state.selected(); sel == nil || sel.Path != ".players" {
+		t.Fatalf("after ana was removed, the cursor is on %+v", sel)
+	}
+}
+
+func TestResizingBackShowsTheListFromItsStart(t *testing.T) {
+	m := newModel(t, typedConfig(t, ledger(t, 12)), 120, 35)
+	press(t, m, ":")
+	typeText(t, m, "10")
+	press(t, m, "enter")
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 40, Height: 10} })
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 35} })
+	if m.events.top != 1 || !strings.Contains(screen(m), "      1  2026") {
+		t.Fatalf("after resizing back, the list starts at seq %d:\n%s", m.events.top, screen(m))
+	}
+}
+
+func TestAMarkAtTheSelectionCostsNoSecondFold(t *testing.T) {
+	m := newModel(t, typedConfig(t, ledger(t, 20)), 100, 30)
+	press(t, m, ":")
+	typeText(t, m, "6")
+	press(t, m, "enter", "m", ":")
+	typeText(t, m, "14")
+	press(t, m, "enter", ":")
+	typeText(t, m, "6")
+	press(t, m, "enter")
+	if c := m.s.shown.cost; c.Folded != 6 {
+		t.Fatalf(":6 with the mark at 6 folded %d events (%v); seq 6 takes 6 from the start", c.Folded, c)
+	}
+	if len(m.s.shown.changes) != 0 || !strings.Contains(screen(m), "from the mark at seq 6 to seq 6 (0 changes)") {
+		t.Fatalf("the mark at the selection: %+v\n%s", m.s.shown.changes, screen(m))
+	}
+}
+
+// A typed state with a map, as game states have.
+type team struct {
+	Players map[string]player
+}
+
+type player struct{ HP int }
+
+func TestATypedMapEntryIsBlamedOnItsOwn(t *testing.T) {
+	log := replay.NewMemoryLog[deposit]()
+	for _, d := range []deposit{{Note: "ana", Amount: 100}, {Note: "bo", Amount: 90}, {Note: "bo", Amount: 80}, {Note: "ana", Amount: 70}} {
+		log.Append(context.Background(), replay.Event[deposit]{Stream: "s", Payload: d})
+	}
+	apply := func(t team, ev replay.Event[deposit]) team {
+		next := team{Players: maps.Clone(t.Players)}
+		if next.Players == nil {
+			next.Players = map[string]player{}
+		}
+		next.Players[ev.Payload.Note] = player{HP: ev.Payload.Amount}
+		return next
+	}
+	m := newModel(t, Config[team, deposit]{Log: log, Apply: apply, Stream: "s"}, 100, 30)
+	// Filling the nil map is what the entries say, not a removed {}.
+	if ch := m.s.shown.changes; len(ch) != 1 || ch[0].Path != `state.Players["ana"].HP` || ch[0].Kind != "added" {
+		t.Fatalf("the first event's changes: %+v", ch)
+	}
+	press(t, m, "G", "tab")
+	for m.state.selected() != nil && m.state.selected().Path != `.Players["bo"]` {
+		press(t, m, "down")
+	}
+	press(t, m, "L")
+	if h := m.inv.history; len(h) != 2 || h[0].Seq != 2 || h[1].Seq != 3 {
+		t.Fatalf(`blame of .Players["bo"] lists %+v; want seqs 2 and 3 only`, h)
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/replaytui/replaytui/changes"
 )
 
 // Presentation: pure functions from values and a width to strings. They
@@ -80,70 +82,64 @@ func formatTime(t time.Time) string {
 type eventRow struct {
 	seq     uint64
 	time    time.Time
-	stream  string
 	summary string
 	loaded  bool
 }
 
-// renderEvent renders one row of the event list.
+// renderEvent renders one row of the event list: a bookmark flag, a mark
+// flag, the seq, the time and the summary. The parts are styled first and
+// the line is cut after, by cells, so that a cut never splits a character
+// or a colour.
 func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked bool) string {
 	if !r.loaded {
-		return st.dim.Render(fit(fmt.Sprintf(" %7d  …", r.seq), width))
+		return st.dim.Render(fit(fmt.Sprintf("  %7d  …", r.seq), width))
 	}
-	flag := " "
-	switch {
-	case bookmarked && marked:
-		flag = "◆"
-	case bookmarked:
-		flag = "★"
-	case marked:
-		flag = "▸"
+	flags := " "
+	if bookmarked {
+		flags = "★"
+	}
+	if marked {
+		flags += "▸"
+	} else {
+		flags += " "
 	}
 	seq := fmt.Sprintf("%7d", r.seq)
-	// The summary comes before the stream, which every row of the list
-	// shares: on a narrow screen it is the stream that is cut.
-	head := fmt.Sprintf("%s%s  %s  ", flag, seq, formatTime(r.time))
-	tail := clean(r.summary) + "  "
-	line := fit(head+tail+clean(r.stream), width)
+	rest := "  " + formatTime(r.time) + "  " + clean(r.summary)
 	if selected {
-		return st.selected.Render(line)
+		return st.selected.Render(fit(flags+seq+rest, width))
 	}
-	n := len(flag) + len(seq)
-	if len(line) < n || ansi.StringWidth(line) < ansi.StringWidth(head)+ansi.StringWidth(tail) {
-		return st.seq.Render(line[:min(n, len(line))]) + line[min(n, len(line)):]
-	}
-	cut := len(head) + len(tail)
-	return st.seq.Render(line[:n]) + line[n:cut] + st.dim.Render(line[cut:])
+	return fit(flags+st.seq.Render(seq)+rest, width)
 }
 
 // renderDiff renders the changes an event made, one a line, coloured by
 // kind, cut to width.
-func renderDiff(st *styles, changes []Change, width, height, offset int) []string {
-	if len(changes) == 0 {
+func renderDiff(st *styles, list []Change, width, height, offset int) []string {
+	if len(list) == 0 {
 		return []string{st.dim.Render(fit("no change", width))}
 	}
 	var lines []string
-	for _, ch := range changes[min(offset, len(changes)):] {
+	for _, ch := range list[min(offset, len(list)):] {
 		if len(lines) == height {
 			break
 		}
-		path := clean(ch.Path)
-		var line string
+		// The values are cut before they are written: a change of a 50 MB
+		// value costs a line, not the value.
+		short := Change{Path: ch.Path, Kind: ch.Kind, Old: clip(ch.Old, width), New: clip(ch.New, width)}
+		style := st.changed
 		switch ch.Kind {
-		case "added":
-			line = st.added.Render(fit("+ "+path+"  "+clean(clip(ch.New, width)), width))
-		case "removed":
-			line = st.removed.Render(fit("- "+path+"  "+clean(clip(ch.Old, width)), width))
-		default:
-			line = st.changed.Render(fit("~ "+path+"  "+clean(clip(ch.Old, width))+" → "+clean(clip(ch.New, width)), width))
+		case changes.Added:
+			style = st.added
+		case changes.Removed:
+			style = st.removed
 		}
-		lines = append(lines, line)
+		lines = append(lines, style.Render(fit(clean(short.String()), width)))
 	}
 	return lines
 }
 
-// renderRow renders one row of the state document.
-func renderRow(st *styles, r Row, width int, selected, match bool) string {
+// renderRow renders one row of the state document; changed marks a value
+// the selected event changed.
+func renderRow(st *styles, r Row, width int, selected, match, changed bool) string {
 	indent := strings.Repeat("  ", min(r.Depth, width/2)) // the rest is off screen
 	marker := "  "
 	if r.Foldable {
@@ -163,6 +159,8 @@ func renderRow(st *styles, r Row, width int, selected, match bool) string {
 		return st.selected.Render(line)
 	case match:
 		return st.match.Render(line)
+	case changed:
+		return st.changed.Render(line)
 	}
 	return line
 }

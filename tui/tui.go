@@ -14,14 +14,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/replaytui/replaytui/changes"
 	"github.com/replaytui/replaytui/replay"
-	"github.com/replaytui/replaytui/sources/bookmarks"
 )
 
 // Config is what the debugger is opened on. Log and Apply are required;
@@ -37,7 +38,7 @@ type Config[S, E any] struct {
 	// (see replay.TimelineOptions.Clone).
 	Clone func(S) S
 	// Bookmarks stores bookmarks; nil keeps them for this session only.
-	Bookmarks *bookmarks.Store[S]
+	Bookmarks BookmarkStore[S]
 	// Title is shown in the terminal's title bar.
 	Title string
 
@@ -49,8 +50,9 @@ type Config[S, E any] struct {
 	// Diff lists what changed between two states (default: by
 	// reflection, replay.Compare).
 	Diff func(before, after S) []Change
-	// Line is the canonical text of an event: what search looks in, and
-	// what bookmark digests are made of (default: encoding/json).
+	// Line is the canonical text of an event: what search looks in, what
+	// the event pane shows, and what bookmarks are checked against
+	// (default: encoding/json).
 	Line func(replay.Event[E]) string
 	// Streams lists the streams to switch between (default: the log's
 	// replay.StreamLister and replay.LastSeqReporter).
@@ -74,6 +76,9 @@ type Config[S, E any] struct {
 	// conditions; nil leaves those out. The replaytui command line gives
 	// expr-lang expressions.
 	Compile func(source string) (Evaluator[S, E], error)
+	// ParseTime reads a time typed at the : prompt (default: RFC 3339 or
+	// a date); the command line reads times as its logs write them.
+	ParseTime func(string) (time.Time, error)
 	// Interrupt, when set, is called when the user stops a seek or a
 	// search (esc), to stop an apply that is running now: a fold can only
 	// notice the end of its context between events, and one apply may run
@@ -81,21 +86,57 @@ type Config[S, E any] struct {
 	Interrupt func()
 }
 
+// BookmarkStore keeps the user's bookmarks: checkpoints with a note, that
+// seeks start from (it is a replay.Snapshotter whose Load returns only
+// bookmarks it can vouch for). The command line keeps them in a file
+// beside the log (sources/bookmarks); with none, they last the session.
+type BookmarkStore[S any] interface {
+	replay.Snapshotter[S]
+	// List returns the bookmarks of stream, by seq.
+	List(stream replay.StreamKey) []Bookmark
+	// Add bookmarks the state c with a note. lines are the stream's
+	// events from seq 1 to c.Seq as Config.Line writes them, which the
+	// store may keep a digest of to check the bookmark later.
+	Add(ctx context.Context, c replay.Checkpoint[S], note string, at time.Time, lines iter.Seq2[string, error]) error
+	// Check compares the bookmarks of stream not checked yet with its
+	// events (lines, from seq 1), and returns how many can no longer be
+	// used.
+	Check(ctx context.Context, stream replay.StreamKey, lines iter.Seq2[string, error]) (unusable int, err error)
+	Rename(stream replay.StreamKey, seq replay.Seq, note string) error
+	Delete(stream replay.StreamKey, seq replay.Seq) error
+	// Where says where the bookmarks are kept (a file, an object), or ""
+	// when they last the session only.
+	Where() string
+}
+
+// Bookmark is a bookmark as the debugger lists it.
+type Bookmark struct {
+	Seq    replay.Seq
+	Note   string
+	Time   time.Time // the event's
+	Status BookmarkStatus
+	// Reason says why an Unusable bookmark is not used.
+	Reason string
+}
+
+// BookmarkStatus says whether seeks may start from a bookmark.
+type BookmarkStatus int
+
+const (
+	Checking BookmarkStatus = iota // not compared with the log yet
+	Usable
+	Unusable // shown, never used: see Reason
+)
+
 // Evaluator is a compiled expression over a state and the event that led
 // to it.
 type Evaluator[S, E any] func(state S, ev replay.Event[E]) (any, error)
 
 // StreamInfo describes a stream in the stream switcher.
-type StreamInfo struct {
-	Key         replay.StreamKey
-	Events      int
-	First, Last time.Time
-}
+type StreamInfo = replay.StreamInfo
 
-// Change is one thing an event changed, rendered for the diff pane.
-type Change struct {
-	Path, Kind, Old, New string // Kind: added, removed or changed
-}
+// Change is one thing an event changed, for the diff pane.
+type Change = changes.Change
 
 // Run opens the debugger in the terminal and returns when the user quits
 // (or ctx is cancelled). An apply that panics is shown, not fatal, and
@@ -142,13 +183,7 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 		cfg.Doc = func(s S) Doc { return PrettyDoc(s) }
 	}
 	if cfg.Diff == nil {
-		cfg.Diff = func(a, b S) []Change {
-			var out []Change
-			for _, d := range replay.Compare(a, b) {
-				out = append(out, Change{Path: d.Path, Kind: d.Kind(), Old: d.A, New: d.B})
-			}
-			return out
-		}
+		cfg.Diff = func(a, b S) []Change { return changes.FromDifferences(replay.Compare(a, b)) }
 	}
 	if cfg.Line == nil {
 		cfg.Line = func(ev replay.Event[E]) string {
@@ -199,11 +234,17 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 		}
 	}
 	if cfg.Bookmarks == nil {
-		store, err := bookmarks.Open[S]("", bookmarks.JSONCodec[S]())
-		if err != nil {
-			return cfg, err
+		cfg.Bookmarks = newSessionBookmarks[S]()
+	}
+	if cfg.ParseTime == nil {
+		cfg.ParseTime = func(s string) (time.Time, error) {
+			for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
+				if t, err := time.Parse(layout, s); err == nil {
+					return t, nil
+				}
+			}
+			return time.Time{}, errors.New("want RFC 3339 (2026-05-30T12:00:00Z) or a date (2026-05-30)")
 		}
-		cfg.Bookmarks = store
 	}
 	return cfg, nil
 }

@@ -1,16 +1,13 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-
-	"github.com/replaytui/replaytui/replay"
-	"github.com/replaytui/replaytui/sources/bookmarks"
 )
 
 type rect struct{ x, y, w, h int }
@@ -18,36 +15,62 @@ type rect struct{ x, y, w, h int }
 func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
 
 type layout struct {
-	events, state, diff rect
-	tooSmall            bool
+	events, state, diff, event rect
+	tooSmall                   bool
 }
 
 // Smallest usable terminal.
 const minWidth, minHeight = 40, 10
 
 // layout places the panes: the event list left and state over diff right
-// on a wide terminal, all three stacked on a narrow one. Two lines at the
-// bottom hold the status bar and the help line or the prompt.
+// on a wide terminal, all stacked on a narrow one; the event pane, when
+// shown, takes the bottom of the right side (or of the stack). Two lines
+// at the bottom hold the status bar and the help line or the prompt.
 func (m *Model[S, E]) layout() layout {
 	w, h := m.width, m.height-2
 	if m.width < minWidth || m.height < minHeight {
-		return layout{tooSmall: true, events: rect{0, 0, max(w, 1), 3}, state: rect{0, 0, 1, 3}, diff: rect{0, 0, 1, 3}}
+		r := rect{0, 0, max(w, 1), 3}
+		return layout{tooSmall: true, events: r, state: r, diff: r, event: r}
 	}
 	if w >= 100 {
 		lw := max(48, w*9/20)
-		sh := max(3, h*3/5)
-		return layout{
-			events: rect{0, 0, lw, h},
-			state:  rect{lw, 0, w - lw, sh},
-			diff:   rect{lw, sh, w - lw, h - sh},
+		right := rect{lw, 0, w - lw, h}
+		var l layout
+		l.events = rect{0, 0, lw, h}
+		if m.showEvent {
+			eh := max(3, right.h/3)
+			l.event = rect{lw, h - eh, w - lw, eh}
+			right.h -= eh
 		}
+		sh := max(3, right.h*3/5)
+		l.state = rect{lw, 0, w - lw, sh}
+		l.diff = rect{lw, sh, w - lw, right.h - sh}
+		return l
 	}
+	var l layout
 	eh := max(3, h/3)
-	sh := max(3, (h-eh)*3/5)
-	return layout{
-		events: rect{0, 0, w, eh},
-		state:  rect{0, eh, w, sh},
-		diff:   rect{0, eh + sh, w, h - eh - sh},
+	rest := h - eh
+	if m.showEvent {
+		evh := max(3, rest/3)
+		l.event = rect{0, h - evh, w, evh}
+		rest -= evh
+	}
+	sh := max(3, rest*3/5)
+	l.events = rect{0, 0, w, eh}
+	l.state = rect{0, eh, w, sh}
+	l.diff = rect{0, eh + sh, w, rest - sh}
+	return l
+}
+
+// layOut gives every component its size.
+func (m *Model[S, E]) layOut() {
+	l := m.layout()
+	m.events.SetSize(l.events.w, l.events.h)
+	m.state.SetSize(l.state.w, l.state.h)
+	m.diff.SetSize(l.diff.w, l.diff.h)
+	m.event.SetSize(l.event.w, l.event.h)
+	if m.list != nil {
+		m.list.SetSize(m.width, m.height-2)
 	}
 }
 
@@ -56,7 +79,11 @@ func (m *Model[S, E]) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = fmt.Sprintf("%s — %s", m.cfg.Title, clean(string(m.stream)))
+	stream := ""
+	if m.s != nil {
+		stream = clean(string(m.s.stream))
+	}
+	v.WindowTitle = fmt.Sprintf("%s — %s", m.c.cfg.Title, stream)
 	return v
 }
 
@@ -68,114 +95,168 @@ func (m *Model[S, E]) render() string {
 		return strings.Join(lines[:min(len(lines), max(m.height, 1))], "\n")
 	}
 	var body string
-	switch m.overlay {
-	case overlayHelp:
+	switch {
+	case m.showHelp:
 		body = m.renderHelp()
-	case overlayBookmarks:
-		body = m.renderBookmarks()
-	case overlayStreams:
-		body = m.renderStreams()
-	case overlayWatches:
-		body = m.renderWatches()
-	case overlayBlame:
-		body = m.renderBlame()
+	case m.list != nil:
+		body = m.list.View()
 	default:
-		events := m.renderEvents(l.events)
-		state := m.renderState(l.state)
-		diff := m.renderDiffPane(l.diff)
+		right := []string{m.state.View(), m.diff.View()}
+		if m.showEvent {
+			right = append(right, m.event.View())
+		}
 		if l.events.w == m.width {
-			body = lipgloss.JoinVertical(lipgloss.Left, events, state, diff)
+			body = lipgloss.JoinVertical(lipgloss.Left, append([]string{m.events.View()}, right...)...)
 		} else {
-			body = lipgloss.JoinHorizontal(lipgloss.Top, events, lipgloss.JoinVertical(lipgloss.Left, state, diff))
+			body = lipgloss.JoinHorizontal(lipgloss.Top, m.events.View(), lipgloss.JoinVertical(lipgloss.Left, right...))
 		}
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, body, m.renderStatus(), m.renderBottom())
 }
 
-func (m *Model[S, E]) renderEvents(r rect) string {
-	marks := m.cfg.Bookmarks.List(m.stream)
-	var lines []string
-	for i := 0; i < r.h-2; i++ {
-		seq := m.listTop + replay.Seq(i)
-		if m.lastFinal && seq > m.last {
-			break
+// renderStatus is the status bar: where we are, what the last seek cost,
+// and what runs in the background.
+func (m *Model[S, E]) renderStatus() string {
+	st := m.c.st
+	if m.s == nil {
+		left := "opening…"
+		if m.status.text != "" {
+			left = st.statusErr.Render(clean(m.status.text))
 		}
-		if !m.lastFinal && seq > m.last && m.last > 0 && i > 0 && seq > m.last+1 {
-			break
-		}
-		ev, ok := m.event(seq)
-		row := eventRow{seq: uint64(seq), loaded: ok}
-		if ok {
-			row.time, row.stream, row.summary = ev.Time, string(ev.Stream), m.cfg.Summary(ev)
-		}
-		lines = append(lines, renderEvent(m.st, row, r.w-2, seq == m.cursor, m.hasMark && seq == m.mark, m.bookmarkAt(marks, seq)))
+		return fit(left, m.width)
 	}
-	if len(lines) == 0 {
-		switch {
-		case m.tl == nil:
-			lines = []string{m.st.dim.Render("opening…")}
-		case m.lastFinal:
-			lines = []string{m.st.dim.Render("no events in this stream")}
-		default:
-			lines = []string{m.st.dim.Render("reading…")}
-		}
+	s := m.s
+	total := seqText(m.events.last)
+	if !m.events.final {
+		total += "+"
 	}
-	title := fmt.Sprintf("events · %s", clean(string(m.stream)))
-	return box(m.st, title, lines, r.w, r.h, m.focus == paneEvents)
-}
-
-func (m *Model[S, E]) renderState(r rect) string {
-	title := "state"
-	var lines []string
+	parts := []string{fmt.Sprintf("seq %d/%s", m.events.cursor, total)}
+	if s.stream != "" {
+		parts = append(parts, clean(string(s.stream)))
+	}
+	if s.shown != nil {
+		c := s.shown.cost
+		parts = append(parts, fmt.Sprintf("from %s@%d +%d folded in %s", c.Origin, c.From, c.Folded, c.Took.Round(time.Microsecond)))
+	}
+	right := ""
 	switch {
-	case !m.hasShown:
-		lines = []string{m.st.dim.Render("folding…")}
-	case m.shown.err != nil:
-		title = fmt.Sprintf("state after seq %d", m.shown.seq)
-		lines = m.renderFailure(r.w - 2)
-	default:
-		if m.cursor == 0 {
-			title = "state before the first event"
-		} else {
-			title = fmt.Sprintf("state after seq %d", m.shown.seq)
-		}
-		rows, _ := m.shown.doc.Rows(m.folded, m.stateTop, r.h-2)
-		for i, row := range rows {
-			selected := m.focus == paneState && m.stateTop+i == m.stateRow
-			match := m.search != "" && rowMatches(row, m.search)
-			lines = append(lines, renderRow(m.st, row, r.w-2, selected, match))
-		}
-		if m.focus == paneState {
-			if sel, _ := m.shown.doc.Rows(m.folded, m.stateRow, 1); len(sel) == 1 && sel[0].Path != "" {
-				title += " · " + clean(sel[0].Path)
-			}
-		}
+	case m.inv.job != nil:
+		right = fmt.Sprintf("%s: seq %d… (esc stops)", m.inv.job.what, m.inv.job.reached)
+	case m.inv.playing:
+		right = fmt.Sprintf("▶ playing, a step every %s (space stops)", m.inv.playEvery)
+	case s.seeking && s.shown != nil && s.shown.seq != m.events.cursor:
+		right = "folding…"
+	case m.c.cfg.Follow && (s.reading.total < 0 || s.reading.done >= s.reading.total):
+		right = "following the log"
+	case !m.events.final && s.reading.total > 0:
+		right = "reading " + bar(float64(s.reading.done)/float64(s.reading.total), 12)
+	case !m.events.final && s.reading.done > 0:
+		right = fmt.Sprintf("reading… %d MB", s.reading.done>>20)
+	case !m.events.final:
+		right = "reading the log…"
+	case s.keyframes.running():
+		right = "keyframes " + bar(float64(s.keyframes.done)/float64(max(s.keyframes.total, 1)), 12)
+	case s.checkingBookmarks:
+		right = "checking bookmarks…"
 	}
-	if m.seeking {
-		title += " · folding…"
+	left := strings.Join(parts, " · ")
+	switch {
+	case m.prompt.open && m.prompt.err != "":
+		first, _, _ := strings.Cut(m.prompt.err, "\n")
+		left = st.statusErr.Render(clean(first))
+	case m.status.text != "" && m.status.isErr:
+		left += " · " + st.statusErr.Render(clean(m.status.text))
+	case m.status.text != "":
+		left += " · " + st.status.Render(clean(m.status.text))
 	}
-	return box(m.st, title, lines, r.w, r.h, m.focus == paneState)
+	width := m.width - lipgloss.Width(right) - 1
+	return fit(st.status.Render(fit(left, max(width, 0)))+" "+st.dim.Render(right), m.width)
 }
 
-// renderFailure explains why there is no state at the selected seq.
-func (m *Model[S, E]) renderFailure(width int) []string {
-	err := m.shown.err
-	var ae *replay.ApplyError
-	lines := []string{m.st.statusErr.Render(fit("no state here", width))}
-	if errors.As(err, &ae) {
-		what := "failed"
-		if ae.Panic != nil {
-			what = "panicked"
-		}
-		lines = append(lines, wrap(fmt.Sprintf("apply %s at seq %d: %v", what, ae.Seq, ae.Err), width)...)
-		if ae.Seq < m.shown.seq {
-			lines = append(lines, "", m.st.dim.Render(fit(fmt.Sprintf("every state after seq %d needs that event; step back before it (g, ←, :%d)", ae.Seq-1, ae.Seq-1), width)))
-		} else {
-			lines = append(lines, "", m.st.dim.Render(fit("← shows the state before this event", width)))
-		}
-		return lines
+// bar draws a progress bar of width cells.
+func bar(frac float64, width int) string {
+	n := int(frac * float64(width))
+	n = max(0, min(n, width))
+	return "[" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + fmt.Sprintf("] %3.0f%%", frac*100)
+}
+
+// renderBottom is the prompt when one is open, else the short help.
+func (m *Model[S, E]) renderBottom() string {
+	if m.prompt.open {
+		return m.prompt.View(m.width)
 	}
-	return append(lines, wrap(err.Error(), width)...)
+	return fit(m.help.ShortHelpView(m.c.keys.ShortHelp()), m.width)
+}
+
+func (m *Model[S, E]) renderHelp() string {
+	lines := helpColumns(m.c.st, m.c.keys.FullHelp(), m.width-2)
+	where := "The event list is on the left; the state after the selected event and what that event changed are on the right."
+	if m.layout().events.w == m.width {
+		where = "The event list is at the top; the state after the selected event and what that event changed are below it."
+	}
+	lines = append(lines, "")
+	lines = append(lines, wrap(where+" tab moves between them; in the state pane, enter folds and unfolds, and the title shows the path. e shows the event itself. Bookmarks (b) are saved beside the log and speed up seeking next time.", m.width-2)...)
+	lines = append(lines, "", "any other key closes this help")
+	// Scroll when it does not fit: ↓ and ↑ move it, and the title says
+	// there is more.
+	h := m.height - 4
+	top := max(0, min(m.helpTop, len(lines)-h))
+	title := "help"
+	if len(lines) > h {
+		title = fmt.Sprintf("help · lines %d–%d of %d · ↓↑ scroll", top+1, min(top+h, len(lines)), len(lines))
+	}
+	return box(m.c.st, title, lines[top:], m.width, m.height-2, true)
+}
+
+// helpColumns lays the key groups out in columns, as many side by side
+// as the width allows, the rest below: every key shows whatever the width.
+func helpColumns(st *styles, groups [][]key.Binding, width int) []string {
+	type column struct {
+		lines []string
+		width int
+	}
+	var cols []column
+	for _, g := range groups {
+		keyWidth := 0
+		for _, b := range g {
+			keyWidth = max(keyWidth, lipgloss.Width(b.Help().Key))
+		}
+		var c column
+		for _, b := range g {
+			h := b.Help()
+			line := st.title.Render(h.Key) + strings.Repeat(" ", keyWidth-lipgloss.Width(h.Key)+1) + st.dim.Render(h.Desc)
+			c.lines = append(c.lines, line)
+			c.width = max(c.width, lipgloss.Width(line))
+		}
+		cols = append(cols, c)
+	}
+	var out []string
+	for len(cols) > 0 {
+		// Take as many columns as fit, at least one.
+		n, used := 0, 0
+		for n < len(cols) && (n == 0 || used+3+cols[n].width <= width) {
+			used += cols[n].width + 3
+			n++
+		}
+		rows := 0
+		for _, c := range cols[:n] {
+			rows = max(rows, len(c.lines))
+		}
+		for r := range rows {
+			var line strings.Builder
+			for _, c := range cols[:n] {
+				cell := ""
+				if r < len(c.lines) {
+					cell = c.lines[r]
+				}
+				line.WriteString(cell + strings.Repeat(" ", c.width-lipgloss.Width(cell)+3))
+			}
+			out = append(out, strings.TrimRight(line.String(), " "))
+		}
+		out = append(out, "")
+		cols = cols[n:]
+	}
+	return out[:len(out)-1]
 }
 
 // wrap breaks text into lines of at most width cells, at spaces where it
@@ -205,211 +286,4 @@ func wrap(s string, width int) []string {
 		}
 	}
 	return append(out, line)
-}
-
-func (m *Model[S, E]) renderDiffPane(r rect) string {
-	title := "changes"
-	var lines []string
-	if m.hasShown && len(m.shown.watches) > 0 {
-		for _, w := range m.shown.watches {
-			line := fmt.Sprintf("  %s = %s", clean(w.source), clean(w.value))
-			if w.changed {
-				line = m.st.changed.Render(fit("* "+line[2:], r.w-2))
-			}
-			lines = append(lines, line)
-		}
-		lines = append(lines, m.st.dim.Render(strings.Repeat("─", max(r.w-2, 0))))
-	}
-	switch {
-	case !m.hasShown || m.shown.err != nil:
-	case m.shown.mark != 0 || m.hasMark && m.shown.seq == 0:
-		title = fmt.Sprintf("from the mark at seq %d to seq %d (%d)", m.shown.mark, m.shown.seq, len(m.shown.changes))
-		lines = append(lines, renderDiff(m.st, m.shown.changes, r.w-2, r.h-2-len(lines), m.diffTop)...)
-	case m.shown.seq == 0:
-		lines = append(lines, m.st.dim.Render("the initial state"))
-	default:
-		title = fmt.Sprintf("changed by seq %d (%d)", m.shown.seq, len(m.shown.changes))
-		lines = append(lines, renderDiff(m.st, m.shown.changes, r.w-2, r.h-2-len(lines), m.diffTop)...)
-	}
-	if len(m.watches) > 0 {
-		title = "watches · " + title
-	}
-	return box(m.st, title, lines, r.w, r.h, m.focus == paneDiff)
-}
-
-func (m *Model[S, E]) renderWatches() string {
-	lines := []string{m.st.dim.Render("enter: edit · d: delete · esc: close · w adds one"), ""}
-	if len(m.watches) == 0 {
-		lines = append(lines, "no watches yet: w watches an expression over state and event, e.g. state.balance")
-	}
-	for i, w := range m.watches {
-		value := ""
-		if m.hasShown && i < len(m.shown.watches) {
-			value = " = " + m.shown.watches[i].value
-		}
-		line := fit(clean(w.source+value), m.width-2)
-		if i == m.listIndex {
-			line = m.st.selected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	return box(m.st, "watches", lines, m.width, m.height-2, true)
-}
-
-func (m *Model[S, E]) renderBlame() string {
-	lines := []string{m.st.dim.Render("every event that changed the value, oldest first · enter: go to · esc: close"), ""}
-	h := m.height - 6
-	start := max(0, m.listIndex-h+1)
-	for i := start; i < len(m.blameList) && i < start+h; i++ {
-		e := m.blameList[i]
-		change := e.Old + " → " + e.New
-		switch e.Kind {
-		case "added":
-			change = "+ " + e.New
-		case "removed":
-			change = "- " + e.Old
-		}
-		line := fit(clean(fmt.Sprintf("%7d  %s  %-14s %s  %s", e.Seq, formatTime(e.Event.Time), e.Summary, e.Path, change)), m.width-2)
-		if i == m.listIndex {
-			line = m.st.selected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	return box(m.st, fmt.Sprintf("history (%d changes)", len(m.blameList)), lines, m.width, m.height-2, true)
-}
-
-// renderStatus is the status bar: where we are, what the last seek cost,
-// and what runs in the background.
-func (m *Model[S, E]) renderStatus() string {
-	total := fmt.Sprint(m.last)
-	if !m.lastFinal {
-		total += "+"
-	}
-	parts := []string{fmt.Sprintf("seq %d/%s", m.cursor, total), clean(string(m.stream))}
-	if m.hasShown {
-		c := m.shown.cost
-		parts = append(parts, fmt.Sprintf("from %s@%d +%d folded in %s", c.Origin, c.From, c.Folded, c.Took.Round(time.Microsecond)))
-	}
-	right := ""
-	switch {
-	case m.job != nil:
-		right = fmt.Sprintf("%s: seq %d… (esc stops)", m.job.what, m.job.reached.Load())
-	case m.playing:
-		right = fmt.Sprintf("▶ playing, a step every %s (space stops)", m.playEvery)
-	case m.cfg.Follow && m.caughtUp():
-		right = "following the log"
-	case !m.lastFinal && m.cfg.Reading != nil:
-		if done, all := m.cfg.Reading(); all > 0 {
-			right = "reading " + bar(float64(done)/float64(all), 12)
-		} else {
-			right = fmt.Sprintf("reading… %d MB", done>>20)
-		}
-	case !m.lastFinal:
-		right = "reading the log…"
-	case m.keyframes != nil && m.keyframes.running.Load():
-		done, all := m.keyframes.done.Load(), max(m.keyframes.total.Load(), 1)
-		right = "keyframes " + bar(float64(done)/float64(all), 12)
-	case m.verifying:
-		right = "checking bookmarks…"
-	}
-	left := strings.Join(parts, " · ")
-	if m.promptFor != promptNone && m.promptErr != "" {
-		first, _, _ := strings.Cut(m.promptErr, "\n")
-		left = m.st.statusErr.Render(clean(first))
-	} else if m.message != "" {
-		style := m.st.status
-		if m.messageErr {
-			style = m.st.statusErr
-		}
-		left += " · " + style.Render(clean(m.message))
-	}
-	width := m.width - lipgloss.Width(right) - 1
-	return fit(m.st.status.Render(fit(left, max(width, 0)))+" "+m.st.dim.Render(right), m.width)
-}
-
-// bar draws a progress bar of width cells.
-func bar(frac float64, width int) string {
-	n := int(frac * float64(width))
-	n = max(0, min(n, width))
-	return "[" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + fmt.Sprintf("] %3.0f%%", frac*100)
-}
-
-// caughtUp reports that a followed log has been read to its end so far.
-func (m *Model[S, E]) caughtUp() bool {
-	if m.cfg.Reading == nil {
-		return true
-	}
-	done, total := m.cfg.Reading()
-	return total < 0 || done >= total
-}
-
-// renderBottom is the prompt when one is open, else the short help.
-func (m *Model[S, E]) renderBottom() string {
-	if m.promptFor != promptNone {
-		return fit(m.st.prompt.Render(m.prompt.View()), m.width)
-	}
-	return fit(m.help.ShortHelpView(m.keys.ShortHelp()), m.width)
-}
-
-func (m *Model[S, E]) renderHelp() string {
-	h := m.help
-	h.ShowAll = true
-	lines := strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")
-	lines = append(lines, "",
-		"The event list is on the left; the state after the selected event and",
-		"what that event changed are on the right. tab moves between them; in the",
-		"state pane, enter folds and unfolds, and the title shows the path.",
-		"Bookmarks (b) are saved beside the log and speed up seeking next time.",
-		"", "any key closes this help")
-	l := m.layout()
-	return box(m.st, "help", lines, m.width, l.events.h+max(0, m.height-2-l.events.h), true)
-}
-
-func (m *Model[S, E]) renderBookmarks() string {
-	marks := m.cfg.Bookmarks.List(m.stream)
-	lines := []string{m.st.dim.Render("enter: go to · m: mark (then enter on another: the diff between them) · r: rename · d: delete · esc: close"), ""}
-	if len(marks) == 0 {
-		lines = append(lines, "no bookmarks in this stream yet: b bookmarks the selected seq")
-	}
-	for i, b := range marks {
-		status := ""
-		switch b.Status {
-		case bookmarks.Stale:
-			status = "  STALE: the log changed; not used"
-		case bookmarks.Unverified:
-			status = "  (checking)"
-		}
-		line := fmt.Sprintf("%7d  %s  %s%s", b.Seq, formatTime(b.Time), clean(b.Note), status)
-		line = fit(line, m.width-2)
-		if i == m.listIndex {
-			line = m.st.selected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	if p := m.cfg.Bookmarks.Path(); p != "" {
-		lines = append(lines, "", m.st.dim.Render("saved in "+clean(p)))
-	} else {
-		lines = append(lines, "", m.st.dim.Render("kept for this session only (the log has no file beside which to save them)"))
-	}
-	return box(m.st, "bookmarks · "+clean(string(m.stream)), lines, m.width, m.height-2, true)
-}
-
-func (m *Model[S, E]) renderStreams() string {
-	lines := []string{m.filter.View(), ""}
-	list := m.filteredStreams()
-	if len(m.streams) == 0 {
-		lines = append(lines, "listing streams…")
-	}
-	h := m.height - 6
-	start := max(0, m.listIndex-h+1)
-	for i := start; i < len(list) && i < start+h; i++ {
-		s := list[i]
-		line := fmt.Sprintf("%-30s %8d events  %s … %s", clean(string(s.Key)), s.Events, formatTime(s.First), formatTime(s.Last))
-		line = fit(line, m.width-2)
-		if i == m.listIndex {
-			line = m.st.selected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	return box(m.st, fmt.Sprintf("streams (%d of %d)", len(list), len(m.streams)), lines, m.width, m.height-2, true)
 }

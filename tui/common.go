@@ -1,0 +1,43 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// theme is the look and the keys every component shares. The styles are
+// rebuilt when the terminal says whether its background is dark: every
+// component holds the same *theme, so all see the new ones.
+type theme struct {
+	st   *styles
+	keys *keyMap
+}
+
+// common is what the components that know the program's types share: the
+// configuration, and the theme.
+type common[S, E any] struct {
+	cfg *Config[S, E]
+	*theme
+}
+
+func seqText(seq replay.Seq) string { return strconv.FormatUint(uint64(seq), 10) }
+
+// plural writes a count with its noun: 1 event, 2 events.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// wrapErr says what was being done when err happened; nil stays nil.
+func wrapErr(doing string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}

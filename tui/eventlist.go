@@ -1,0 +1,225 @@
+package tui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// pageSize is how many events the event list loads at a time.
+const pageSize = 128
+
+// pageMsg brings a page of events for the event list.
+type pageMsg[E any] struct {
+	stream replay.StreamKey
+	first  replay.Seq // the page's first seq
+	events []replay.Event[E]
+	err    error
+}
+
+func pageCmd[E any](ctx context.Context, log replay.Log[E], stream replay.StreamKey, first replay.Seq) tea.Cmd {
+	return func() tea.Msg {
+		events, err := log.Read(ctx, stream, first, pageSize)
+		return pageMsg[E]{stream: stream, first: first, events: events, err: err}
+	}
+}
+
+// eventList is the list of a stream's events, one a row, the selected one
+// highlighted. It loads its events a page at a time, around what it
+// shows, and forgets pages far from it.
+type eventList[S, E any] struct {
+	c             *common[S, E]
+	width, height int
+	focused       bool
+
+	ctx     context.Context // the stream's
+	stream  replay.StreamKey
+	last    replay.Seq // the last seq known to exist
+	final   bool       // and no more will come
+	cursor  replay.Seq // the selected seq
+	top     replay.Seq // the first seq shown
+	pages   map[replay.Seq][]replay.Event[E]
+	loading map[replay.Seq]bool
+
+	mark       replay.Seq
+	marked     bool
+	bookmarked map[replay.Seq]bool
+}
+
+func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
+	return eventList[S, E]{c: c, top: 1}
+}
+
+// open shows a new stream, from its start.
+func (l *eventList[S, E]) open(ctx context.Context, stream replay.StreamKey) {
+	*l = eventList[S, E]{c: l.c, width: l.width, height: l.height, focused: l.focused, ctx: ctx, stream: stream, top: 1,
+		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}}
+}
+
+func (l *eventList[S, E]) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.scrollToCursor()
+}
+
+// rows is how many events fit.
+func (l *eventList[S, E]) rows() int { return max(l.height-2, 1) }
+
+// setLast notes how far the stream goes; it reports whether it grew.
+func (l *eventList[S, E]) setLast(last replay.Seq, final bool) bool {
+	grew := last != l.last
+	l.last, l.final = last, final
+	if grew {
+		// Pages that were short may have more events now.
+		for first, events := range l.pages {
+			if len(events) < pageSize {
+				delete(l.pages, first)
+			}
+		}
+	}
+	l.scrollToCursor()
+	return grew
+}
+
+// clamp keeps a seq on the events that exist: between the first and the
+// last known (seq 0, the initial state, only for a stream with none).
+func (l *eventList[S, E]) clamp(seq replay.Seq) replay.Seq {
+	if l.last == 0 && l.final {
+		return 0
+	}
+	if l.last > 0 {
+		seq = min(seq, l.last)
+	}
+	return max(seq, 1)
+}
+
+// select moves the selection to seq and scrolls to it.
+func (l *eventList[S, E]) selectSeq(seq replay.Seq) {
+	l.cursor = seq
+	l.scrollToCursor()
+}
+
+// scrollToCursor scrolls so that the selection shows, and so that no rows
+// are left empty below the last event when there are events above.
+func (l *eventList[S, E]) scrollToCursor() {
+	h := replay.Seq(l.rows())
+	c := max(l.cursor, 1)
+	if c < l.top {
+		l.top = c
+	}
+	if c >= l.top+h {
+		l.top = c - h + 1
+	}
+	if l.last > 0 && l.top+h > l.last+1 {
+		l.top = max(int64ToSeq(int64(l.last)-int64(h)+1), 1)
+	}
+	l.top = max(l.top, 1)
+}
+
+func int64ToSeq(n int64) replay.Seq {
+	if n < 0 {
+		return 0
+	}
+	return replay.Seq(n)
+}
+
+// Update takes the pages it asked for.
+func (l *eventList[S, E]) Update(msg tea.Msg) (error, tea.Cmd) {
+	page, ok := msg.(pageMsg[E])
+	if !ok || page.stream != l.stream {
+		return nil, nil
+	}
+	delete(l.loading, page.first)
+	if page.err != nil {
+		return page.err, nil
+	}
+	if len(page.events) > 0 || l.final {
+		l.pages[page.first] = page.events
+	}
+	l.dropFarPages()
+	return nil, nil
+}
+
+// load asks for the pages the list shows that are neither loaded nor
+// loading.
+func (l *eventList[S, E]) load() tea.Cmd {
+	if l.pages == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	end := l.top + replay.Seq(l.rows())
+	for first := ((l.top-1)/pageSize)*pageSize + 1; first <= end; first += pageSize {
+		if _, ok := l.pages[first]; ok || l.loading[first] || l.last > 0 && first > l.last {
+			continue
+		}
+		l.loading[first] = true
+		cmds = append(cmds, pageCmd(l.ctx, l.c.cfg.Log, l.stream, first))
+	}
+	return tea.Batch(cmds...)
+}
+
+// dropFarPages forgets pages far from the view, so that a long session
+// over a huge stream keeps a bounded number of events in memory.
+func (l *eventList[S, E]) dropFarPages() {
+	const keep = 32
+	if len(l.pages) <= keep {
+		return
+	}
+	for first := range l.pages {
+		if first+pageSize*keep/2 < l.top || first > l.top+pageSize*keep/2 {
+			delete(l.pages, first)
+		}
+	}
+}
+
+// event returns the event at seq if its page is loaded.
+func (l *eventList[S, E]) event(seq replay.Seq) (replay.Event[E], bool) {
+	if seq == 0 || l.pages == nil {
+		return replay.Event[E]{}, false
+	}
+	first := ((seq-1)/pageSize)*pageSize + 1
+	page := l.pages[first]
+	if i := int(seq - first); i < len(page) {
+		return page[i], true
+	}
+	return replay.Event[E]{}, false
+}
+
+// seqAt is the seq on row y of the pane (0 is its top border), if any.
+func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
+	row := y - 1
+	if row < 0 || row >= l.rows() {
+		return 0, false
+	}
+	seq := l.top + replay.Seq(row)
+	return seq, seq >= 1 && seq <= l.last
+}
+
+func (l *eventList[S, E]) View() string {
+	st := l.c.st
+	var lines []string
+	for i := 0; i < l.rows(); i++ {
+		seq := l.top + replay.Seq(i)
+		if seq > l.last {
+			break // no placeholder for an event that may never come
+		}
+		ev, ok := l.event(seq)
+		row := eventRow{seq: uint64(seq), loaded: ok}
+		if ok {
+			row.time, row.summary = ev.Time, l.c.cfg.Summary(ev)
+		}
+		lines = append(lines, renderEvent(st, row, l.width-2, seq == l.cursor, l.marked && seq == l.mark, l.bookmarked[seq]))
+	}
+	if len(lines) == 0 {
+		switch {
+		case l.pages == nil:
+			lines = []string{st.dim.Render("opening…")}
+		case l.final:
+			lines = []string{st.dim.Render("no events in this stream")}
+		default:
+			lines = []string{st.dim.Render("reading…")}
+		}
+	}
+	return box(st, "events · "+clean(string(l.stream)), lines, l.width, l.height, l.focused)
+}

@@ -1,0 +1,245 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Every command here does its I/O and folding off the Update loop and
+// reports back with a message. Messages that may come late carry what
+// they were for (a stream, a generation), and Update drops stale ones.
+
+// seekedMsg is the outcome of a seek: the state at seq, the event there,
+// what changed to it (from the event before, or from the mark), and the
+// watches.
+type seekedMsg[S, E any] struct {
+	stream  replay.StreamKey
+	gen     int
+	seq     replay.Seq
+	state   S
+	ok      bool // state holds the state at seq
+	event   replay.Event[E]
+	changes []Change
+	mark    replay.Seq // the changes are from this seq (0: from seq-1)
+	hasMark bool
+	doc     Doc
+	watches []watchValue
+	stop    bool // the play condition holds here
+	cost    replay.SeekCost
+	err     error // why the state at seq is not there
+}
+
+// seekReq is what a seek computes besides the state.
+type seekReq[S, E any] struct {
+	seq     replay.Seq
+	mark    replay.Seq // diff from this seq instead of seq-1
+	hasMark bool
+	watches []watch[S, E]
+	stopIf  Evaluator[S, E] // play stops where this holds
+}
+
+// seekCmd folds to seq-1 and then seq (one more apply), diffs the two (or
+// the mark and seq), evaluates the watches on both and lays the state
+// out, all off the UI loop. The cost it reports is what reaching seq
+// took: the seek's origin, and every event folded on the way, once.
+func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeline[S, E], gen int, req seekReq[S, E]) tea.Cmd {
+	return func() tea.Msg {
+		start := time.Now()
+		seq := req.seq
+		msg := seekedMsg[S, E]{stream: tl.Stream(), gen: gen, seq: seq, mark: req.mark, hasMark: req.hasMark}
+		done := func(err error) tea.Msg {
+			msg.err, msg.cost.Took = err, time.Since(start)
+			return msg
+		}
+		var folded int
+		seek := func(at replay.Seq) (S, error) {
+			s, cost, err := tl.Seek(ctx, at)
+			if folded == 0 && cost.Folded > 0 || msg.cost == (replay.SeekCost{}) {
+				msg.cost = cost
+			}
+			folded += cost.Folded
+			return s, err
+		}
+		// The mark first, unless it is seq or seq-1 (then its state comes
+		// on the way): the timeline ends at seq, for the next step.
+		var before S
+		markApart := req.hasMark && req.mark != seq && req.mark+1 != seq
+		if markApart {
+			b, err := seek(req.mark)
+			if err != nil {
+				return done(err)
+			}
+			before = b
+		}
+		prev := cfg.Initial // the state before the event at seq
+		if seq > 0 {
+			b, err := seek(seq - 1)
+			if err != nil {
+				return done(err)
+			}
+			prev = b
+		}
+		state, err := seek(seq)
+		if err != nil {
+			return done(err)
+		}
+		msg.cost.Folded = folded
+		switch {
+		case !req.hasMark || req.mark+1 == seq:
+			before = prev
+		case req.mark == seq:
+			before = state
+		}
+		msg.state, msg.ok = state, true
+		if seq > 0 || req.hasMark {
+			msg.changes = cfg.Diff(before, state)
+		}
+		var prevEv replay.Event[E]
+		if seq > 0 {
+			evs, err := cfg.Log.Read(ctx, tl.Stream(), max(seq-1, 1), 2)
+			if err != nil {
+				return done(err)
+			}
+			for _, e := range evs {
+				switch e.Seq {
+				case seq:
+					msg.event = e
+				case seq - 1:
+					prevEv = e
+				}
+			}
+		}
+		for _, w := range req.watches {
+			now := evaluate(w.eval, state, msg.event)
+			was := evaluate(w.eval, prev, prevEv)
+			msg.watches = append(msg.watches, watchValue{source: w.source, value: now, changed: seq > 0 && now != was})
+		}
+		if req.stopIf != nil && seq > 0 {
+			v, err := req.stopIf(state, msg.event)
+			msg.stop = err == nil && v == true
+		}
+		msg.doc = cfg.Doc(state)
+		msg.cost.Took = time.Since(start)
+		return msg
+	}
+}
+
+// evaluate renders an expression's value, or its error, for a watch.
+func evaluate[S, E any](eval Evaluator[S, E], state S, ev replay.Event[E]) string {
+	v, err := eval(state, ev)
+	switch {
+	case err != nil:
+		return "error: " + err.Error()
+	case v == nil:
+		return "(none)"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// lastMsg reports how far the stream goes.
+type lastMsg struct {
+	stream replay.StreamKey
+	last   replay.Seq
+	final  bool // no more events will come (the log is read to the end)
+	err    error
+}
+
+func lastCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeline[S, E]) tea.Cmd {
+	stream := tl.Stream()
+	if cfg.Indexed != nil {
+		return func() tea.Msg {
+			last, done := cfg.Indexed(stream)
+			return lastMsg{stream: stream, last: last, final: done && !cfg.Follow}
+		}
+	}
+	return func() tea.Msg {
+		last, err := tl.Last(ctx)
+		return lastMsg{stream: stream, last: last, final: !cfg.Follow, err: err}
+	}
+}
+
+// readingMsg is how far a log still being read has got.
+type readingMsg struct{ done, total int64 }
+
+func readingCmd[S, E any](cfg *Config[S, E]) tea.Cmd {
+	if cfg.Reading == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		done, total := cfg.Reading()
+		return readingMsg{done, total}
+	}
+}
+
+// firstStreamMsg names the stream to open first.
+type firstStreamMsg struct {
+	stream replay.StreamKey
+	err    error
+}
+
+func firstStreamCmd[S, E any](ctx context.Context, cfg *Config[S, E]) tea.Cmd {
+	return func() tea.Msg {
+		key, err := cfg.FirstStream(ctx)
+		return firstStreamMsg{key, err}
+	}
+}
+
+// tickMsg polls what runs in the background and cannot send messages of
+// its own: a log being read, or followed.
+type tickMsg struct{}
+
+func tick(every time.Duration) tea.Cmd {
+	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// Progress of background work comes as messages from a channel: a
+// command waits for the next one and is issued again until the channel
+// closes.
+
+// keyframesMsg reports the keyframe build: how far it has got, or its end.
+type keyframesMsg struct {
+	stream      replay.StreamKey
+	done, total replay.Seq
+	finished    bool
+	err         error
+	next        <-chan keyframesMsg
+}
+
+// buildKeyframesCmd builds the stream's keyframes in the background.
+func buildKeyframesCmd[S, E any](ctx context.Context, tl *replay.Timeline[S, E]) tea.Cmd {
+	ch := make(chan keyframesMsg, 1)
+	stream := tl.Stream()
+	go func() {
+		defer close(ch)
+		err := tl.BuildKeyframes(ctx, func(done, total replay.Seq) {
+			select { // drop a report when the last is not read yet
+			case ch <- keyframesMsg{stream: stream, done: done, total: total}:
+			default:
+			}
+		})
+		if errors.Is(err, context.Canceled) {
+			err = nil
+		}
+		ch <- keyframesMsg{stream: stream, finished: true, err: err}
+	}()
+	return listen(ch)
+}
+
+// listen waits for the next message of ch.
+func listen[M interface{ withNext(<-chan M) M }](ch <-chan M) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg.withNext(ch)
+	}
+}
+
+func (m keyframesMsg) withNext(ch <-chan keyframesMsg) keyframesMsg { m.next = ch; return m }
