@@ -94,12 +94,15 @@ func ExampleTimeline() {
 	fmt.Println(state, cost.Origin, cost.From, cost.Folded)
 	state, cost, _ = tl.Seek(ctx, 743) // a step forward: one apply
 	fmt.Println(state, cost.Origin, cost.From, cost.Folded)
-	state, cost, _ = tl.Seek(ctx, 741) // a step back: from the keyframe
+	state, cost, _ = tl.Seek(ctx, 741) // a step back: kept from the first seek
+	fmt.Println(state, cost.Origin, cost.From, cost.Folded)
+	state, cost, _ = tl.Seek(ctx, 300) // far back: from a keyframe
 	fmt.Println(state, cost.Origin, cost.From, cost.Folded)
 	// Output:
 	// {742 742} keyframe 700 42
 	// {743 743} current 742 1
-	// {741 741} keyframe 700 41
+	// {741 741} trail 741 0
+	// {300 300} keyframe 300 0
 }
 
 func ExampleCheckPurity() {

@@ -49,7 +49,16 @@ type TimelineOptions[S any] struct {
 
 	// BatchSize is passed to Replay.
 	BatchSize int
+
+	// Trail is how many of the states just before a seek's target the
+	// timeline keeps, so that stepping back through them folds nothing
+	// (default DefaultTrail; negative: none). With Clone set, each would
+	// be a clone, so the default is none then.
+	Trail int
 }
+
+// DefaultTrail is TimelineOptions.Trail when it is zero.
+const DefaultTrail = 256
 
 // Origin is where a seek started folding.
 type Origin int
@@ -59,6 +68,7 @@ const (
 	FromCurrent                // the state the timeline was at
 	FromKeyframe               // an in-memory keyframe
 	FromBookmark               // a checkpoint of TimelineOptions.Bookmarks
+	FromTrail                  // a state kept from a recent seek (TimelineOptions.Trail)
 )
 
 func (o Origin) String() string {
@@ -71,6 +81,8 @@ func (o Origin) String() string {
 		return "keyframe"
 	case FromBookmark:
 		return "bookmark"
+	case FromTrail:
+		return "trail"
 	}
 	return fmt.Sprintf("Origin(%d)", int(o))
 }
@@ -124,9 +136,14 @@ type Timeline[S, E any] struct {
 	batch     int
 	keyframes *keyframes[S]
 
-	mu    sync.Mutex // serialises seeks; guards seq and state
+	mu    sync.Mutex // serialises seeks; guards seq, state and trail
 	seq   Seq
 	state S
+	// trail holds the states at seqs trailFrom, trailFrom+1, …: those a
+	// recent seek passed through before its target.
+	trail     []S
+	trailFrom Seq
+	trailMax  int
 
 	lastMu sync.Mutex
 	last   Seq // the highest seq known to exist
@@ -153,6 +170,10 @@ func NewTimeline[S, E any](log Log[E], stream StreamKey, apply Apply[S, E], init
 	if budget == 0 {
 		budget = DefaultKeyframeBudget
 	}
+	trail := opts.Trail
+	if trail == 0 && opts.Clone == nil {
+		trail = DefaultTrail
+	}
 	return &Timeline[S, E]{
 		log:       log,
 		stream:    stream,
@@ -163,6 +184,7 @@ func NewTimeline[S, E any](log Log[E], stream StreamKey, apply Apply[S, E], init
 		batch:     opts.BatchSize,
 		keyframes: newKeyframes(every, budget, opts.SizeOf),
 		state:     initial,
+		trailMax:  max(trail, 0),
 	}, nil
 }
 
@@ -195,19 +217,46 @@ func (t *Timeline[S, E]) Seek(ctx context.Context, target Seq) (S, SeekCost, err
 	case target == 0:
 		t.seq, t.state = 0, t.initial
 		return t.state, SeekCost{Origin: FromInitial, Took: time.Since(start)}, nil
+	case target >= t.trailFrom && target < t.trailFrom+Seq(len(t.trail)):
+		t.seq, t.state = target, t.trail[target-t.trailFrom]
+		return t.state, SeekCost{Origin: FromTrail, From: target, Took: time.Since(start)}, nil
 	}
-	src := &layers[S, E]{t: t, withCurrent: true, withBookmarks: true}
+	src := &layers[S, E]{t: t, withCurrent: true, withBookmarks: true, every: t.keyframes.spacing()}
+	every := int(src.every)
+	if t.trailMax > 0 {
+		// Every state from here is offered to Save, which keeps the last
+		// ones; the fold's cost is one call per event.
+		src.recordFrom, every = max(target, Seq(t.trailMax))-Seq(t.trailMax)+1, 1
+	}
 	state, err := Replay(ctx, t.log, src, t.stream, target, t.apply, t.own(t.initial),
-		Options{BatchSize: t.batch, SnapshotEvery: int(t.keyframes.spacing())})
+		Options{BatchSize: t.batch, SnapshotEvery: every})
 	cost := SeekCost{Origin: src.origin, From: src.from, Took: time.Since(start)}
 	if err != nil {
 		var zero S
 		return zero, cost, err
 	}
 	cost.Folded = int(target - src.from)
+	t.keep(src)
 	t.seq, t.state = target, state
 	t.noteLast(target)
 	return state, cost, nil
+}
+
+// keep makes the states a seek recorded the trail, joined to the trail
+// there was when they continue it (a step forward). Call with t.mu held.
+func (t *Timeline[S, E]) keep(src *layers[S, E]) {
+	if len(src.recorded) == 0 {
+		return
+	}
+	if end := t.trailFrom + Seq(len(t.trail)); len(t.trail) > 0 && src.recordedFrom == end {
+		t.trail = append(t.trail, src.recorded...)
+	} else {
+		t.trail, t.trailFrom = src.recorded, src.recordedFrom
+	}
+	if extra := len(t.trail) - t.trailMax; extra > 0 {
+		clear(t.trail[:extra])
+		t.trail, t.trailFrom = t.trail[extra:], t.trailFrom+Seq(extra)
+	}
 }
 
 // Last returns the seq of the last event of the stream, looking at the log
@@ -290,6 +339,11 @@ type layers[S, E any] struct {
 
 	origin Origin
 	from   Seq
+
+	every        Seq // the keyframe spacing when the seek began
+	recordFrom   Seq // keep the states from this seq on (0: none)
+	recorded     []S
+	recordedFrom Seq
 }
 
 func (l *layers[S, E]) Load(ctx context.Context, stream StreamKey, atOrBefore Seq) (*Checkpoint[S], error) {
@@ -328,7 +382,13 @@ func (l *layers[S, E]) Load(ctx context.Context, stream StreamKey, atOrBefore Se
 }
 
 func (l *layers[S, E]) Save(_ context.Context, c Checkpoint[S]) error {
-	if l.t.keyframes.wants(c.Seq) {
+	if l.recordFrom > 0 && c.Seq >= l.recordFrom {
+		if len(l.recorded) == 0 {
+			l.recordedFrom = c.Seq
+		}
+		l.recorded = append(l.recorded, c.State)
+	}
+	if (l.every == 0 || c.Seq%l.every == 0) && l.t.keyframes.wants(c.Seq) {
 		// Replay folds on from this very state: keep a clone of it when
 		// apply may mutate its input.
 		l.t.keyframes.add(c.Seq, l.t.own(c.State))

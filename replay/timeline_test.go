@@ -107,11 +107,33 @@ func TestTimelineSeeksFoldFewerEventsThanTheSpacingOnceKeyframesAreBuilt(t *test
 			t.Fatalf("Seek(%d) folded %d events (%v); want fewer than %d", target, cost.Folded, cost, every)
 		}
 	}
-	// Stepping back one event starts from a keyframe, not from seq 0.
+	// Stepping back one event folds nothing: the seek to 10,000 kept the
+	// states before it. Further back than that trail, it starts from a
+	// keyframe, not from seq 0.
 	seek(t, tl, 10_000)
-	_, cost := seek(t, tl, 9_999)
-	if cost.Origin != replay.FromKeyframe || cost.Folded >= every {
-		t.Fatalf("step back cost %v; want a fold from a keyframe of fewer than %d events", cost, every)
+	got, cost := seek(t, tl, 9_999)
+	if cost.Origin != replay.FromTrail || cost.Folded != 0 || got != chainAt(9_999) {
+		t.Fatalf("step back cost %v (state %d); want the state kept from the seek before", cost, got)
+	}
+	// A walk back folds from a keyframe once per keyframe interval, and
+	// keeps the states it passed: the steps in between fold nothing.
+	folds := 0
+	for seq := replay.Seq(9_998); seq > 9_000; seq-- {
+		got, cost := seek(t, tl, seq)
+		if got != chainAt(seq) || cost.Folded >= every {
+			t.Fatalf("stepping back to %d cost %v, state %d", seq, cost, got)
+		}
+		if cost.Folded > 0 {
+			folds++
+		}
+	}
+	if want := 1000/every + 1; folds > want {
+		t.Fatalf("a walk back of 1000 steps folded %d times; want at most %d", folds, want)
+	}
+	// Walking forward extends the trail: back again is free.
+	seek(t, tl, 10_001)
+	if _, cost := seek(t, tl, 10_000); cost.Origin != replay.FromTrail {
+		t.Fatalf("back after a step forward cost %v", cost)
 	}
 }
 

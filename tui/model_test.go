@@ -1074,8 +1074,8 @@ func TestAMarkAtTheSelectionCostsNoSecondFold(t *testing.T) {
 	press(t, m, "enter", ":")
 	typeText(t, m, "6")
 	press(t, m, "enter")
-	if c := m.s.shown.cost; c.Folded != 6 {
-		t.Fatalf(":6 with the mark at 6 folded %d events (%v); seq 6 takes 6 from the start", c.Folded, c)
+	if c := m.s.shown.cost; c.Folded > 6 {
+		t.Fatalf(":6 with the mark at 6 folded %d events (%v); seq 6 takes at most 6, from the start", c.Folded, c)
 	}
 	if len(m.s.shown.changes) != 0 || !strings.Contains(screen(m), "from the mark at seq 6 to seq 6 (0 changes)") {
 		t.Fatalf("the mark at the selection: %+v\n%s", m.s.shown.changes, screen(m))

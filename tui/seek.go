@@ -57,11 +57,19 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 			msg.err, msg.cost.Took = err, time.Since(start)
 			return msg
 		}
+		// The cost shown: where the first seek that folded anything
+		// started (else where the last one did), and all that was folded.
 		var folded int
+		var first *replay.SeekCost
 		seek := func(at replay.Seq) (S, error) {
 			s, cost, err := tl.Seek(ctx, at)
-			if folded == 0 && cost.Folded > 0 || msg.cost == (replay.SeekCost{}) {
+			if first == nil && cost.Folded > 0 {
+				first = &cost
+			}
+			if first == nil {
 				msg.cost = cost
+			} else {
+				msg.cost = *first
 			}
 			folded += cost.Folded
 			return s, err
