@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -20,7 +21,10 @@ type condition[S, E any] struct {
 	source  string
 	program *vm.Program
 	cfg     *config[S, E]
-	machine vm.VM
+	// machines holds *vm.VM: a VM keeps the state of one run, and the
+	// debugger evaluates one condition on several goroutines at once (a
+	// seek's watches beside a continue).
+	machines sync.Pool
 }
 
 // compileCondition compiles src; with asBool the expression must be a
@@ -45,7 +49,9 @@ func compileCondition[S, E any](cfg *config[S, E], src string, asBool bool) (*co
 	if err != nil {
 		return nil, usageError("%s", describeExprError(src, err))
 	}
-	return &condition[S, E]{source: src, program: program, cfg: cfg}, nil
+	c := &condition[S, E]{source: src, program: program, cfg: cfg}
+	c.machines.New = func() any { return new(vm.VM) }
+	return c, nil
 }
 
 // describeExprError renders an expr error as "column N: message" with
@@ -64,7 +70,9 @@ func (c *condition[S, E]) eval(state S, ev replay.Event[E]) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.machine.Run(c.program, map[string]any{"state": c.cfg.exprState(state), "event": event})
+	machine := c.machines.Get().(*vm.VM)
+	out, err := machine.Run(c.program, map[string]any{"state": c.cfg.exprState(state), "event": event})
+	c.machines.Put(machine)
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
