@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/replaytui/replaytui/internal/termtext"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
@@ -48,7 +49,7 @@ func jsonTime(t time.Time) any {
 }
 
 func (a *app[S, E]) printJSON(v any) error {
-	enc := json.NewEncoder(a.out)
+	enc := json.NewEncoder(a.jsonOut)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
@@ -129,8 +130,14 @@ func streamName(k replay.StreamKey) string {
 	if k == "" {
 		return `""`
 	}
-	return string(k)
+	return cell(string(k))
 }
+
+// cell shows text from a log in one cell of a table. The writer escapes
+// what could drive the terminal anyway; a cell also escapes the tabs and
+// newlines the writer keeps for the layout, which in a stream name or an
+// event type would fake another cell or row.
+func cell(s string) string { return termtext.Clean(s) }
 
 // ---- state
 
@@ -208,7 +215,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.out, "%s\n", out)
+		_, err = fmt.Fprintf(a.jsonOut, "%s\n", out)
 		return err
 	}
 	_, err = fmt.Fprintln(a.out, a.cfg.show(state))
@@ -399,7 +406,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		if c.JSON {
 			return a.printJSON(map[string]any{"stream": stream, "where": c.Where, "matches": []match{m}})
 		}
-		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), m.Summary)
+		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), cell(m.Summary))
 		return nil
 	}
 	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
@@ -416,7 +423,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		m := match{Seq: step.Event.Seq, Time: jsonTime(step.Event.Time), Summary: a.cfg.summary(step.Event.Payload)}
 		matches = append(matches, m)
 		if !c.JSON {
-			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), m.Summary)
+			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), cell(m.Summary))
 		}
 		if !c.All {
 			break
@@ -594,7 +601,7 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 			case "removed":
 				change = "- " + e.Old
 			}
-			fmt.Fprintf(w, "seq %d\t%s\t%s\t%s\t%s\n", e.Seq, formatTime(e.Event.Time), e.Summary, e.Path, change)
+			fmt.Fprintf(w, "seq %d\t%s\t%s\t%s\t%s\n", e.Seq, formatTime(e.Event.Time), cell(e.Summary), e.Path, change)
 		}
 		w.Flush()
 	}
@@ -760,7 +767,7 @@ func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
 			keys = append(keys, info.Key)
 		}
 	}
-	out := a.out
+	out := a.dataOut
 	var tmp *os.File
 	if c.Output != "-" {
 		if _, err := os.Stat(c.Output); err == nil && !c.Force {
