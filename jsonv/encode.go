@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/replaytui/replaytui/internal/termtext"
 )
 
 // Append appends the JSON text of v to buf: compact when indent is "",
@@ -134,7 +136,8 @@ func AppendNumber(buf []byte, f float64) []byte {
 const hex = "0123456789abcdef"
 
 // AppendString appends s as a JSON string. Control characters (C0, DEL
-// and C1) are escaped, so the text is safe to print on a terminal; invalid
+// and C1) and bidirectional controls are escaped, so the text is safe to
+// print on a terminal and reads as it is (see internal/termtext); invalid
 // UTF-8 becomes U+FFFD.
 func AppendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
@@ -168,9 +171,10 @@ func AppendString(buf []byte, s string) []byte {
 		case r == utf8.RuneError && size == 1:
 			buf = append(buf, s[start:i]...)
 			buf = append(buf, `\ufffd`...)
-		case r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
-			// C1 controls (a terminal may take U+009B for CSI) and the
-			// line separators: escaped like the C0 controls.
+		case r == 0x2028, r == 0x2029, termtext.Unsafe(r):
+			// C1 controls (a terminal may take U+009B for CSI), the line
+			// separators and the bidirectional controls: escaped like the
+			// C0 controls.
 			buf = append(buf, s[start:i]...)
 			buf = append(buf, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		default:

@@ -157,8 +157,8 @@ func TestMarshalMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestAppendStringEscapesWhatATerminalWouldObey(t *testing.T) {
-	got := string(AppendString(nil, "a\x1b[2J\x07\x7f\u009b\u2028b\xffc"))
-	want := `"a\u001b[2J\u0007\u007f\u009b\u2028b\ufffdc"`
+	got := string(AppendString(nil, "a\x1b[2J\x07\x7f\u009b\u2028b\xffc\u202e\u2066\u200fעד"))
+	want := `"a\u001b[2J\u0007\u007f\u009b\u2028b\ufffdc\u202e\u2066\u200fעד"`
 	if got != want {
 		t.Fatalf("AppendString = %s, want %s", got, want)
 	}
