@@ -1,11 +1,13 @@
 package jsonv
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/replaytui/replaytui/internal/jsonscan"
 	"github.com/replaytui/replaytui/internal/termtext"
 )
 
@@ -39,6 +41,11 @@ func appendValue(buf []byte, v any, indent string, depth int) []byte {
 		return strconv.AppendInt(buf, int64(t), 10)
 	case int64:
 		return strconv.AppendInt(buf, t, 10)
+	case json.Number:
+		if !validNumber(string(t)) {
+			return append(buf, "null"...) // not a JSON value, like NaN
+		}
+		return append(buf, t...)
 	case string:
 		return AppendString(buf, t)
 	case []any:
@@ -131,6 +138,13 @@ func AppendNumber(buf []byte, f float64) []byte {
 		}
 	}
 	return buf
+}
+
+// validNumber reports whether s is JSON number text. A json.Number
+// decoded from a log always is; one built by hand may not be.
+func validNumber(s string) bool {
+	end, err := jsonscan.Skip([]byte(s), 0)
+	return err == nil && end == len(s) && s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9')
 }
 
 const hex = "0123456789abcdef"
