@@ -117,6 +117,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"--initial", "{", "state", bank}, "--initial is not JSON"},
 		{[]string{"frobnicate"}, `no command or file named "frobnicate"`},
 		{[]string{"state", bank, "-s", "acct-bob", "--at", "2", "--at-time", "2026-05-30"}, "--at or --at-time"},
+		{[]string{"state", bank, "-s", "acct-bob", "--at-time", "yesterday"}, `error: --at-time "yesterday" is not a time; want RFC 3339 (2026-05-30T12:00:00Z) or a date (2026-05-30)` + "\n"},
 	} {
 		out, errOut, code := run(t, tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
@@ -287,5 +288,14 @@ func TestExportAFixture(t *testing.T) {
 	_, errOut, code = run(t, "export", bank, "--from", "2", "-o", filepath.Join(t.TempDir(), "x.jsonl"))
 	if code != 2 || !strings.Contains(errOut, "a fixture is one stream") {
 		t.Fatalf("a fixture of several streams: exit %d %q", code, errOut)
+	}
+}
+
+func TestBadTimeInALogReadsWell(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"stream":"a","time":"yesterday","payload":{}}`+"\n"), 0o644)
+	out, errOut, code := run(t, "state", bad)
+	if code != 3 || errOut != "replaytui: error: "+bad+`:1:22: "time": "yesterday" is not a time; want RFC 3339, a date, or Unix seconds/milliseconds`+"\n" {
+		t.Fatalf("exit %d, stderr %q (stdout %q)", code, errOut, out)
 	}
 }
