@@ -198,6 +198,13 @@ const description = `A time-travel debugger for event-sourced systems.
 Reads logs of events as JSON Lines (one event a line: stream, seq, time,
 payload), plain, .gz or .zst, several files at once, or - for standard input.
 
+A stream's events are numbered from seq 1; seq 0 is the initial state, before
+the first event. Without a seq flag, a command looks at the whole stream.
+
+Text from the log is shown with control characters and bidirectional
+overrides escaped (\x1b, \u202e): no log can drive the terminal. --json
+output is exact JSON.
+
 Exit status: 0 ok; 1 nothing found, a check failed, no such stream or seq;
 2 bad usage (flags, expressions, reducers); 3 bad input (a log that cannot be
 read or folded).`
