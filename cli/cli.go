@@ -24,6 +24,7 @@ import (
 	"github.com/posener/complete"
 	"github.com/willabides/kongplete"
 
+	"github.com/replaytui/replaytui/internal/termtext"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
@@ -63,8 +64,14 @@ type app[S, E any] struct {
 	apply   replay.Apply[S, E]
 	initial S
 	skipBad bool
-	out     io.Writer
-	errOut  io.Writer
+	// out and errOut are for people: everything written to them is
+	// escaped by termtext, so no text from a log can drive the terminal
+	// (set its title, write the clipboard, reorder what it shows).
+	// jsonOut is standard output for --json, escaped as JSON escapes
+	// (the same JSON, as exact); dataOut is standard output as it is,
+	// for the JSON Lines export writes.
+	out, errOut, jsonOut io.Writer
+	dataOut              io.Writer
 
 	// reduceFlag and initialFlag point at --reduce and --initial, which
 	// programs with a reducer option have.
@@ -80,6 +87,12 @@ type app[S, E any] struct {
 // Run runs the command line with args and returns the exit status: 0 ok,
 // 1 not found or check failed, 2 usage, 3 bad input.
 func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer, apply replay.Apply[S, E], initial S, opts ...Option) int {
+	out, errOut, jsonOut := termtext.NewWriter(stdout), termtext.NewWriter(stderr), termtext.NewJSONWriter(stdout)
+	defer out.Flush()
+	defer errOut.Flush()
+	defer jsonOut.Flush()
+	dataOut := stdout
+	stdout, stderr = out, errOut
 	cfg := defaults(apply, initial)
 	for _, o := range opts {
 		if err := o.apply(cfg); err != nil {
@@ -87,7 +100,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 			return exitUsage
 		}
 	}
-	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, out: stdout, errOut: stderr}
+	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, out: out, errOut: errOut, jsonOut: jsonOut, dataOut: dataOut}
 
 	var globals *globalFlags
 	var model any
@@ -217,6 +230,13 @@ const description = `A time-travel debugger for event-sourced systems.
 
 Reads logs of events as JSON Lines (one event a line: stream, seq, time,
 payload), plain, .gz or .zst, several files at once, or - for standard input.
+
+A stream's events are numbered from seq 1; seq 0 is the initial state, before
+the first event. Without a seq flag, a command looks at the whole stream.
+
+Text from the log is shown with control characters and bidirectional
+overrides escaped (\x1b, \u202e): no log can drive the terminal. --json
+output is exact JSON.
 
 Exit status: 0 ok; 1 nothing found, a check failed, no such stream or seq;
 2 bad usage (flags, expressions, reducers); 3 bad input (a log that cannot be

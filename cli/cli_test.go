@@ -117,6 +117,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"--initial", "{", "state", bank}, "--initial is not JSON"},
 		{[]string{"frobnicate"}, `no command or file named "frobnicate"`},
 		{[]string{"state", bank, "-s", "acct-bob", "--at", "2", "--at-time", "2026-05-30"}, "--at or --at-time"},
+		{[]string{"state", bank, "-s", "acct-bob", "--at-time", "yesterday"}, `error: --at-time "yesterday" is not a time; want RFC 3339 (2026-05-30T12:00:00Z) or a date (2026-05-30)` + "\n"},
 	} {
 		out, errOut, code := run(t, tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
@@ -287,5 +288,68 @@ func TestExportAFixture(t *testing.T) {
 	_, errOut, code = run(t, "export", bank, "--from", "2", "-o", filepath.Join(t.TempDir(), "x.jsonl"))
 	if code != 2 || !strings.Contains(errOut, "a fixture is one stream") {
 		t.Fatalf("a fixture of several streams: exit %d %q", code, errOut)
+	}
+}
+
+func TestBadTimeInALogReadsWell(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"stream":"a","time":"yesterday","payload":{}}`+"\n"), 0o644)
+	out, errOut, code := run(t, "state", bad)
+	if code != 3 || errOut != "replaytui: error: "+bad+`:1:22: "time": "yesterday" is not a time; want RFC 3339, a date, or Unix seconds/milliseconds`+"\n" {
+		t.Fatalf("exit %d, stderr %q (stdout %q)", code, errOut, out)
+	}
+}
+
+// Seq 0 is the initial state, before the first event, in every command;
+// without a seq flag a command looks at the whole stream.
+func TestSeqZeroIsTheInitialState(t *testing.T) {
+	out, errOut, code := run(t, "--initial", `{"balance":7}`, "state", bank, "-s", "acct-bob", "--at", "0", "--json")
+	wantCode(t, code, 0, out, errOut)
+	if out != `{"balance":7}`+"\n" {
+		t.Errorf("state --at 0 = %q, want the initial state", out)
+	}
+	last, _, _ := run(t, "state", bank, "-s", "acct-bob", "--at", "9", "--json")
+	whole, _, _ := run(t, "state", bank, "-s", "acct-bob", "--json")
+	if whole != last || whole == `{}`+"\n" {
+		t.Errorf("state without --at = %q, want the last state %q", whole, last)
+	}
+	out, errOut, code = run(t, "diff", bank, "-s", "acct-bob", "--to", "0")
+	wantCode(t, code, 0, out, errOut)
+	if out != "no change from seq 0 to seq 0\n" {
+		t.Errorf("diff --to 0 = %q", out)
+	}
+	out, _, _ = run(t, "diff", bank, "-s", "acct-bob", "--from", "0", "--to", "1")
+	if !strings.HasPrefix(out, "+ ") {
+		t.Errorf("diff --from 0 --to 1 = %q, want what the first event added", out)
+	}
+	out, errOut, code = run(t, "blame", match, "-s", "match-17", "--path", ".players.ana.hp", "--at", "0")
+	wantCode(t, code, 1, out, errOut)
+	if out != "" || !strings.Contains(errOut, "no event of stream") {
+		t.Errorf("blame --at 0 = %q %q", out, errOut)
+	}
+	_, errOut, code = run(t, "export", bank, "-s", "acct-bob", "--from", "0", "--to", "3", "-o", filepath.Join(t.TempDir(), "x.jsonl"))
+	if code != 2 || !strings.Contains(errOut, "seq 0 is the initial state") {
+		t.Errorf("export --from 0: exit %d %q", code, errOut)
+	}
+}
+
+// A seq past the end is named as given, with where the stream ends.
+func TestSeqPastTheEndIsNamed(t *testing.T) {
+	for _, args := range [][]string{
+		{"diff", bank, "-s", "acct-bob", "--to", "100"},
+		{"diff", bank, "-s", "acct-bob", "--from", "3", "--to", "100"},
+		{"diff", bank, "-s", "acct-bob", "--from", "100"},
+		{"blame", match, "-s", "match-17", "--path", ".score", "--at", "100"},
+		{"state", bank, "-s", "acct-bob", "--at", "100"},
+		{"export", bank, "-s", "acct-bob", "--from", "3", "--to", "100", "-o", filepath.Join(t.TempDir(), "x.jsonl")},
+	} {
+		out, errOut, code := run(t, args...)
+		last := "9"
+		if args[1] == match {
+			last = "16"
+		}
+		if code != 1 || !strings.Contains(errOut, " 100") || !strings.Contains(errOut, "the stream ends at seq "+last) || strings.Contains(errOut, "99") {
+			t.Errorf("%q: exit %d, stderr %q, stdout %q; want 1 naming seq 100 and where the stream ends", args, code, errOut, out)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/replaytui/replaytui/internal/termtext"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
@@ -48,7 +49,7 @@ func jsonTime(t time.Time) any {
 }
 
 func (a *app[S, E]) printJSON(v any) error {
-	enc := json.NewEncoder(a.out)
+	enc := json.NewEncoder(a.jsonOut)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
@@ -129,16 +130,22 @@ func streamName(k replay.StreamKey) string {
 	if k == "" {
 		return `""`
 	}
-	return string(k)
+	return cell(string(k))
 }
+
+// cell shows text from a log in one cell of a table. The writer escapes
+// what could drive the terminal anyway; a cell also escapes the tabs and
+// newlines the writer keeps for the layout, which in a stream name or an
+// event type would fake another cell or row.
+func cell(s string) string { return termtext.Clean(s) }
 
 // ---- state
 
 type stateCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	At     replay.Seq `placeholder:"SEQ" help:"The seq after which to show the state (default: the last)."`
-	AtTime string     `placeholder:"TIME" help:"Show the state after the last event at or before this time (RFC 3339 or a date)." xor:"at"`
+	At     *replay.Seq `placeholder:"SEQ" help:"Show the state after this seq (default: the last); 0 is the initial state, before the first event."`
+	AtTime string      `placeholder:"TIME" help:"Show the state after the last event at or before this time (RFC 3339 or a date)." xor:"at"`
 	jsonFlag
 }
 
@@ -147,6 +154,7 @@ func (c *stateCmd[S, E]) Help() string {
 
     replaytui state testdata/bank.jsonl --stream acct-alice
     replaytui state testdata/bank.jsonl --stream acct-alice --at 3 --json
+    replaytui state testdata/bank.jsonl --stream acct-alice --at 0    (the initial state)
     replaytui state testdata/bank.jsonl -s acct-alice --at-time 2026-05-30`
 }
 
@@ -155,7 +163,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	// garbage half as often costs some memory and saves a tenth of the
 	// time of a large fold.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
-	whole := c.At == 0 && c.AtTime == ""
+	whole := c.At == nil && c.AtTime == ""
 	acc := a.accumulator()
 	prepare := a.prepare(acc)
 	src, err := a.openWith(c.Files, jsonl.Options{
@@ -188,15 +196,17 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	if _, serr := src.stream(a.ctx, c.Stream); serr != nil {
 		return serr
 	}
-	if c.At != 0 || c.AtTime != "" {
-		target := c.At
-		if c.AtTime != "" {
-			if c.At != 0 {
-				return usageError("give --at or --at-time, not both")
-			}
-			if target, err = seqAtTime(a.ctx, src.log, stream, c.AtTime); err != nil {
-				return err
-			}
+	switch {
+	case c.At != nil && c.AtTime != "":
+		return usageError("give --at or --at-time, not both")
+	case c.At != nil && *c.At == 0:
+		state = a.initial // Replay would take 0 for the whole stream
+	case c.At != nil:
+		state, err = replay.Replay(a.ctx, src.log, nil, stream, *c.At, a.apply, a.initial, replay.Options{})
+	case c.AtTime != "":
+		target, terr := seqAtTime(a.ctx, src.log, stream, c.AtTime)
+		if terr != nil {
+			return terr
 		}
 		state, err = replay.Replay(a.ctx, src.log, nil, stream, target, a.apply, a.initial, replay.Options{})
 	}
@@ -208,7 +218,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.out, "%s\n", out)
+		_, err = fmt.Fprintf(a.jsonOut, "%s\n", out)
 		return err
 	}
 	_, err = fmt.Fprintln(a.out, a.cfg.show(state))
@@ -266,8 +276,8 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc a
 type diffCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	From *replay.Seq `placeholder:"SEQ" help:"The earlier seq (default: the one before --to; 0 is the initial state)."`
-	To   replay.Seq  `placeholder:"SEQ" help:"The later seq (default: the last)."`
+	From *replay.Seq `placeholder:"SEQ" help:"The earlier seq (default: the one before --to); 0 is the initial state, before the first event."`
+	To   *replay.Seq `placeholder:"SEQ" help:"The later seq (default: the last); 0 is the initial state."`
 	jsonFlag
 }
 
@@ -275,7 +285,8 @@ func (c *diffCmd[S, E]) Help() string {
 	return `Examples:
 
     replaytui diff testdata/bank.jsonl -s acct-alice --from 2 --to 5
-    replaytui diff testdata/bank.jsonl -s acct-alice --to 4     (what seq 4 changed)`
+    replaytui diff testdata/bank.jsonl -s acct-alice --to 4     (what seq 4 changed)
+    replaytui diff testdata/bank.jsonl -s acct-alice --from 0   (all the stream changed)`
 }
 
 func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
@@ -284,17 +295,24 @@ func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	defer src.Close()
-	to := c.To
-	if to == 0 {
-		if to, err = replay.LastSeq(a.ctx, src.log, stream); err != nil {
-			return err
-		}
+	last, err := replay.LastSeq(a.ctx, src.log, stream)
+	if err != nil {
+		return err
+	}
+	to := last
+	if c.To != nil {
+		to = *c.To
 	}
 	from := max(to, 1) - 1
 	if c.From != nil {
 		from = *c.From
 	}
-	if from > to {
+	switch {
+	case to > last:
+		return pastEnd("--to", to, stream, last)
+	case from > last:
+		return pastEnd("--from", from, stream, last)
+	case from > to:
 		return usageError("--from %d is after --to %d", from, to)
 	}
 	tl, err := replay.NewTimeline(src.log, stream, a.apply, a.initial, replay.TimelineOptions[S]{Clone: a.cfg.clone})
@@ -399,7 +417,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		if c.JSON {
 			return a.printJSON(map[string]any{"stream": stream, "where": c.Where, "matches": []match{m}})
 		}
-		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), m.Summary)
+		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), cell(m.Summary))
 		return nil
 	}
 	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
@@ -416,7 +434,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		m := match{Seq: step.Event.Seq, Time: jsonTime(step.Event.Time), Summary: a.cfg.summary(step.Event.Payload)}
 		matches = append(matches, m)
 		if !c.JSON {
-			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), m.Summary)
+			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), cell(m.Summary))
 		}
 		if !c.All {
 			break
@@ -476,8 +494,15 @@ func (a *app[S, E]) exportFixture(c *exportCmd[S, E], src *source[S, E], keys []
 	if c.To != nil {
 		to = *c.To
 	}
-	if from < 1 || from > to || to > last {
-		return 0, usageError("--from %d --to %d: want 1 <= from <= to <= %d, the last seq of %q", from, to, last, stream)
+	switch {
+	case c.From != nil && from == 0, c.To != nil && to == 0:
+		return 0, usageError("seq 0 is the initial state, which no event is: a fixture's events start at seq 1 (--with-state writes the state before them)")
+	case to > last:
+		return 0, pastEnd("--to", to, stream, last)
+	case from > last:
+		return 0, pastEnd("--from", from, stream, last)
+	case from > to:
+		return 0, usageError("--from %d is after --to %d", from, to)
 	}
 	events := func(yield func(replay.Event[jsonv.Payload], error) bool) {
 		for ev, err := range a.lines(a.ctx, src, stream) {
@@ -538,6 +563,11 @@ func (a *app[S, E]) exportFixture(c *exportCmd[S, E], src *source[S, E], keys []
 	return n, nil
 }
 
+// pastEnd is the error for a seq flag beyond the last event of a stream.
+func pastEnd(flag string, seq replay.Seq, stream replay.StreamKey, last replay.Seq) error {
+	return &exitError{exitNotFound, fmt.Errorf("%s %d is past the end of stream %q: the stream ends at seq %d: %w", flag, seq, stream, last, replay.ErrPastEnd)}
+}
+
 // expectPath is where a fixture's expectation goes: FILE.expect.json for
 // FILE.jsonl.
 func expectPath(output string) string {
@@ -549,8 +579,8 @@ func expectPath(output string) string {
 type blameCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Path string     `required:"" placeholder:"PATH" help:"The value, as .a.b[2] (typed states: .Field)."`
-	At   replay.Seq `placeholder:"SEQ" help:"Blame the value as it is after this seq (default: the last)."`
+	Path string      `required:"" placeholder:"PATH" help:"The value, as .a.b[2] (typed states: .Field)."`
+	At   *replay.Seq `placeholder:"SEQ" help:"Blame the value as it is after this seq (default: the last); at 0, the initial state, no event has changed it yet."`
 	jsonFlag
 }
 
@@ -572,7 +602,20 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	defer src.Close()
-	entries, err := tui.Blame(a.ctx, a.tuiConfig(src, nil), stream, c.Path, c.At, nil)
+	var entries []tui.BlameEntry
+	switch {
+	case c.At == nil:
+		entries, err = tui.Blame(a.ctx, a.tuiConfig(src, nil), stream, c.Path, 0, nil) // 0: to the end
+	case *c.At > 0:
+		last, lerr := replay.LastSeq(a.ctx, src.log, stream)
+		if lerr != nil {
+			return lerr
+		}
+		if *c.At > last {
+			return pastEnd("--at", *c.At, stream, last)
+		}
+		entries, err = tui.Blame(a.ctx, a.tuiConfig(src, nil), stream, c.Path, *c.At, nil)
+	}
 	if err != nil {
 		return err
 	}
@@ -594,7 +637,7 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 			case "removed":
 				change = "- " + e.Old
 			}
-			fmt.Fprintf(w, "seq %d\t%s\t%s\t%s\t%s\n", e.Seq, formatTime(e.Event.Time), e.Summary, e.Path, change)
+			fmt.Fprintf(w, "seq %d\t%s\t%s\t%s\t%s\n", e.Seq, formatTime(e.Event.Time), cell(e.Summary), e.Path, change)
 		}
 		w.Flush()
 	}
@@ -715,8 +758,8 @@ type exportCmd[S, E any] struct {
 	Stream    []string    `short:"s" predictor:"stream" help:"Streams to export (repeatable; default: all)."`
 	Output    string      `short:"o" default:"-" placeholder:"FILE" help:"Where to write (default: standard output). An existing file is not overwritten without --force."`
 	Force     bool        `help:"Overwrite the output file if it exists."`
-	From      *replay.Seq `placeholder:"SEQ" help:"Export from this seq on (one stream): a test fixture."`
-	To        *replay.Seq `placeholder:"SEQ" help:"Export up to this seq (one stream)."`
+	From      *replay.Seq `placeholder:"SEQ" help:"Export from this seq on (one stream): a test fixture. Events start at seq 1 (0 is the initial state, which --with-state writes)."`
+	To        *replay.Seq `placeholder:"SEQ" help:"Export up to this seq (one stream; default: the last)."`
 	WithState bool        `help:"With --from/--to: also write FILE.expect.json, the states before --from and after --to, for a regression test."`
 }
 
@@ -760,7 +803,7 @@ func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
 			keys = append(keys, info.Key)
 		}
 	}
-	out := a.out
+	out := a.dataOut
 	var tmp *os.File
 	if c.Output != "-" {
 		if _, err := os.Stat(c.Output); err == nil && !c.Force {

@@ -10,6 +10,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/posener/complete"
 
+	"github.com/replaytui/replaytui/internal/termtext"
 	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
@@ -80,9 +81,13 @@ func streamPredictor[S, E any](a *app[S, E]) complete.Predictor {
 		if err != nil {
 			return nil
 		}
-		names := make([]string, len(keys))
-		for i, k := range keys {
-			names[i] = string(k)
+		names := make([]string, 0, len(keys))
+		for _, k := range keys {
+			// The shell would list a name with controls or bidirectional
+			// overrides raw, and escaped it would no longer be the name.
+			if termtext.Safe(string(k)) {
+				names = append(names, string(k))
+			}
 		}
 		return names
 	})

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -116,11 +118,11 @@ func getMember(args ...any) (any, error) {
 	case *jsonv.Object:
 		if k, ok := args[1].(string); ok {
 			v, _ := o.Get(k)
-			return v, nil
+			return exprNumber(v), nil
 		}
 	case map[string]any:
 		if k, ok := args[1].(string); ok {
-			return o[k], nil
+			return exprNumber(o[k]), nil
 		}
 	case []any:
 		if i, ok := toIndex(args[1]); ok {
@@ -128,7 +130,7 @@ func getMember(args ...any) (any, error) {
 				i += len(o)
 			}
 			if i >= 0 && i < len(o) {
-				return o[i], nil
+				return exprNumber(o[i]), nil
 			}
 			return nil, nil
 		}
@@ -136,6 +138,18 @@ func getMember(args ...any) (any, error) {
 		return nil, nil
 	}
 	return nil, fmt.Errorf("cannot look up %v in %s", args[1], jsonv.TypeName(args[0]))
+}
+
+// exprNumber gives expressions, which compute in float64, a number that
+// float64 cannot hold exactly (a json.Number) as the nearest float64:
+// 1e400 compares as +Inf, 12345678901234567890123 as 1.2345678901234568e22.
+// The state itself keeps the exact number.
+func exprNumber(v any) any {
+	if n, ok := v.(json.Number); ok {
+		f, _ := strconv.ParseFloat(string(n), 64) // ±Inf when out of range
+		return f
+	}
+	return v
 }
 
 func toIndex(v any) (int, bool) {

@@ -223,7 +223,7 @@ func (a *app[S, E]) lines(ctx context.Context, src *source[S, E], stream replay.
 func seqAtTime[E any](ctx context.Context, log replay.Log[E], stream replay.StreamKey, at string) (replay.Seq, error) {
 	t, ok, err := jsonl.ParseTime([]byte(strconv.Quote(at)))
 	if err != nil || !ok {
-		return 0, usageError("--at-time %q: %v", at, err)
+		return 0, usageError("--at-time %q is not a time; want RFC 3339 (2026-05-30T12:00:00Z) or a date (2026-05-30)", at)
 	}
 	seq, found, err := replay.SeqAt(ctx, log, stream, t)
 	if err == nil && !found {

@@ -1,10 +1,14 @@
 package jsonv
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
+	"github.com/replaytui/replaytui/internal/termtext"
 )
 
 // Append appends the JSON text of v to buf: compact when indent is "",
@@ -44,6 +48,11 @@ func appendValue(buf []byte, v any, indent string, depth int) []byte {
 		return strconv.AppendInt(buf, int64(t), 10)
 	case int64:
 		return strconv.AppendInt(buf, t, 10)
+	case json.Number:
+		if !validNumber(string(t)) {
+			return append(buf, "null"...) // not a JSON value, like NaN
+		}
+		return append(buf, t...)
 	case string:
 		return AppendString(buf, t)
 	case []any:
@@ -138,10 +147,18 @@ func AppendNumber(buf []byte, f float64) []byte {
 	return buf
 }
 
+// validNumber reports whether s is JSON number text. A json.Number
+// decoded from a log always is; one built by hand may not be.
+func validNumber(s string) bool {
+	end, err := jsonscan.Skip([]byte(s), 0)
+	return err == nil && end == len(s) && s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9')
+}
+
 const hex = "0123456789abcdef"
 
 // AppendString appends s as a JSON string. Control characters (C0, DEL
-// and C1) are escaped, so the text is safe to print on a terminal; invalid
+// and C1) and bidirectional controls are escaped, so the text is safe to
+// print on a terminal and reads as it is (see internal/termtext); invalid
 // UTF-8 becomes U+FFFD.
 func AppendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
@@ -175,9 +192,10 @@ func AppendString(buf []byte, s string) []byte {
 		case r == utf8.RuneError && size == 1:
 			buf = append(buf, s[start:i]...)
 			buf = append(buf, `\ufffd`...)
-		case r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
-			// C1 controls (a terminal may take U+009B for CSI) and the
-			// line separators: escaped like the C0 controls.
+		case r == 0x2028, r == 0x2029, termtext.Unsafe(r):
+			// C1 controls (a terminal may take U+009B for CSI), the line
+			// separators and the bidirectional controls: escaped like the
+			// C0 controls.
 			buf = append(buf, s[start:i]...)
 			buf = append(buf, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		default:

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
+	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -157,8 +159,8 @@ func TestMarshalMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestAppendStringEscapesWhatATerminalWouldObey(t *testing.T) {
-	got := string(AppendString(nil, "a\x1b[2J\x07\x7f\u009b\u2028b\xffc"))
-	want := `"a\u001b[2J\u0007\u007f\u009b\u2028b\ufffdc"`
+	got := string(AppendString(nil, "a\x1b[2J\x07\x7f\u009b\u2028b\xffc\u202e\u2066\u200fעד"))
+	want := `"a\u001b[2J\u0007\u007f\u009b\u2028b\ufffdc\u202e\u2066\u200fעד"`
 	if got != want {
 		t.Fatalf("AppendString = %s, want %s", got, want)
 	}
@@ -344,6 +346,60 @@ func TestPreparedMergesMatchRFC7386(t *testing.T) {
 	}
 	if _, err := (Payload{Value: []byte(`{"a":[1,]}`)}).Predecode().MergeInto(nil); err == nil {
 		t.Error("a bad prepared patch merged")
+	}
+}
+
+func TestNumbersBeyondFloat64StayExact(t *testing.T) {
+	text := `{"big":12345678901234567890123,"huge":[1e400,-1e400],"tiny":1e-400,"long":0.1000000000000000000001,"plain":1.5}`
+	v, err := Decode([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"big":12345678901234567890123,"huge":[1e400,-1e400],"long":0.1000000000000000000001,"plain":1.5,"tiny":1e-400}`
+	if got := string(Marshal(v)); got != want {
+		t.Fatalf("Marshal(Decode(%s)) = %s, want %s", text, got, want)
+	}
+	if TypeName(json.Number("1e400")) != "number" {
+		t.Errorf("TypeName(json.Number) = %s", TypeName(json.Number("1e400")))
+	}
+	// Equal and Diff compare numbers by value, not by spelling.
+	for _, tc := range []struct {
+		a, b  any
+		equal bool
+	}{
+		{json.Number("1e400"), json.Number("1E+400"), true},
+		{json.Number("1e400"), json.Number("1e401"), false},
+		{json.Number("5"), 5.0, true},
+		{5.0, json.Number("5.0"), true},
+		{json.Number("9007199254740993"), 9007199254740992.0, false},
+		{json.Number("1e400"), "1e400", false},
+	} {
+		if Equal(tc.a, tc.b) != tc.equal {
+			t.Errorf("Equal(%#v, %#v) = %v", tc.a, tc.b, !tc.equal)
+		}
+		if changed := len(Diff(tc.a, tc.b)) > 0; changed == tc.equal {
+			t.Errorf("Diff(%#v, %#v) changed = %v", tc.a, tc.b, changed)
+		}
+	}
+}
+
+func TestFromPlainKeepsIntegersExact(t *testing.T) {
+	huge, _ := new(big.Int).SetString("12345678901234567890123", 10)
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{9007199254740993, "9007199254740993"}, // int beyond 2^53
+		{int64(-9007199254740993), "-9007199254740993"},
+		{1 << 53, "9007199254740992"},
+		{huge, "12345678901234567890123"},
+		{math.Inf(1), "1.7976931348623157e+308"}, // as jq writes infinity
+		{math.Inf(-1), "-1.7976931348623157e+308"},
+		{json.Number("0x10"), "null"}, // not JSON: like NaN
+	} {
+		if got := string(Marshal(FromPlain(tc.in))); got != tc.want {
+			t.Errorf("FromPlain(%v) = %s, want %s", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -1,16 +1,22 @@
 package jsonv
 
 import (
+	"encoding/json"
 	"fmt"
-
-	"github.com/replaytui/replaytui/internal/jsonscan"
+	"math"
+	"math/big"
 	"slices"
 	"strconv"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
 )
 
 // FromPlain converts plain JSON values (map[string]any, []any, numbers of
 // any Go type) into this package's form. Values already in it are
-// returned as they are.
+// returned as they are. An integer float64 cannot hold exactly (an int
+// beyond 2^53, a *big.Int as gojq computes them) becomes a json.Number;
+// an infinite float64, which JSON cannot express, becomes the largest
+// float64 of its sign, as jq makes it.
 func FromPlain(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -34,14 +40,32 @@ func FromPlain(v any) any {
 			return t
 		}
 		return out
+	case float64:
+		if math.IsInf(t, 0) {
+			return math.Copysign(math.MaxFloat64, t)
+		}
 	case int:
-		return float64(t)
+		return fromInt(int64(t))
 	case int64:
-		return float64(t)
+		return fromInt(t)
 	case float32:
-		return float64(t)
+		return FromPlain(float64(t))
+	case *big.Int:
+		if t.IsInt64() {
+			return fromInt(t.Int64())
+		}
+		return json.Number(t.String())
 	}
 	return v
+}
+
+// fromInt is n as a float64 when that is exact, else as its digits.
+func fromInt(n int64) any {
+	const exact = 1 << 53 // every integer up to 2^53 is a float64
+	if -exact <= n && n <= exact {
+		return float64(n)
+	}
+	return json.Number(strconv.FormatInt(n, 10))
 }
 
 // same reports whether a and b are the very same value (identity for
@@ -56,8 +80,32 @@ func same(a, b any) bool {
 		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
 	case map[string]any:
 		return false
+	case json.Number:
+		return sameNumber(x, b)
+	case float64:
+		if y, ok := b.(json.Number); ok {
+			return sameNumber(y, x)
+		}
 	}
 	return a == b
+}
+
+// sameNumber reports whether b is a number of the same value as n,
+// whatever its spelling (a state may hold 1e400 and a patch test 1E400).
+func sameNumber(n json.Number, b any) bool {
+	var text []byte
+	switch y := b.(type) {
+	case json.Number:
+		if n == y {
+			return true
+		}
+		text = []byte(y)
+	case float64:
+		text = AppendNumber(nil, y)
+	default:
+		return false
+	}
+	return validNumber(string(n)) && validNumber(string(text)) && jsonscan.SameNumber([]byte(n), text)
 }
 
 // ToPlain converts a value to plain Go JSON values: *Object becomes
@@ -117,7 +165,7 @@ func Equal(a, b any) bool {
 		}
 		return true
 	}
-	return a == b
+	return same(a, b)
 }
 
 // TypeName names the JSON type of v, for messages.
@@ -127,7 +175,7 @@ func TypeName(v any) string {
 		return "null"
 	case bool:
 		return "boolean"
-	case float64, int, int64, float32:
+	case float64, int, int64, float32, json.Number, *big.Int:
 		return "number"
 	case string:
 		return "string"

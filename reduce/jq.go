@@ -21,6 +21,14 @@ import (
 //
 //	jq:.balance += $event.payload.amount
 //
+// Numbers that float64 cannot hold exactly (12345678901234567890123,
+// 1e400) reach the program as they are written, and a value it only
+// passes on keeps them exact. Arithmetic is jq's: integers of any size
+// are exact (gojq computes them as big integers), every other number is
+// computed in float64, so 0.1000000000000000000001 + 0 is 0.1 and a
+// result beyond float64's range becomes ±1.7976931348623157e+308, as in
+// jq 1.7.
+//
 // The program runs unbounded; see JQGuarded.
 func JQ(program string) (Func, error) { return JQGuarded(program, nil) }
 

@@ -43,8 +43,20 @@ func patch(state any, ev replay.Event[jsonv.Payload]) (any, error) {
 	return doc, nil
 }
 
+// describeOp names an operation in an error: its op and paths as the
+// payload has them.
 func describeOp(op map[string]any) string {
-	parts := []string{fmt.Sprint(op["op"])}
+	var parts []string
+	switch name := op["op"].(type) {
+	case string:
+		parts = append(parts, name)
+	case nil:
+		if _, ok := op["op"]; ok {
+			parts = append(parts, "null")
+		}
+	default:
+		parts = append(parts, string(jsonv.Marshal(name)))
+	}
 	if from, ok := op["from"].(string); ok {
 		parts = append(parts, "from "+from)
 	}
@@ -119,7 +131,14 @@ func applyOp(doc any, op map[string]any) (any, error) {
 		}
 		return doc, nil
 	}
-	return nil, fmt.Errorf(`unknown "op" %q; want add, remove, replace, move, copy or test`, op["op"])
+	const want = "want add, remove, replace, move, copy or test"
+	switch v, ok := op["op"]; {
+	case !ok:
+		return nil, fmt.Errorf(`"op" is missing; %s`, want)
+	case name == "" && v != "":
+		return nil, fmt.Errorf(`"op" is %s, not a string; %s`, jsonv.Marshal(v), want)
+	}
+	return nil, fmt.Errorf(`unknown "op" %q; %s`, name, want)
 }
 
 func article(noun string) string {

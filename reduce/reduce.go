@@ -6,7 +6,9 @@
 // States are jsonv values: objects are persistent, and every reducer
 // copies only the path it changes, so a step costs O(depth) and keyframes
 // of a large state share almost all their memory. No reducer modifies the
-// state it is given.
+// state it is given. merge, patch and set carry every number exactly as
+// the log wrote it, beyond float64 too (see jsonv); jq computes as jq
+// does (see JQ).
 package reduce
 
 import (

@@ -217,6 +217,22 @@ func try(f Func, state any, ev replay.Event[jsonv.Payload]) (next any, err error
 	return f(state, ev), nil
 }
 
+func TestPatchErrorsShowValuesAsJSON(t *testing.T) {
+	for _, tc := range []struct{ patch, want string }{
+		{`[{"op":5,"path":"/a"}]`, `patch: operation 0 (5 /a): "op" is 5, not a string; want add, remove, replace, move, copy or test`},
+		{`[{"op":null,"path":"/a"}]`, `patch: operation 0 (null /a): "op" is null, not a string`},
+		{`[{"path":"/a"}]`, `patch: operation 0 (/a): "op" is missing; want add, remove, replace, move, copy or test`},
+		{`[{"op":"add","path":7}]`, `patch: operation 0 (add): "path" must be a string`},
+		{`[{"op":"move","from":["x"],"path":"/b"}]`, `patch: operation 0 (move /b): "from" must be a string`},
+		{`[{"op":"frob","path":"/a"}]`, `patch: operation 0 (frob /a): unknown "op" "frob"; want add, remove`},
+	} {
+		_, err := try(Patch, value(t, `{"a":1}`), event(tc.patch))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "%!") || strings.Contains(err.Error(), "<nil>") {
+			t.Errorf("%s: %v\nwant %s", tc.patch, err, tc.want)
+		}
+	}
+}
+
 func TestGuardStopsARunawayJQProgram(t *testing.T) {
 	for _, c := range []struct {
 		name, program string

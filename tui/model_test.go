@@ -537,15 +537,16 @@ func TestAnApplyThatPanicsIsShownAndSteppedAround(t *testing.T) {
 }
 
 func TestTextFromEventsIsSanitised(t *testing.T) {
-	evil := deposit{Type: "deposit\x1b[2J\x1b]0;pwned\x07", Amount: 1, Note: "\x1b]52;c;ZXZpbA==\x07\u009b31m\x1b]8;;http://x\x1b\\link"}
+	evil := deposit{Type: "deposit\x1b[2J\x1b]0;pwned\x07\u202e", Amount: 1, Note: "\x1b]52;c;ZXZpbA==\x07\u009b31m\x1b]8;;http://x\x1b\\link\u2066"}
 	m := newModel(t, typedConfig(t, ledger(t, 3, evil)), 200, 30)
 	raw := m.render()
-	for _, bad := range []string{"\x1b[2J", "\x1b]0;", "\x07", "\x1b]52", "\u009b", "\x1b]8;"} {
+	// Bidirectional overrides (Trojan Source) are shown, not obeyed.
+	for _, bad := range []string{"\x1b[2J", "\x1b]0;", "\x07", "\x1b]52", "\u009b", "\x1b]8;", "\u202e", "\u2066"} {
 		if strings.Contains(raw, bad) {
 			t.Errorf("%q from an event reached the terminal", bad)
 		}
 	}
-	if !strings.Contains(ansi.Strip(raw), `\x1b[2J`) {
+	if !strings.Contains(ansi.Strip(raw), `\x1b[2J`) || !strings.Contains(ansi.Strip(raw), `\u202e`) {
 		t.Errorf("the escaped text is not shown:\n%s", ansi.Strip(raw))
 	}
 	if v := m.View(); strings.ContainsAny(v.WindowTitle, "\x1b\x07") {

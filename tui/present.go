@@ -4,56 +4,21 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/replaytui/replaytui/changes"
+	"github.com/replaytui/replaytui/internal/termtext"
 )
 
 // Presentation: pure functions from values and a width to strings. They
 // never see the terminal; View composes them.
 
-// clean makes text from events and states safe to print: every control
-// character (C0, DEL and C1, ESC above all) is shown escaped, never sent,
-// so no payload can move the cursor, set a title, write the clipboard,
-// open a hyperlink or ring the bell. Tabs become spaces.
-func clean(s string) string {
-	safe := true
-	for _, r := range s {
-		if unsafeRune(r) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\t':
-			b.WriteString("    ")
-		case r < 0x80 && unsafeRune(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-// unsafeRune reports a rune a terminal may act on rather than show.
-func unsafeRune(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError
-}
+// clean makes text from events and states safe to print, as everything
+// replaytui shows is: controls and bidirectional overrides are shown
+// escaped, never sent (see termtext).
+var clean = termtext.Clean
 
 // fit cuts s to width cells, with an ellipsis when it was longer, and pads
 // it to width.

@@ -3,7 +3,9 @@ package jsonscan
 import "fmt"
 
 // Decoder turns JSON text into Go values: map[string]any, []any, float64,
-// string, bool and nil, as encoding/json does into an any. It remembers
+// string, bool and nil, as encoding/json does into an any, except that a
+// number float64 cannot hold exactly (12345678901234567890123, 1e400,
+// 0.1000000000000000000001) is kept as its text, a json.Number. It remembers
 // object keys it has seen so that a million events with the same few keys
 // share their key strings. A Decoder is not safe for concurrent use; the
 // zero value is ready.

@@ -11,7 +11,6 @@ package jsonscan
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -372,42 +371,6 @@ func skipNumber(data []byte, i int) (int, error) {
 		}
 	}
 	return j, nil
-}
-
-// parseNumber converts validated number text. Integers of up to 15 digits
-// take a fast path that is exact in float64.
-func parseNumber(num []byte) float64 {
-	neg := num[0] == '-'
-	digits := num
-	if neg {
-		digits = num[1:]
-	}
-	if len(digits) <= 15 {
-		var n int64
-		ok := true
-		for _, c := range digits {
-			if c < '0' || c > '9' {
-				ok = false
-				break
-			}
-			n = n*10 + int64(c-'0')
-		}
-		if ok {
-			if neg {
-				if n == 0 {
-					return math.Copysign(0, -1)
-				}
-				return float64(-n)
-			}
-			return float64(n)
-		}
-	}
-	f, err := strconv.ParseFloat(string(num), 64)
-	if err != nil && math.IsInf(f, 0) {
-		// Out of range: clamp as jq does; infinity has no JSON form.
-		return math.Copysign(math.MaxFloat64, f)
-	}
-	return f
 }
 
 // MembersRaw is Members without decoding keys: fn gets the key's text

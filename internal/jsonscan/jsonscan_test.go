@@ -1,9 +1,14 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -48,8 +53,15 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 			continue
 		}
 		var want any
+		if n, ok := got.(json.Number); ok {
+			if string(n) != strings.TrimSpace(text) {
+				t.Errorf("Decode(%q) = %q", text, n)
+			}
+			continue // kept exact where encoding/json rounds or refuses
+		}
 		if err := json.Unmarshal([]byte(text), &want); err != nil {
-			continue // 1e999: encoding/json refuses what we clamp
+			t.Errorf("Decode(%q) = %#v, encoding/json: %v", text, got, err)
+			continue
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("Decode(%q) = %#v, encoding/json says %#v", text, got, want)
@@ -75,17 +87,6 @@ func TestErrorOffsets(t *testing.T) {
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Offset != 13 {
 		t.Fatalf("error %v; want offset 13 (the x)", err)
-	}
-}
-
-func TestLargeNumbersClampLikeJQ(t *testing.T) {
-	v, err := Decode([]byte(`[1e999,-1e999]`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := v.([]any)
-	if got[0].(float64) != 1.7976931348623157e308 || got[1].(float64) != -1.7976931348623157e308 {
-		t.Fatalf("got %v; want ±MaxFloat64", got)
 	}
 }
 
@@ -123,6 +124,7 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range valid {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`[12345678901234567890123,0.1000000000000000000001,1e-400,5e-324,9007199254740993,1.5e300,-0.0e-0]`))
 	for _, tc := range invalid[:len(invalid)-1] {
 		f.Add([]byte(tc.text))
 	}
@@ -145,9 +147,159 @@ func FuzzDecode(f *testing.F) {
 		if skipErr != nil {
 			t.Fatalf("Decode accepted %q but Skip said %v", data, skipErr)
 		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
 		var want any
-		if json.Unmarshal(data, &want) == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("Decode(%q) = %#v, encoding/json says %#v", data, got, want)
+		if dec.Decode(&want) == nil {
+			if msg := sameAsStd(got, want); msg != "" {
+				t.Fatalf("Decode(%q): %s", data, msg)
+			}
 		}
 	})
+}
+
+// sameAsStd compares a decoded value with encoding/json's, decoded with
+// UseNumber: a number must be a float64 with exactly the value of the
+// text, or, when no float64 has it, the text itself.
+func sameAsStd(got, want any) string {
+	switch w := want.(type) {
+	case json.Number:
+		switch g := got.(type) {
+		case float64:
+			if !SameNumber([]byte(w), strconv.AppendFloat(nil, g, 'e', -1, 64)) {
+				return fmt.Sprintf("%s became float64 %v, another number", w, g)
+			}
+		case json.Number:
+			if g != w {
+				return fmt.Sprintf("%s became %s", w, g)
+			}
+			if f, err := strconv.ParseFloat(string(w), 64); err == nil && SameNumber([]byte(w), strconv.AppendFloat(nil, f, 'e', -1, 64)) {
+				return fmt.Sprintf("%s is exact in float64 but kept as text", w)
+			}
+		default:
+			return fmt.Sprintf("%s became %#v", w, got)
+		}
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok || len(g) != len(w) {
+			return fmt.Sprintf("%#v became %#v", want, got)
+		}
+		for k := range w {
+			if msg := sameAsStd(g[k], w[k]); msg != "" {
+				return msg
+			}
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return fmt.Sprintf("%#v became %#v", want, got)
+		}
+		for i := range w {
+			if msg := sameAsStd(g[i], w[i]); msg != "" {
+				return msg
+			}
+		}
+	default:
+		if got != want {
+			return fmt.Sprintf("%#v became %#v", want, got)
+		}
+	}
+	return ""
+}
+
+func TestNumbersKeepTheirValue(t *testing.T) {
+	exact := map[string]float64{
+		"0": 0, "12": 12, "-3.25e-2": -0.0325, "1E+2": 100, "0.1": 0.1, "1.50": 1.5,
+		"123456789012345":          123456789012345,
+		"9007199254740992":         9007199254740992, // 2^53: 16 digits, still exact
+		"100000000000000000000000": 1e23,
+		"1.7976931348623157e308":   1.7976931348623157e308,
+		"5e-324":                   5e-324,
+		"-0.000":                   0,
+	}
+	for text, want := range exact {
+		got, err := Decode([]byte(text))
+		if f, ok := got.(float64); err != nil || !ok || f != want {
+			t.Errorf("Decode(%s) = %#v, %v; want float64 %v", text, got, err, want)
+		}
+	}
+	// float64 would round or clamp these: they stay as written.
+	for _, text := range []string{
+		"123456789012345678", "12345678901234567890123", "-12345678901234567890123",
+		"9007199254740993", "1e400", "-1e400", "1e-400", "0.1000000000000000000001", "4.9e-324",
+		"1e99999999999999999999",
+	} {
+		got, err := Decode([]byte(`[` + text + `]`))
+		if arr, ok := got.([]any); err != nil || !ok || arr[0] != json.Number(text) {
+			t.Errorf("Decode(%s) = %#v, %v; want json.Number", text, got, err)
+		}
+	}
+}
+
+func TestSameNumber(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"1", "1.0", true}, {"1", "10e-1", true}, {"1", "0.1e1", true}, {"0", "-0", true},
+		{"0", "0.0e5", true}, {"1e400", "1E+400", true}, {"100", "1e2", true},
+		{"12345678901234567890123", "1.2345678901234567890123e22", true},
+		{"1", "2", false}, {"1", "-1", false}, {"1e400", "1e401", false}, {"0.05", "0.5", false},
+		{"12345678901234567890123", "1.2345678901234568e+22", false},
+	} {
+		if got := SameNumber([]byte(tc.a), []byte(tc.b)); got != tc.same {
+			t.Errorf("SameNumber(%s, %s) = %v", tc.a, tc.b, got)
+		}
+	}
+}
+
+// Against math/big, which knows a decimal's exact value: a number is a
+// float64 exactly when the text float64 writes for it (the shortest that
+// reads back as that float64) has the number's value.
+func TestNumberExactnessAgainstBigRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		if rng.IntN(2) == 0 {
+			b.WriteByte('-')
+		}
+		digits := 1 + rng.IntN(25)
+		b.WriteByte(byte('1' + rng.IntN(9)))
+		point := rng.IntN(digits + 1)
+		for i := 1; i < digits; i++ {
+			if i == point {
+				b.WriteByte('.')
+			}
+			if rng.IntN(4) == 0 {
+				b.WriteByte('0')
+			} else {
+				b.WriteByte(byte('0' + rng.IntN(10)))
+			}
+		}
+		if rng.IntN(2) == 0 {
+			fmt.Fprintf(&b, "e%d", rng.IntN(660)-330)
+		}
+		text := b.String()
+		want, ok := new(big.Rat).SetString(text)
+		if !ok {
+			t.Fatalf("big.Rat cannot read %s", text)
+		}
+		nearest, _ := want.Float64()
+		written, ok := new(big.Rat).SetString(strconv.FormatFloat(nearest, 'g', -1, 64))
+		exact := ok && written.Cmp(want) == 0
+		got, err := Decode([]byte(text))
+		if err != nil {
+			t.Fatalf("Decode(%s): %v", text, err)
+		}
+		switch g := got.(type) {
+		case float64:
+			if !exact || g != nearest {
+				t.Errorf("%s became float64 %v, another number", text, g)
+			}
+		case json.Number:
+			if exact {
+				t.Errorf("%s is exact in float64 but kept as text", text)
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/replaytui/replaytui/internal/jsonscan"
 	"github.com/replaytui/replaytui/jsonv"
@@ -190,7 +191,7 @@ func ParseTime(value []byte) (t time.Time, ok bool, err error) {
 				return t, true, nil
 			}
 		}
-		return time.Time{}, false, fmt.Errorf(`"time" %s is not a time: want RFC 3339 (2006-01-02T15:04:05Z), a date (2006-01-02, 2006.01.02) or Unix seconds or milliseconds`, preview(value))
+		return time.Time{}, false, fmt.Errorf(`"time": %s is not a time; want RFC 3339, a date, or Unix seconds/milliseconds`, shownAsIs(value))
 	case c == '-' || c >= '0' && c <= '9':
 		if n, err := strconv.ParseInt(string(value), 10, 64); err == nil && n >= -1e15 && n <= 1e15 {
 			if n > 1e11 || n < -1e11 {
@@ -200,7 +201,7 @@ func ParseTime(value []byte) (t time.Time, ok bool, err error) {
 		}
 		f, err := strconv.ParseFloat(string(value), 64)
 		if err != nil || math.IsInf(f, 0) || math.Abs(f) > 1e15 {
-			return time.Time{}, false, fmt.Errorf(`"time" %s is out of range for Unix seconds or milliseconds`, preview(value))
+			return time.Time{}, false, fmt.Errorf(`"time": %s is out of range for Unix seconds or milliseconds`, shownAsIs(value))
 		}
 		if math.Abs(f) > 1e11 {
 			f /= 1000
@@ -208,7 +209,7 @@ func ParseTime(value []byte) (t time.Time, ok bool, err error) {
 		sec, frac := math.Modf(f)
 		return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true, nil
 	}
-	return time.Time{}, false, fmt.Errorf(`"time" must be a string, a number or null, found %s`, preview(value))
+	return time.Time{}, false, fmt.Errorf(`"time": %s is not a time; want a string, a number or null`, shownAsIs(value))
 }
 
 // fastRFC3339 reads "2006-01-02T15:04:05Z", the commonest time of all,
@@ -237,6 +238,19 @@ func fastRFC3339(v []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// shownAsIs shortens a raw JSON value for an error message, as the line
+// has it: a string keeps its quotes and escapes, and needs no more.
+func shownAsIs(value []byte) string {
+	cut := 40
+	if len(value) <= cut {
+		return string(value)
+	}
+	for cut > 0 && !utf8.RuneStart(value[cut]) {
+		cut--
+	}
+	return string(value[:cut]) + "…"
 }
 
 // preview shortens a raw value for an error message.
