@@ -53,6 +53,18 @@ func (c Change) Values() string {
 	return c.Old + " → " + c.New
 }
 
+// Effect is what the change did to the value: "+ new", "- old" or
+// "old → new".
+func (c Change) Effect() string {
+	switch c.Kind {
+	case Added:
+		return "+ " + c.New
+	case Removed:
+		return "- " + c.Old
+	}
+	return c.Old + " → " + c.New
+}
+
 // String is the change on one line: "~ .balance  80 → -120".
 func (c Change) String() string { return c.Sign() + " " + c.Path + "  " + c.Values() }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kr/pretty"
 
+	"github.com/replaytui/replaytui/changes"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
@@ -63,7 +64,7 @@ type config[S, E any] struct {
 	// rewritten to reach into persistent objects).
 	jsonValues bool
 	// diff lists what changed between two states.
-	diff  func(a, b S) []change
+	diff  func(a, b S) []changes.Change
 	clone func(S) S
 	// summary is a one-line description of an event, its type.
 	summary func(E) string
@@ -76,14 +77,6 @@ type config[S, E any] struct {
 type accumulator[S, E any] interface {
 	Add(replay.Event[E]) error
 	State() S
-}
-
-// change is one difference between two states, rendered.
-type change struct {
-	Path string `json:"path"`
-	Kind string `json:"kind"` // added, removed, changed
-	Old  any    `json:"old,omitempty"`
-	New  any    `json:"new,omitempty"`
 }
 
 // String names the configuration's types, for an option that does not
@@ -151,13 +144,7 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 		doc:       func(s S) tui.Doc { return tui.PrettyDoc(s) },
 		exprState: func(s S) any { return s },
 		exprEvent: func(ev replay.Event[E]) (any, error) { return ev, nil },
-		diff: func(a, b S) []change {
-			var out []change
-			for _, d := range replay.Compare(a, b) {
-				out = append(out, change{Path: d.Path, Kind: d.Kind(), Old: d.A, New: d.B})
-			}
-			return out
-		},
+		diff:      func(a, b S) []changes.Change { return changes.FromDifferences(replay.Compare(a, b)) },
 	}
 }
 
@@ -213,21 +200,23 @@ func JSON() Option {
 			}
 			return nil
 		}
-		c.diff = func(a, b any) []change {
-			var out []change
-			for _, ch := range jsonv.Diff(a, b) {
-				out = append(out, change{Path: ch.Path.String(), Kind: ch.Kind.String(), Old: jsonValue(ch.Old, ch.Kind != jsonv.Added), New: jsonValue(ch.New, ch.Kind != jsonv.Removed)})
-			}
-			return out
-		}
+		c.diff = jsonChanges
 	})
 }
 
-// jsonValue makes a jsonv value printable by encoding/json, or nil when
-// it is absent.
-func jsonValue(v any, present bool) any {
-	if !present {
-		return nil
+// jsonChanges lists what changed between two JSON states, values as
+// JSON text.
+func jsonChanges(a, b any) []changes.Change {
+	var out []changes.Change
+	for _, ch := range jsonv.Diff(a, b) {
+		c := changes.Change{Path: ch.Path.String(), Kind: ch.Kind.String()}
+		if ch.Kind != jsonv.Added {
+			c.Old = string(jsonv.Marshal(ch.Old))
+		}
+		if ch.Kind != jsonv.Removed {
+			c.New = string(jsonv.Marshal(ch.New))
+		}
+		out = append(out, c)
 	}
-	return json.RawMessage(jsonv.Marshal(v))
+	return out
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
@@ -101,22 +103,15 @@ func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], er
 
 // tuiConfig tells the debugger about the program's types and the log.
 func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.Config[S, E] {
-	return tui.Config[S, E]{
-		Log:       src.log,
-		Apply:     a.apply,
-		Initial:   a.initial,
-		Clone:     a.cfg.clone,
-		Bookmarks: store,
-		Title:     a.cfg.name,
-		Summary:   func(ev replay.Event[E]) string { return a.cfg.summary(ev.Payload) },
-		Doc:       a.cfg.doc,
-		Diff: func(before, after S) []tui.Change {
-			var out []tui.Change
-			for _, ch := range a.cfg.diff(before, after) {
-				out = append(out, tui.Change{Path: ch.Path, Kind: ch.Kind, Old: render(ch.Old), New: render(ch.New)})
-			}
-			return out
-		},
+	cfg := tui.Config[S, E]{
+		Log:     src.log,
+		Apply:   a.apply,
+		Initial: a.initial,
+		Clone:   a.cfg.clone,
+		Title:   a.cfg.name,
+		Summary: func(ev replay.Event[E]) string { return a.cfg.summary(ev.Payload) },
+		Doc:     a.cfg.doc,
+		Diff:    a.cfg.diff,
 		Line: func(ev replay.Event[E]) string {
 			p, err := a.cfg.codec.Encode(ev.Payload)
 			if err != nil {
@@ -125,13 +120,13 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			line, _ := jsonl.MarshalLine(replay.Event[jsonv.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: p})
 			return string(line)
 		},
-		Streams: func(ctx context.Context) ([]tui.StreamInfo, error) {
-			infos, err := src.infos(ctx)
-			out := make([]tui.StreamInfo, len(infos))
-			for i, info := range infos {
-				out[i] = tui.StreamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
+		Streams: src.infos,
+		ParseTime: func(s string) (time.Time, error) {
+			t, ok, err := jsonl.ParseTime([]byte(strconv.Quote(s)))
+			if err == nil && !ok {
+				err = errors.New("no time")
 			}
-			return out, err
+			return t, err
 		},
 		Follow: a.follow,
 		Compile: func(source string) (tui.Evaluator[S, E], error) {
@@ -142,4 +137,8 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			return c.eval, nil
 		},
 	}
+	if store != nil {
+		cfg.Bookmarks = bookmarkStore[S]{store}
+	}
+	return cfg
 }

@@ -6,7 +6,6 @@ import (
 	"iter"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
@@ -14,19 +13,12 @@ import (
 	"github.com/replaytui/replaytui/sources/postgres"
 )
 
-// streamInfo describes a stream, whatever the log.
-type streamInfo struct {
-	Key         replay.StreamKey
-	Events      int
-	First, Last time.Time
-}
-
 // source is an opened log: JSON Lines files, or a PostgreSQL table. The
 // commands see it as a replay.Log with payloads decoded into E.
 type source[S, E any] struct {
 	log   replay.Log[E]
 	files *jsonl.Log // the files, when the log is files
-	infos func(context.Context) ([]streamInfo, error)
+	infos func(context.Context) ([]replay.StreamInfo, error)
 	close func() error
 	// name locates the log, for the default place of its bookmarks: the
 	// first file ("" for standard input and databases).
@@ -88,14 +80,7 @@ func (a *app[S, E]) openWith(files []string, opts jsonl.Options) (*source[S, E],
 	} else {
 		src.log = jsonl.NewTyped(l, a.cfg.codec)
 	}
-	src.infos = func(ctx context.Context) ([]streamInfo, error) {
-		infos, err := l.StreamInfos(ctx)
-		out := make([]streamInfo, len(infos))
-		for i, info := range infos {
-			out[i] = streamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
-		}
-		return out, err
-	}
+	src.infos = l.StreamInfos
 	return src, nil
 }
 
@@ -113,7 +98,7 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 			return nil, err
 		}
 	}
-	var pgInfos func(context.Context) ([]postgres.StreamInfo, error)
+	var pgInfos func(context.Context) ([]replay.StreamInfo, error)
 	if a.pg.mapped() {
 		cols := postgres.Columns{Stream: a.pg.PGStreamCol, Seq: a.pg.PGSeqCol, Time: a.pg.PGTimeCol, Payload: a.pg.PGPayloadCol}
 		if a.pg.PGTable == "" || cols.Stream == "" || cols.Seq == "" || cols.Payload == "" {
@@ -134,14 +119,7 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 		}
 		src.log, pgInfos = l, l.StreamInfos
 	}
-	src.infos = func(ctx context.Context) ([]streamInfo, error) {
-		infos, err := pgInfos(ctx)
-		out := make([]streamInfo, len(infos))
-		for i, info := range infos {
-			out[i] = streamInfo{Key: info.Key, Events: info.Events, First: info.First, Last: info.Last}
-		}
-		return out, err
-	}
+	src.infos = pgInfos
 	return src, nil
 }
 
@@ -188,7 +166,7 @@ func (s *source[S, E]) guessStream(ctx context.Context, name *string) (replay.St
 	return key, nil
 }
 
-func listStreams(infos []streamInfo) string {
+func listStreams(infos []replay.StreamInfo) string {
 	const most = 12
 	names := make([]string, 0, most)
 	for _, info := range infos[:min(len(infos), most)] {

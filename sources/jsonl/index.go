@@ -7,10 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/replaytui/replaytui/jsonv"
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/replaytui/replaytui/jsonv"
 
 	"github.com/replaytui/replaytui/replay"
 )

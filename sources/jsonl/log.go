@@ -70,14 +70,6 @@ type Stats struct {
 
 const maxProblems = 100
 
-// StreamInfo describes one stream of a log.
-type StreamInfo struct {
-	Key         replay.StreamKey
-	Events      int
-	First, Last time.Time // the earliest and latest event time; zero when none has a time
-	FirstLine   string    // file:line of its first event
-}
-
 // Log is a replay.Log over JSON Lines files. Open indexes the files in the
 // background; events are readable as soon as indexing has passed them.
 // The index keeps 12 bytes per event (where its line is), not the events:
@@ -121,6 +113,7 @@ var (
 	_ replay.Log[jsonv.Payload] = (*Log)(nil)
 	_ replay.LastSeqReporter    = (*Log)(nil)
 	_ replay.StreamLister       = (*Log)(nil)
+	_ replay.StreamDescriber    = (*Log)(nil)
 )
 
 // Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input)
@@ -378,22 +371,18 @@ func (l *Log) Streams(ctx context.Context) ([]replay.StreamKey, error) {
 	return keys, nil
 }
 
-// StreamInfos describes every stream, in order of first appearance. It
-// waits for the index.
-func (l *Log) StreamInfos(ctx context.Context) ([]StreamInfo, error) {
+// StreamInfos implements [replay.StreamDescriber]: every stream, in order
+// of first appearance. It waits for the index.
+func (l *Log) StreamInfos(ctx context.Context) ([]replay.StreamInfo, error) {
 	if err := l.Wait(ctx); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	infos := make([]StreamInfo, 0, len(l.order))
+	infos := make([]replay.StreamInfo, 0, len(l.order))
 	for _, key := range l.order {
 		st := l.streams[key]
-		in := l.inputs[st.pos[0]>>posShift]
-		infos = append(infos, StreamInfo{
-			Key: key, Events: len(st.pos), First: st.first, Last: st.last,
-			FirstLine: fmt.Sprintf("%s:%d", in.name, st.line[0]),
-		})
+		infos = append(infos, replay.StreamInfo{Key: key, Events: len(st.pos), First: st.first, Last: st.last})
 	}
 	return infos, nil
 }

@@ -27,6 +27,7 @@ type Log[E any] struct {
 var (
 	_ replay.Log[int]           = (*Log[int])(nil)
 	_ replay.LastSeqReporter    = (*Log[int])(nil)
+	_ replay.StreamDescriber    = (*Log[int])(nil)
 	_ replay.StreamLister       = (*Log[int])(nil)
 	_ replay.Log[jsonv.Payload] = (*Log[jsonv.Payload])(nil)
 )
@@ -148,19 +149,13 @@ func (l *Log[E]) LastSeq(ctx context.Context, stream replay.StreamKey) (replay.S
 	return replay.Seq(last), nil
 }
 
-// StreamInfo describes a stream of the table.
-type StreamInfo struct {
-	Key         replay.StreamKey
-	Events      int
-	First, Last time.Time
-}
-
-// StreamInfos lists the streams with their event counts and time ranges.
-func (l *Log[E]) StreamInfos(ctx context.Context) ([]StreamInfo, error) {
+// StreamInfos implements [replay.StreamDescriber]: the streams with their
+// event counts and time ranges.
+func (l *Log[E]) StreamInfos(ctx context.Context) ([]replay.StreamInfo, error) {
 	return streamInfos(ctx, l.pool, `SELECT stream, COUNT(*), MIN(time), MAX(time) FROM `+l.table+` GROUP BY stream ORDER BY stream`)
 }
 
-func streamInfos(ctx context.Context, pool *pgxpool.Pool, sql string) ([]StreamInfo, error) {
+func streamInfos(ctx context.Context, pool *pgxpool.Pool, sql string) ([]replay.StreamInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -169,7 +164,7 @@ func streamInfos(ctx context.Context, pool *pgxpool.Pool, sql string) ([]StreamI
 		return nil, wrap(pool, "list streams", err)
 	}
 	defer rows.Close()
-	var out []StreamInfo
+	var out []replay.StreamInfo
 	for rows.Next() {
 		var key string
 		var n int64
@@ -177,7 +172,7 @@ func streamInfos(ctx context.Context, pool *pgxpool.Pool, sql string) ([]StreamI
 		if err := rows.Scan(&key, &n, &first, &last); err != nil {
 			return nil, wrap(pool, "list streams", err)
 		}
-		info := StreamInfo{Key: replay.StreamKey(key), Events: int(n)}
+		info := replay.StreamInfo{Key: replay.StreamKey(key), Events: int(n)}
 		if first != nil {
 			info.First, info.Last = first.UTC(), last.UTC()
 		}

@@ -41,6 +41,7 @@ type Table[E any] struct {
 var (
 	_ replay.Log[int]        = (*Table[int])(nil)
 	_ replay.LastSeqReporter = (*Table[int])(nil)
+	_ replay.StreamDescriber = (*Table[int])(nil)
 	_ replay.StreamLister    = (*Table[int])(nil)
 )
 
@@ -205,7 +206,7 @@ func (t *Table[E]) LastSeq(ctx context.Context, stream replay.StreamKey) (replay
 }
 
 // StreamInfos lists the streams with their event counts and time ranges.
-func (t *Table[E]) StreamInfos(ctx context.Context) ([]StreamInfo, error) {
+func (t *Table[E]) StreamInfos(ctx context.Context) ([]replay.StreamInfo, error) {
 	timeCol := "NULL::timestamptz"
 	if t.cols.Time != "" {
 		timeCol = t.cols.Time

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// filesArg is the log files every command reads.
+type filesArg struct {
+	Files []string `arg:"" optional:"" name:"file" predictor:"file" help:"Log files (JSON Lines; .gz and .zst too; - for standard input), read as one log in order; or --pg."`
+}
+
+type streamFlag struct {
+	Stream *string `short:"s" predictor:"stream" help:"The stream to use; may be left out when the log has only one."`
+}
+
+type jsonFlag struct {
+	JSON bool `help:"Print JSON, for scripts."`
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
+}
+
+func jsonTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func (a *app[S, E]) printJSON(v any) error {
+	enc := json.NewEncoder(a.jsonOut)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// warn reports what indexing skipped or found cut, so that nothing is
+// dropped unseen.
+func (a *app[S, E]) warn(src *source[S, E]) {
+	if src.files == nil {
+		return
+	}
+	st := src.files.Stats()
+	if st.Skipped > 0 || st.Renumbered > 0 {
+		fmt.Fprintf(a.errOut, "%s: warning: --skip-bad skipped %d lines and renumbered %d:\n", a.cfg.name, st.Skipped, st.Renumbered)
+		for i, p := range st.Problems {
+			if i == 5 {
+				fmt.Fprintf(a.errOut, "  … and %d more (see the verify command)\n", st.Skipped+st.Renumbered-5)
+				break
+			}
+			fmt.Fprintf(a.errOut, "  %v\n", &p)
+		}
+	}
+	if st.Truncated != nil {
+		fmt.Fprintf(a.errOut, "%s: warning: %v\n", a.cfg.name, st.Truncated)
+	}
+}
+
+// opened opens the files, waits for the index and reports problems.
+func (a *app[S, E]) opened(files []string) (*source[S, E], error) {
+	src, err := a.open(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := src.wait(a.ctx); err != nil {
+		src.Close()
+		return nil, err
+	}
+	a.warn(src)
+	return src, nil
+}
