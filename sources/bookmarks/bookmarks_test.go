@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -525,5 +526,59 @@ func TestObjectKeysOfLogsOfOneName(t *testing.T) {
 	relative, _ := ObjectKey(filepath.Join("one", "capture.jsonl"))
 	if relative != one {
 		t.Fatalf("the same log by a relative path: %q, by an absolute one: %q", relative, one)
+	}
+}
+
+// TestMain lets the test binary be one of two debuggers in
+// TestTwoProcessesOnOneFileLoseNothing.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("REPLAYTUI_BOOKMARKS_CHILD"); path != "" {
+		os.Exit(addAsChild(path, os.Getenv("REPLAYTUI_BOOKMARKS_STREAM")))
+	}
+	os.Exit(m.Run())
+}
+
+func addAsChild(path, stream string) int {
+	s, err := Open(path, JSONCodec[int](), Options[int]{Apply: "app"})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for seq := replay.Seq(1); seq <= 25; seq++ {
+		if err := s.Add(replay.Checkpoint[int]{Stream: replay.StreamKey(stream), Seq: seq, State: int(seq)}, "", time.Time{}, "d"); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return 0
+}
+
+// The lock must hold between processes, not only between the Stores of
+// one.
+func TestTwoProcessesOnOneFileLoseNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.jsonl.bookmarks.json")
+	var children []*exec.Cmd
+	var outputs []*bytes.Buffer
+	for _, stream := range []string{"a", "b", "c"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "REPLAYTUI_BOOKMARKS_CHILD="+path, "REPLAYTUI_BOOKMARKS_STREAM="+stream)
+		out := new(bytes.Buffer)
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		children, outputs = append(children, cmd), append(outputs, out)
+	}
+	for i, cmd := range children {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v\n%s", i, err, outputs[i])
+		}
+	}
+	s, err := Open(path, JSONCodec[int](), Options[int]{Apply: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.List("")); n != 3*25 {
+		t.Fatalf("three processes saved %d bookmarks, want %d", n, 3*25)
 	}
 }
