@@ -245,3 +245,28 @@ func TestTheBookmarksFileIsAsReadableAsTheLog(t *testing.T) {
 		}
 	}
 }
+
+// Bookmarks written by a newer replaytui stop the debugger with a clear
+// error rather than being lost.
+func TestABookmarksFileOfANewerVersionIsLeftAlone(t *testing.T) {
+	log := growingLog(t, 10)
+	newer := `{"version": 99, "bookmarks": [], "future": true}`
+	os.WriteFile(bookmarks.DefaultPath(log), []byte(newer), 0o644)
+	var out, errOut bytes.Buffer
+	var empty any = (*jsonv.Object)(nil)
+	started := false
+	headless := Option{apply: func(target any) error {
+		target.(*config[any, jsonv.Payload]).debugger = func(context.Context, tui.Config[any, jsonv.Payload]) error {
+			started = true
+			return nil
+		}
+		return nil
+	}}
+	code := Run(context.Background(), []string{log}, &out, &errOut, reduce.Merge, empty, JSON(), headless)
+	if code != exitBadInput || started || !strings.Contains(errOut.String(), "version 99, this replaytui reads version 2: bookmarks file written by a newer replaytui (it is left untouched)") {
+		t.Fatalf("exit %d, debugger started: %v, stderr %q", code, started, errOut.String())
+	}
+	if data, _ := os.ReadFile(bookmarks.DefaultPath(log)); string(data) != newer {
+		t.Fatalf("the newer file was changed: %s", data)
+	}
+}

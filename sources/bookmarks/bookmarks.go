@@ -157,6 +157,9 @@ type Store[S any] struct {
 	where   backend // nil: memory only
 	apply   string
 	initial string // Checksum of Options.Initial
+	// unusable says why no bookmark can be trusted or saved (nil: they
+	// can).
+	unusable error
 
 	changing sync.Mutex // one change at a time in this Store
 
@@ -205,7 +208,9 @@ func newStore[S any](where string, codec Codec[S], opts Options[S], b backend) (
 		_, s.initial, err = canonical(initial)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bookmarks %s: the initial state does not encode as JSON: %w", where, err)
+		// The debugger is still worth opening: the bookmarks are listed,
+		// none is used, and saving one says why it cannot.
+		s.unusable = fmt.Errorf("the initial state does not encode as JSON, so no bookmark can be checked: %w", err)
 	}
 	data, err := b.read()
 	if err != nil {
@@ -259,6 +264,9 @@ func (s *Store[S]) List(stream replay.StreamKey) []Bookmark {
 // without one the bookmark is stale in the next session, as nothing can
 // show it still matches the log.
 func (s *Store[S]) Add(cp replay.Checkpoint[S], note string, eventTime time.Time, digest string) error {
+	if s.unusable != nil {
+		return fmt.Errorf("bookmark seq %d: %w", cp.Seq, s.unusable)
+	}
 	encoded, err := s.codec.Marshal(cp.State)
 	if err != nil {
 		return fmt.Errorf("bookmark seq %d: the state does not encode: %w", cp.Seq, err)
@@ -402,6 +410,8 @@ func sameContent(a, b Bookmark) bool {
 // saved. What passes is Unverified until its events are compared.
 func (s *Store[S]) assess(b Bookmark) (Status, string) {
 	switch {
+	case s.unusable != nil:
+		return Stale, s.unusable.Error()
 	case b.Apply == "":
 		return Stale, "unverifiable: saved by an older replaytui, which did not record the apply that made it"
 	case b.Sum == "":

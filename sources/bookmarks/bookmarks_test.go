@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -291,6 +292,25 @@ func TestABadFileIsAClearErrorAndIsNotOverwritten(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); string(data) != `{"bookmarks": "mine"}` {
 		t.Fatalf("overwritten: %s", data)
+	}
+}
+
+// A state type encoding/json cannot encode still gets a debugger: its
+// bookmarks are listed, none is used, and saving one says why.
+func TestAnInitialStateThatDoesNotEncode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "b.json")
+	good, _ := Open(path, JSONCodec[float64](), Options[float64]{Apply: "app"})
+	good.Add(replay.Checkpoint[float64]{Stream: "a", Seq: 1, State: 1}, "", time.Time{}, "d")
+	nan := Options[float64]{Apply: "app", Initial: math.NaN()}
+	s, err := Open(path, JSONCodec[float64](), nan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := s.List("a")[0]; b.Status != Stale || !strings.Contains(b.Reason, "the initial state does not encode") {
+		t.Fatalf("%v %q", b.Status, b.Reason)
+	}
+	if err := s.Add(replay.Checkpoint[float64]{Stream: "a", Seq: 2, State: 2}, "", time.Time{}, "d"); err == nil || !strings.Contains(err.Error(), "the initial state does not encode") {
+		t.Fatalf("Add: %v", err)
 	}
 }
 
