@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -287,24 +288,6 @@ func atTimeCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.S
 	}
 }
 
-// digestTo returns the digest of events 1..seq of stream.
-func digestTo[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, seq replay.Seq) (string, error) {
-	var d bookmarks.Digester
-	for ev, err := range replay.All(ctx, cfg.Log, stream) {
-		if err != nil {
-			return "", err
-		}
-		if ev.Seq > seq {
-			break
-		}
-		d.Add([]byte(cfg.Line(ev)))
-		if ev.Seq == seq {
-			return d.String(), nil
-		}
-	}
-	return "", fmt.Errorf("stream %q has no seq %d", stream, seq)
-}
-
 type bookmarkedMsg struct {
 	seq  replay.Seq
 	note string
@@ -313,7 +296,7 @@ type bookmarkedMsg struct {
 
 func bookmarkCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, seq replay.Seq, state S, at time.Time, note string) tea.Cmd {
 	return func() tea.Msg {
-		digest, err := digestTo(ctx, cfg, stream, seq)
+		digest, err := bookmarks.Digest(ctx, cfg.Log, stream, seq, cfg.Line)
 		if err == nil {
 			err = cfg.Bookmarks.Add(replay.Checkpoint[S]{Stream: stream, Seq: seq, State: state}, note, at, digest)
 		}
@@ -324,56 +307,50 @@ func bookmarkCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay
 // verifiedMsg: the bookmarks of a stream were checked against the log.
 type verifiedMsg struct {
 	stream replay.StreamKey
-	stale  int
-	err    error
+	// stale counts the bookmarks of the stream that are not used, and
+	// reasons says why, each reason once.
+	stale   int
+	reasons []string
+	quiet   bool // the user did not ask: say nothing but errors
+	err     error
 }
 
-// verifyCmd walks the stream up to its last bookmark and checks each
-// bookmark's digest, so that bookmarks from an earlier session are used
-// as checkpoints only when their events still match.
-func verifyCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey) tea.Cmd {
-	marks := cfg.Bookmarks.List(stream)
-	if len(marks) == 0 {
+// verifyCmd checks the events of the stream's unverified bookmarks, so
+// that bookmarks from an earlier session (or another debugger) are used
+// as checkpoints only when their events still match, and reports those
+// that are not used and why. Nil when there is nothing to check or
+// report. After a change of the user's, which brings in what other
+// debuggers saved meanwhile, it checks only what is new, quietly.
+func verifyCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, afterChange bool) tea.Cmd {
+	needed := func(b bookmarks.Bookmark) bool {
+		return b.Status == bookmarks.Unverified || !afterChange && b.Status == bookmarks.Stale
+	}
+	if !slices.ContainsFunc(cfg.Bookmarks.List(stream), needed) {
 		return nil
 	}
 	return func() tea.Msg {
-		want := map[replay.Seq]bool{}
-		for _, b := range marks {
-			if b.Status == bookmarks.Unverified {
-				want[b.Seq] = true
-			}
+		if err := bookmarks.VerifyStream(ctx, cfg.Bookmarks, cfg.Log, stream, cfg.Line); err != nil {
+			return verifiedMsg{stream: stream, err: err}
 		}
-		var d bookmarks.Digester
-		stale := 0
-		for ev, err := range replay.All(ctx, cfg.Log, stream) {
-			if err != nil {
-				return verifiedMsg{stream: stream, err: err}
-			}
-			if len(want) == 0 {
-				break
-			}
-			d.Add([]byte(cfg.Line(ev)))
-			if want[ev.Seq] {
-				if !cfg.Bookmarks.Verify(stream, ev.Seq, d.String()) {
-					stale++
+		msg := verifiedMsg{stream: stream, quiet: afterChange}
+		for _, b := range cfg.Bookmarks.List(stream) {
+			if b.Status == bookmarks.Stale {
+				msg.stale++
+				if !slices.Contains(msg.reasons, b.Reason) {
+					msg.reasons = append(msg.reasons, b.Reason)
 				}
-				delete(want, ev.Seq)
 			}
 		}
-		for seq := range want { // past the end of the stream now
-			cfg.Bookmarks.Verify(stream, seq, "")
-			stale++
-		}
-		return verifiedMsg{stream: stream, stale: stale}
+		return msg
 	}
 }
 
 type bookmarkChangedMsg struct{ err error }
 
-func renameCmd[S any](store *bookmarks.Store[S], stream replay.StreamKey, seq replay.Seq, note string) tea.Cmd {
-	return func() tea.Msg { return bookmarkChangedMsg{store.Rename(stream, seq, note)} }
+func renameCmd[S any](store *bookmarks.Store[S], k bookmarks.Key, note string) tea.Cmd {
+	return func() tea.Msg { return bookmarkChangedMsg{store.Rename(k, note)} }
 }
 
-func deleteCmd[S any](store *bookmarks.Store[S], stream replay.StreamKey, seq replay.Seq) tea.Cmd {
-	return func() tea.Msg { return bookmarkChangedMsg{store.Delete(stream, seq)} }
+func deleteCmd[S any](store *bookmarks.Store[S], k bookmarks.Key) tea.Cmd {
+	return func() tea.Msg { return bookmarkChangedMsg{store.Delete(k)} }
 }

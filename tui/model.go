@@ -193,9 +193,10 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 	m.hasShown, m.cursor, m.listTop = false, 0, 1
 	m.folded, m.stateTop, m.stateRow, m.diffTop = map[string]bool{}, 0, 0, 0
 	m.keyframes = &progress{}
-	m.verifying = len(m.cfg.Bookmarks.List(stream)) > 0
+	verify := verifyCmd(m.streamCtx, m.cfg, stream, false)
+	m.verifying = verify != nil
 	m.hasMark, m.mark, m.job, m.playing = false, 0, nil, false
-	return tea.Batch(lastCmd(m.streamCtx, m.cfg, tl), m.seekTo(1), verifyCmd(m.streamCtx, m.cfg, stream), m.startTick())
+	return tea.Batch(lastCmd(m.streamCtx, m.cfg, tl), m.seekTo(1), verify, m.startTick())
 }
 
 // startTick keeps progress moving while something runs in the background.
@@ -427,12 +428,12 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setMessage(fmt.Sprintf("bookmarked seq %d %s", msg.seq, msg.note))
 		}
-		return m, nil
+		return m, m.recheckBookmarks()
 	case bookmarkChangedMsg:
 		if msg.err != nil {
 			m.setError(msg.err)
 		}
-		return m, nil
+		return m, m.recheckBookmarks()
 	case verifiedMsg:
 		if msg.stream == m.stream {
 			m.verifying = false
@@ -440,8 +441,10 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case msg.err != nil:
 			m.setError(fmt.Errorf("checking bookmarks: %w", msg.err))
-		case msg.stale > 0:
-			m.setError(fmt.Errorf("%d bookmarks of %s are stale: the log changed since they were made; they are not used (B lists them)", msg.stale, msg.stream))
+		case msg.stale == 1 && !msg.quiet:
+			m.setError(fmt.Errorf("a bookmark of %s is stale, not used: %s (B lists it)", msg.stream, msg.reasons[0]))
+		case msg.stale > 1 && !msg.quiet:
+			m.setError(fmt.Errorf("%d bookmarks of %s are stale, not used: %s (B lists them)", msg.stale, msg.stream, strings.Join(msg.reasons, "; ")))
 		}
 		return m, nil
 	}
@@ -689,7 +692,7 @@ func (m *Model[S, E]) submit(mode promptMode, text string) tea.Cmd {
 	case promptRename:
 		marks := m.cfg.Bookmarks.List(m.stream)
 		if m.listIndex < len(marks) {
-			return renameCmd(m.cfg.Bookmarks, m.stream, marks[m.listIndex].Seq, text)
+			return renameCmd(m.cfg.Bookmarks, marks[m.listIndex].Key(), text)
 		}
 	case promptWatch:
 		return m.addWatch(text)
@@ -827,7 +830,7 @@ func (m *Model[S, E]) onBookmarksKey(msg tea.KeyPressMsg) tea.Cmd {
 			b := marks[m.listIndex]
 			m.listIndex = max(0, min(m.listIndex, len(marks)-2))
 			m.setMessage(fmt.Sprintf("deleted the bookmark at seq %d", b.Seq))
-			return deleteCmd(m.cfg.Bookmarks, m.stream, b.Seq)
+			return deleteCmd(m.cfg.Bookmarks, b.Key())
 		}
 	}
 	return nil
@@ -1011,6 +1014,16 @@ func (m *Model[S, E]) event(seq replay.Seq) (replay.Event[E], bool) {
 		return page[i], true
 	}
 	return replay.Event[E]{}, false
+}
+
+// recheckBookmarks checks the bookmarks a change brought in from the file
+// (other debuggers') that are not checked yet.
+func (m *Model[S, E]) recheckBookmarks() tea.Cmd {
+	cmd := verifyCmd(m.streamCtx, m.cfg, m.stream, true)
+	if cmd != nil {
+		m.verifying = true
+	}
+	return cmd
 }
 
 // bookmarkAt reports whether seq has a bookmark.

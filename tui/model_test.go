@@ -196,9 +196,12 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// ledgerApply is what identifies applyDeposit to the bookmarks.
+var ledgerApply = bookmarks.Options[account]{Apply: "applyDeposit v1"}
+
 func typedConfig(t *testing.T, log replay.Log[deposit]) Config[account, deposit] {
 	t.Chdir(t.TempDir()) // a short, fixed path on screen
-	store, err := bookmarks.Open("log.jsonl.bookmarks.json", bookmarks.JSONCodec[account]())
+	store, err := bookmarks.Open("log.jsonl.bookmarks.json", bookmarks.JSONCodec[account](), ledgerApply)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +352,7 @@ func TestBookmarks(t *testing.T) {
 
 	// A new session over the same log trusts the bookmark once checked;
 	// over a changed log it says it is stale and does not use it.
-	again, err := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account]())
+	again, err := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account](), ledgerApply)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +362,7 @@ func TestBookmarks(t *testing.T) {
 		t.Fatalf("reopened over the same log: %v", st)
 	}
 	changed := ledger(t, 40, deposit{Type: "deposit", Amount: 999, Note: "rewritten"})
-	stale, _ := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account]())
+	stale, _ := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account](), ledgerApply)
 	cfg.Log, cfg.Bookmarks = changed, stale
 	m3 := newModel(t, cfg, 100, 30)
 	if st := stale.List("acct")[0].Status; st != bookmarks.Stale || !strings.Contains(m3.message, "stale") {
@@ -372,6 +375,75 @@ func TestBookmarks(t *testing.T) {
 	press(t, m3, "d")
 	if len(stale.List("acct")) != 0 {
 		t.Fatal("d did not delete the bookmark")
+	}
+}
+
+// A bookmark made by another apply (or from another initial state, or
+// edited in the file) is listed with why it is not used.
+func TestABookmarkOfAnotherApplyIsShownWithTheReason(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 40))
+	m := newModel(t, cfg, 120, 30)
+	press(t, m, ":")
+	typeText(t, m, "25")
+	press(t, m, "enter", "b")
+	typeText(t, m, "made by v1")
+	press(t, m, "enter")
+
+	v2, err := bookmarks.Open(cfg.Bookmarks.Path(), bookmarks.JSONCodec[account](), bookmarks.Options[account]{Apply: "applyDeposit v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Bookmarks = v2
+	m2 := newModel(t, cfg, 120, 30)
+	if b := v2.List("acct")[0]; b.Status != bookmarks.Stale {
+		t.Fatalf("a bookmark of another apply: %v", b.Status)
+	}
+	want := `made by another apply: "applyDeposit v1" (this session: "applyDeposit v2")`
+	if !strings.Contains(m2.message, want) {
+		t.Fatalf("the status says %q, want the reason %q", m2.message, want)
+	}
+	press(t, m2, "B")
+	if sc := screen(m2); !strings.Contains(sc, "STALE, not used: made by another apply") || !strings.Contains(sc, "seq 25 is not used as a checkpoint: "+want) {
+		t.Fatalf("the list does not say why:\n%s", sc)
+	}
+}
+
+// Two bookmarks at one seq (two debuggers made them) left one
+// "(checking)" forever.
+func TestTwoBookmarksAtOneSeqAreBothChecked(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 40))
+	path := cfg.Bookmarks.Path()
+	other, _ := bookmarks.Open(path, bookmarks.JSONCodec[account](), ledgerApply)
+	first := newModel(t, cfg, 100, 30)
+	cfg.Bookmarks = other
+	second := newModel(t, cfg, 100, 30)
+	for i, m := range []*Model[account, deposit]{first, second} {
+		press(t, m, ":")
+		typeText(t, m, "25")
+		press(t, m, "enter", "b")
+		typeText(t, m, fmt.Sprint("debugger ", i+1))
+		press(t, m, "enter")
+	}
+	// The second saw the first's bookmark when it saved its own, and
+	// checked it.
+	if l := other.List("acct"); len(l) != 2 || l[0].Status != bookmarks.Verified || l[1].Status != bookmarks.Verified {
+		t.Fatalf("the second debugger's bookmarks: %+v", l)
+	}
+	cfg.Bookmarks, _ = bookmarks.Open(path, bookmarks.JSONCodec[account](), ledgerApply)
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, "B")
+	if sc := screen(m); strings.Contains(sc, "checking") || !strings.Contains(sc, "debugger 1") || !strings.Contains(sc, "debugger 2") {
+		t.Fatalf("two bookmarks at one seq:\n%s", sc)
+	}
+	for _, b := range cfg.Bookmarks.List("acct") {
+		if b.Status != bookmarks.Verified {
+			t.Fatalf("left %v: %+v", b.Status, b)
+		}
+	}
+	// d deletes the one selected, not both.
+	press(t, m, "down", "d")
+	if l := cfg.Bookmarks.List("acct"); len(l) != 1 || l[0].Note != "debugger 1" {
+		t.Fatalf("after deleting the second: %+v", l)
 	}
 }
 

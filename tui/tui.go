@@ -199,7 +199,7 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 		}
 	}
 	if cfg.Bookmarks == nil {
-		store, err := bookmarks.Open[S]("", bookmarks.JSONCodec[S]())
+		store, err := bookmarks.Open("", bookmarks.JSONCodec[S](), bookmarks.Options[S]{})
 		if err != nil {
 			return cfg, err
 		}

@@ -375,16 +375,25 @@ func (m *Model[S, E]) renderBookmarks() string {
 		status := ""
 		switch b.Status {
 		case bookmarks.Stale:
-			status = "  STALE: the log changed; not used"
+			status = "  STALE, not used: " + b.Reason
 		case bookmarks.Unverified:
 			status = "  (checking)"
 		}
-		line := fmt.Sprintf("%7d  %s  %s%s", b.Seq, formatTime(b.Time), clean(b.Note), status)
+		line := fmt.Sprintf("%7d  %s  %s%s", b.Seq, formatTime(b.Time), clean(b.Note), clean(status))
 		line = fit(line, m.width-2)
 		if i == m.listIndex {
 			line = m.st.selected.Render(line)
 		}
 		lines = append(lines, line)
+	}
+	// A reason can be longer than the line has room for: the selected
+	// bookmark's is shown whole.
+	if m.listIndex < len(marks) && marks[m.listIndex].Status == bookmarks.Stale {
+		b := marks[m.listIndex]
+		why := fmt.Sprintf("seq %d is not used as a checkpoint: %s", b.Seq, b.Reason)
+		for _, l := range wrap(clean(why), m.width-2) {
+			lines = append(lines, m.st.dim.Render(l))
+		}
 	}
 	if p := m.cfg.Bookmarks.Path(); p != "" {
 		lines = append(lines, "", m.st.dim.Render("saved in "+clean(p)))
