@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/replaytui/replaytui/replay"
@@ -21,12 +24,12 @@ func (b bookmarkStore[S]) List(stream replay.StreamKey) []tui.Bookmark {
 	marks := b.Store.List(stream)
 	out := make([]tui.Bookmark, len(marks))
 	for i, m := range marks {
-		out[i] = tui.Bookmark{Seq: m.Seq, Note: m.Note, Time: m.Time}
+		out[i] = tui.Bookmark{ID: keyID(m.Key()), Seq: m.Seq, Note: m.Note, Time: m.Time}
 		switch m.Status {
 		case bookmarks.Verified:
 			out[i].Status = tui.Usable
 		case bookmarks.Stale:
-			out[i].Status, out[i].Reason = tui.Unusable, "the log changed since it was made"
+			out[i].Status, out[i].Reason = tui.Unusable, m.Reason
 		}
 	}
 	return out
@@ -78,4 +81,36 @@ func (b bookmarkStore[S]) Check(ctx context.Context, stream replay.StreamKey, li
 	return unusable, nil
 }
 
+func (b bookmarkStore[S]) Rename(stream replay.StreamKey, id string, note string) error {
+	k, err := idKey(stream, id)
+	if err != nil {
+		return err
+	}
+	return b.Store.Rename(k, note)
+}
+
+func (b bookmarkStore[S]) Delete(stream replay.StreamKey, id string) error {
+	k, err := idKey(stream, id)
+	if err != nil {
+		return err
+	}
+	return b.Store.Delete(k)
+}
+
 func (b bookmarkStore[S]) Where() string { return b.Path() }
+
+// keyID writes a bookmark's identity as the debugger's opaque id: its seq
+// and when it was made.
+func keyID(k bookmarks.Key) string {
+	return strconv.FormatUint(uint64(k.Seq), 10) + "@" + k.Created.Format(time.RFC3339Nano)
+}
+
+func idKey(stream replay.StreamKey, id string) (bookmarks.Key, error) {
+	seq, created, ok := strings.Cut(id, "@")
+	n, err := strconv.ParseUint(seq, 10, 64)
+	t, terr := time.Parse(time.RFC3339Nano, created)
+	if !ok || err != nil || terr != nil {
+		return bookmarks.Key{}, fmt.Errorf("no bookmark %q", id)
+	}
+	return bookmarks.Key{Stream: stream, Seq: replay.Seq(n), Created: t}, nil
+}

@@ -77,6 +77,10 @@ type app[S, E any] struct {
 	// programs with a reducer option have.
 	reduceFlag, initialFlag *string
 
+	// applyID identifies apply for bookmarks: the reducer with --reduce,
+	// else what the program says (WithApplyID).
+	applyID string
+
 	pg          pgFlags
 	follow      bool
 	checkpoints string
@@ -100,7 +104,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 			return exitUsage
 		}
 	}
-	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, out: out, errOut: errOut, jsonOut: jsonOut, dataOut: dataOut}
+	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, applyID: cfg.applyIdentity(), out: out, errOut: errOut, jsonOut: jsonOut, dataOut: dataOut}
 
 	var globals *globalFlags
 	var model any
@@ -246,7 +250,7 @@ read or folded).`
 type globalFlags struct {
 	SkipBad     bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
 	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come."`
-	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log."`
+	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log, one object per log file: its name and a hash of its absolute path."`
 	Version     kong.VersionFlag `help:"Print the version and exit."`
 	pgFlags     `embed:""`
 }
@@ -324,11 +328,11 @@ func (a *app[S, E]) resolve() error {
 	if a.reduceFlag == nil {
 		return nil
 	}
-	apply, err := a.cfg.reducer(*a.reduceFlag, a.guard)
+	apply, id, err := a.cfg.reducer(*a.reduceFlag, a.guard)
 	if err != nil {
 		return usageError("--reduce: %v", err)
 	}
-	a.apply = apply
+	a.apply, a.applyID = apply, id
 	if a.cfg.parseInitial != nil {
 		initial, err := a.cfg.parseInitial(*a.initialFlag)
 		if err != nil {

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -43,9 +45,13 @@ type config[S, E any] struct {
 	version string
 	apply   replay.Apply[S, E]
 	initial S
-	// reducer, when set, lets --reduce choose the apply by name; its
-	// programs run bounded by the guard.
-	reducer func(spec string, g *reduce.Guard) (replay.Apply[S, E], error)
+	// applyID identifies apply for bookmarks (WithApplyID); "" for the
+	// default, see applyIdentity.
+	applyID string
+	// reducer, when set, lets --reduce choose the apply by name; it
+	// returns what identifies the reducer too, and its jq programs run
+	// bounded by the guard.
+	reducer func(spec string, g *reduce.Guard) (replay.Apply[S, E], string, error)
 	// parseInitial, when set, lets --initial give the initial state.
 	parseInitial func(text string) (S, error)
 	// codec converts payloads to and from JSON Lines.
@@ -68,6 +74,8 @@ type config[S, E any] struct {
 	clone func(S) S
 	// summary is a one-line description of an event, its type.
 	summary func(E) string
+	// debugger runs the debugger (tui.Run; tests replace it).
+	debugger func(context.Context, tui.Config[S, E]) error
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
 	accumulate func(reducer string, initial S) accumulator[S, E]
@@ -87,6 +95,7 @@ func (c *config[S, E]) String() string {
 
 func (c *config[S, E]) setName(name string)       { c.name = name }
 func (c *config[S, E]) setVersion(version string) { c.version = version }
+func (c *config[S, E]) setApplyID(id string)      { c.applyID = id }
 func (c *config[S, E]) setClone(clone func(S) S)  { c.clone = clone }
 func (c *config[S, E]) setCodec(codec jsonl.Codec[E]) {
 	if codec.Decode != nil {
@@ -106,6 +115,47 @@ func WithName(name string) Option {
 // WithVersion sets what --version prints.
 func WithVersion(version string) Option {
 	return optionOf("WithVersion", func(c interface{ setVersion(string) }) { c.setVersion(version) })
+}
+
+// WithApplyID names the program's apply for bookmarks. A bookmark is a
+// saved state, and it is used as a checkpoint only by a program whose
+// apply has the same id (and whose initial state is the same): any
+// other shows it as stale, never starts from it. So the id must change
+// whenever what the apply computes changes: give a version of the apply,
+// a hash of its source, a build's VCS revision.
+//
+// Without it, the id is the names of the state and event types and the
+// program's version (WithVersion, default "dev"): two builds of one
+// version trust each other's bookmarks even if their applies differ, so a
+// program whose apply is still changing should set one. With --reduce
+// (the replaytui binary), the reducer identifies the apply instead.
+func WithApplyID(id string) Option {
+	set := optionOf("WithApplyID", func(c interface{ setApplyID(string) }) { c.setApplyID(id) })
+	return Option{apply: func(target any) error {
+		if id == "" {
+			return errors.New("WithApplyID: the id is empty")
+		}
+		return set.apply(target)
+	}}
+}
+
+// applyIdentity is what identifies the apply given to Main (see
+// WithApplyID).
+func (c *config[S, E]) applyIdentity() string {
+	if c.applyID != "" {
+		return c.applyID
+	}
+	return fmt.Sprintf("Go apply of state %s and event %s, %s version %s", typeName[S](), typeName[E](), c.name, c.version)
+}
+
+// typeName names a type with its package's import path, which tells
+// apart two packages of one name.
+func typeName[T any]() string {
+	t := reflect.TypeFor[T]()
+	if t.Name() != "" && t.PkgPath() != "" {
+		return t.PkgPath() + "." + t.Name()
+	}
+	return t.String()
 }
 
 // WithClone gives a deep copy of a state, which protects the debugger's
@@ -128,14 +178,15 @@ func WithCodec[E any](codec jsonl.Codec[E]) Option {
 // kr/pretty and compared by reflection.
 func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 	return &config[S, E]{
-		name:    "replaytui",
-		version: "dev",
-		apply:   apply,
-		initial: initial,
-		codec:   jsonl.Codec[E]{Decode: jsonl.DecodeJSON[E], Encode: jsonl.EncodeJSON[E]},
-		show:    func(s S) string { return pretty.Sprintf("%# v", s) },
-		summary: summarize[E],
-		marshal: func(s S) ([]byte, error) { return json.Marshal(s) },
+		name:     "replaytui",
+		version:  "dev",
+		apply:    apply,
+		initial:  initial,
+		debugger: tui.Run[S, E],
+		codec:    jsonl.Codec[E]{Decode: jsonl.DecodeJSON[E], Encode: jsonl.EncodeJSON[E]},
+		show:     func(s S) string { return pretty.Sprintf("%# v", s) },
+		summary:  summarize[E],
+		marshal:  func(s S) ([]byte, error) { return json.Marshal(s) },
 		unmarshal: func(b []byte) (S, error) {
 			var s S
 			err := json.Unmarshal(b, &s)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -74,7 +73,7 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
 	}
-	if err := tui.Run(a.ctx, cfg); err != nil {
+	if err := a.cfg.debugger(a.ctx, cfg); err != nil {
 		return err
 	}
 	// Problems met while reading the log, now that the screen is back.
@@ -85,20 +84,34 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 // bookmarkStore opens the bookmarks of the log: in path, or beside the
 // first file; standard input and databases have nowhere of their own to
 // keep them, so they are kept for the session unless --bookmarks says
-// where. With --checkpoints the file lives in object storage.
+// where. With --checkpoints the file lives in object storage, named
+// after the log and its absolute path (bookmarks.ObjectKey). Bookmarks
+// are trusted only under this apply and initial state, and a new file is
+// as readable as the log.
 func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], error) {
 	codec := bookmarks.Codec[S]{Marshal: a.cfg.marshal, Unmarshal: a.cfg.unmarshal}
-	if a.checkpoints != "" {
-		name := "replaytui.bookmarks.json"
-		if logName != "" {
-			name = filepath.Base(bookmarks.DefaultPath(logName))
+	opts := bookmarks.Options[S]{Apply: a.applyID, Initial: a.initial}
+	if logName != "" {
+		if st, err := os.Stat(logName); err == nil {
+			// The owner must be able to write them; others read them if
+			// they can read the log (the states come from it).
+			opts.Mode = st.Mode().Perm()&0o666 | 0o600
 		}
-		return bookmarks.OpenBucket(a.ctx, a.checkpoints, name, codec)
+	}
+	if a.checkpoints != "" {
+		key := "replaytui.bookmarks.json"
+		if logName != "" {
+			var err error
+			if key, err = bookmarks.ObjectKey(logName); err != nil {
+				return nil, err
+			}
+		}
+		return bookmarks.OpenBucket(a.ctx, a.checkpoints, key, codec, opts)
 	}
 	if path == "" && logName != "" {
 		path = bookmarks.DefaultPath(logName)
 	}
-	return bookmarks.Open(path, codec)
+	return bookmarks.Open(path, codec, opts)
 }
 
 // tuiConfig tells the debugger about the program's types and the log.

@@ -12,6 +12,8 @@
 package reduce
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"strings"
@@ -39,28 +41,42 @@ const Names = "merge, patch, set, jq:PROGRAM or jq:@FILE"
 
 // Parse returns the reducer a --reduce flag names; jq:@FILE reads the jq
 // program from FILE. jq programs run unbounded; see ParseGuarded.
-func Parse(spec string) (Func, error) { return ParseGuarded(spec, nil) }
+func Parse(spec string) (Func, error) {
+	apply, _, err := ParseIdentified(spec)
+	return apply, err
+}
 
-// ParseGuarded is Parse with jq programs bounded by g (nil: unbounded).
-func ParseGuarded(spec string, g *Guard) (Func, error) {
+// ParseIdentified is Parse that also returns what identifies the reducer,
+// for bookmarks, which are used only by the reducer that made them: the
+// spec itself, except for jq:@FILE, which is identified by the program
+// it read ("jq file sha256:…"), not by the file's name, so that an edited
+// program is another reducer and a moved one is the same.
+func ParseIdentified(spec string) (Func, string, error) { return ParseGuarded(spec, nil) }
+
+// ParseGuarded is ParseIdentified with jq programs bounded by g (nil:
+// unbounded).
+func ParseGuarded(spec string, g *Guard) (Func, string, error) {
 	switch {
 	case spec == "merge":
-		return Merge, nil
+		return Merge, spec, nil
 	case spec == "patch":
-		return Patch, nil
+		return Patch, spec, nil
 	case spec == "set":
-		return Set, nil
+		return Set, spec, nil
 	case strings.HasPrefix(spec, "jq:@"):
 		name := strings.TrimPrefix(spec, "jq:@")
 		program, err := os.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("jq program file: %w", err)
+			return nil, "", fmt.Errorf("jq program file: %w", err)
 		}
-		return JQGuarded(string(program), g)
+		apply, err := JQGuarded(string(program), g)
+		sum := sha256.Sum256(program)
+		return apply, "jq file sha256:" + hex.EncodeToString(sum[:]), err
 	case strings.HasPrefix(spec, "jq:"):
-		return JQGuarded(strings.TrimPrefix(spec, "jq:"), g)
+		apply, err := JQGuarded(strings.TrimPrefix(spec, "jq:"), g)
+		return apply, spec, err
 	}
-	return nil, fmt.Errorf("unknown reducer %q: want %s", spec, Names)
+	return nil, "", fmt.Errorf("unknown reducer %q: want %s", spec, Names)
 }
 
 // Merge merges the payload into the state as an RFC 7386 merge patch.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +149,32 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := Parse("sum"); err == nil || !strings.Contains(err.Error(), Names) {
 		t.Errorf("Parse(sum): %v", err)
+	}
+}
+
+// A bookmark saved under jq:@FILE must not be trusted once the program in
+// FILE has changed: its identity is the program, not the file's name.
+func TestParseIdentified(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "p.jq")
+	os.WriteFile(prog, []byte(".n += 1"), 0o644)
+	_, before, err := ParseIdentified("jq:@" + prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := filepath.Join(dir, "moved.jq")
+	os.Rename(prog, moved)
+	if _, id, _ := ParseIdentified("jq:@" + moved); id != before {
+		t.Errorf("the same program in another file: %q, was %q", id, before)
+	}
+	os.WriteFile(moved, []byte(".n += 2"), 0o644)
+	if _, id, _ := ParseIdentified("jq:@" + moved); id == before || !strings.HasPrefix(id, "jq file sha256:") {
+		t.Errorf("an edited program: %q, was %q", id, before)
+	}
+	for _, spec := range []string{"merge", "patch", "set", "jq:. * $event.payload"} {
+		if _, id, err := ParseIdentified(spec); err != nil || id != spec {
+			t.Errorf("ParseIdentified(%q) = %q, %v", spec, id, err)
+		}
 	}
 }
 

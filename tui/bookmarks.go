@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +47,7 @@ func (b *sessionBookmarks[S]) Add(ctx context.Context, c replay.Checkpoint[S], n
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	marks := slices.DeleteFunc(b.marks[c.Stream], func(m Bookmark) bool { return m.Seq == c.Seq })
-	marks = append(marks, Bookmark{Seq: c.Seq, Note: note, Time: at, Status: Usable})
+	marks = append(marks, Bookmark{ID: seqText(c.Seq), Seq: c.Seq, Note: note, Time: at, Status: Usable})
 	slices.SortFunc(marks, func(x, y Bookmark) int { return int(x.Seq) - int(y.Seq) })
 	b.marks[c.Stream] = marks
 	return nil
@@ -56,21 +57,21 @@ func (b *sessionBookmarks[S]) Check(context.Context, replay.StreamKey, iter.Seq2
 	return 0, nil
 }
 
-func (b *sessionBookmarks[S]) Rename(stream replay.StreamKey, seq replay.Seq, note string) error {
+func (b *sessionBookmarks[S]) Rename(stream replay.StreamKey, id string, note string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i := range b.marks[stream] {
-		if b.marks[stream][i].Seq == seq {
+		if b.marks[stream][i].ID == id {
 			b.marks[stream][i].Note = note
 		}
 	}
 	return nil
 }
 
-func (b *sessionBookmarks[S]) Delete(stream replay.StreamKey, seq replay.Seq) error {
+func (b *sessionBookmarks[S]) Delete(stream replay.StreamKey, id string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.marks[stream] = slices.DeleteFunc(b.marks[stream], func(m Bookmark) bool { return m.Seq == seq })
+	b.marks[stream] = slices.DeleteFunc(b.marks[stream], func(m Bookmark) bool { return m.ID == id })
 	// The checkpoint stays in the snapshotter; with no bookmark listing it
 	// it is still a correct state, so seeks may keep using it.
 	return nil
@@ -104,6 +105,7 @@ type (
 	bookmarksMsg struct {
 		stream  replay.StreamKey
 		marks   []Bookmark
+		checked bool // the outcome of a check
 		message string
 		err     error
 	}
@@ -128,33 +130,49 @@ func addBookmarkCmd[S, E any](ctx context.Context, cfg *Config[S, E], c replay.C
 	}
 }
 
-func renameBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, seq replay.Seq, note string) tea.Cmd {
+func renameBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b Bookmark, note string) tea.Cmd {
 	return func() tea.Msg {
-		err := cfg.Bookmarks.Rename(stream, seq, note)
+		err := cfg.Bookmarks.Rename(stream, b.ID, note)
 		return bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), err: wrapErr("rename bookmark", err)}
 	}
 }
 
-func deleteBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, seq replay.Seq) tea.Cmd {
+func deleteBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b Bookmark) tea.Cmd {
 	return func() tea.Msg {
-		err := cfg.Bookmarks.Delete(stream, seq)
-		return bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "deleted the bookmark at seq " + seqText(seq), err: wrapErr("delete bookmark", err)}
+		err := cfg.Bookmarks.Delete(stream, b.ID)
+		return bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "deleted the bookmark at seq " + seqText(b.Seq), err: wrapErr("delete bookmark", err)}
 	}
 }
 
 // checkBookmarksCmd checks the stream's bookmarks from an earlier session
-// against the log, so that they are used only when their events still
-// match.
-func checkBookmarksCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey) tea.Cmd {
+// (or another debugger) against the log, so that they are used only when
+// their events still match, and says which cannot be, and why. Quiet, it
+// says nothing but errors: a check of what a change of the user's brought
+// in from the store.
+func checkBookmarksCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, quiet bool) tea.Cmd {
 	return func() tea.Msg {
 		marks := cfg.Bookmarks.List(stream)
 		if len(marks) == 0 {
-			return bookmarksMsg{stream: stream}
+			return bookmarksMsg{stream: stream, checked: true}
 		}
-		unusable, err := cfg.Bookmarks.Check(ctx, stream, lines(ctx, cfg, stream, 0))
-		msg := bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), err: wrapErr("checking bookmarks", err)}
-		if unusable > 0 && err == nil {
-			msg.err = errorf("%s of %s cannot be used (B lists them, with why)", plural(unusable, "bookmark"), stream)
+		_, err := cfg.Bookmarks.Check(ctx, stream, lines(ctx, cfg, stream, 0))
+		msg := bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), checked: true, err: wrapErr("checking bookmarks", err)}
+		var reasons []string
+		unusable := 0
+		for _, b := range msg.marks {
+			if b.Status == Unusable {
+				unusable++
+				if !slices.Contains(reasons, b.Reason) {
+					reasons = append(reasons, b.Reason)
+				}
+			}
+		}
+		switch {
+		case err != nil || quiet:
+		case unusable == 1:
+			msg.err = errorf("a bookmark of %s is not used: %s (B lists it)", stream, reasons[0])
+		case unusable > 1:
+			msg.err = errorf("%d bookmarks of %s are not used: %s (B lists them)", unusable, stream, strings.Join(reasons, "; "))
 		}
 		return msg
 	}

@@ -27,6 +27,9 @@ type list struct {
 	title, hint, empty string
 	items              []string // as shown, before sanitising
 	footer             string
+	// detail, when set, is shown under the items for the selected one:
+	// what a line has no room for.
+	detail func(item int) string
 	selected           int // among the shown items
 	filter             *textinput.Model
 	shown              []int // indexes of the items that pass the filter
@@ -152,6 +155,12 @@ func (l *list) View() string {
 			line = l.st.selected.Render(line)
 		}
 		lines = append(lines, line)
+	}
+	if i := l.current(); l.detail != nil && i >= 0 {
+		if d := l.detail(i); d != "" {
+			lines = append(lines, "")
+			lines = append(lines, wrap(d, l.width-2)...)
+		}
 	}
 	if l.footer != "" {
 		lines = append(lines, "", l.st.dim.Render(clean(l.footer)))

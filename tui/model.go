@@ -148,7 +148,7 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 	m.diff, m.event = diffPane{theme: m.c.theme}, eventPane{theme: m.c.theme}
 	m.layOut()
 	s.checkingBookmarks = true
-	return tea.Batch(lastCmd(s.ctx, cfg, tl), m.seekTo(1), checkBookmarksCmd(s.ctx, cfg, stream), readingCmd(cfg), m.startTick())
+	return tea.Batch(lastCmd(s.ctx, cfg, tl), m.seekTo(1), checkBookmarksCmd(s.ctx, cfg, stream, false), readingCmd(cfg), m.startTick())
 }
 
 // startTick keeps polling while a log is read or followed.
@@ -290,10 +290,14 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.s.marks = msg.marks
-		m.s.checkingBookmarks = false
+		if msg.checked {
+			m.s.checkingBookmarks = false
+		}
 		m.events.bookmarked = map[replay.Seq]bool{}
+		unchecked := false
 		for _, b := range msg.marks {
 			m.events.bookmarked[b.Seq] = true
+			unchecked = unchecked || b.Status == Checking
 		}
 		switch {
 		case msg.err != nil:
@@ -302,6 +306,12 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.say(msg.message)
 		}
 		m.refreshList()
+		if unchecked && !m.s.checkingBookmarks {
+			// A change brought in bookmarks other debuggers saved: check
+			// them too, quietly.
+			m.s.checkingBookmarks = true
+			return m, checkBookmarksCmd(m.s.ctx, m.c.cfg, m.s.stream, true)
+		}
 		return m, nil
 	case streamsMsg:
 		if msg.err != nil {

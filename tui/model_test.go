@@ -216,12 +216,20 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// testStore is a BookmarkStore as a file beside the log would be: its
-// bookmarks outlive a session (reopen), and are checked against the log
-// by a digest of their events.
+// testStore is a BookmarkStore as a file beside the log would be: the
+// bookmarks are in a file that outlives a session and that several
+// debuggers share (reopen), each with its own view of which it has
+// checked; a bookmark is checked against the log by a digest of its
+// events.
 type testStore struct {
-	marks  map[replay.StreamKey][]storedMark
-	digest map[string]string // stream/seq → digest of events 1..seq
+	file   *testFile
+	status map[string]BookmarkStatus // by ID; absent: not checked yet
+	reason map[string]string
+}
+
+type testFile struct {
+	marks map[replay.StreamKey][]storedMark
+	made  int
 }
 
 type storedMark struct {
@@ -230,19 +238,17 @@ type storedMark struct {
 	digest string
 }
 
-func newTestStore() *testStore { return &testStore{marks: map[replay.StreamKey][]storedMark{}} }
-
-// reopen is the store as a new session finds it: nothing checked yet.
-func (s *testStore) reopen() *testStore {
-	again := newTestStore()
-	for k, ms := range s.marks {
-		for _, m := range ms {
-			m.Status = Checking
-			again.marks[k] = append(again.marks[k], m)
-		}
-	}
-	return again
+func newTestStore() *testStore {
+	return (&testFile{marks: map[replay.StreamKey][]storedMark{}}).open()
 }
+
+func (f *testFile) open() *testStore {
+	return &testStore{file: f, status: map[string]BookmarkStatus{}, reason: map[string]string{}}
+}
+
+// reopen is the file as another session (or another debugger) finds it:
+// nothing checked yet.
+func (s *testStore) reopen() *testStore { return s.file.open() }
 
 func digestOf(lines iter.Seq2[string, error], until int) (string, error) {
 	h := sha256.New()
@@ -262,8 +268,8 @@ func digestOf(lines iter.Seq2[string, error], until int) (string, error) {
 func (s *testStore) Save(ctx context.Context, c replay.Checkpoint[account]) error { return nil }
 func (s *testStore) Load(_ context.Context, stream replay.StreamKey, at replay.Seq) (*replay.Checkpoint[account], error) {
 	var best *replay.Checkpoint[account]
-	for _, m := range s.marks[stream] {
-		if m.Status == Usable && m.Seq <= at {
+	for _, m := range s.file.marks[stream] {
+		if s.status[m.ID] == Usable && m.Seq <= at {
 			best = &replay.Checkpoint[account]{Stream: stream, Seq: m.Seq, State: m.state}
 		}
 	}
@@ -271,8 +277,10 @@ func (s *testStore) Load(_ context.Context, stream replay.StreamKey, at replay.S
 }
 func (s *testStore) List(stream replay.StreamKey) []Bookmark {
 	var out []Bookmark
-	for _, m := range s.marks[stream] {
-		out = append(out, m.Bookmark)
+	for _, m := range s.file.marks[stream] {
+		b := m.Bookmark
+		b.Status, b.Reason = s.status[m.ID], s.reason[m.ID]
+		out = append(out, b)
 	}
 	return out
 }
@@ -281,36 +289,42 @@ func (s *testStore) Add(_ context.Context, c replay.Checkpoint[account], note st
 	if err != nil {
 		return err
 	}
-	s.marks[c.Stream] = append(s.marks[c.Stream], storedMark{Bookmark{Seq: c.Seq, Note: note, Time: at, Status: Usable}, c.State, d})
-	slices.SortFunc(s.marks[c.Stream], func(a, b storedMark) int { return int(a.Seq) - int(b.Seq) })
+	s.file.made++
+	id := fmt.Sprint(s.file.made)
+	s.status[id] = Usable
+	s.file.marks[c.Stream] = append(s.file.marks[c.Stream], storedMark{Bookmark{ID: id, Seq: c.Seq, Note: note, Time: at}, c.State, d})
+	slices.SortStableFunc(s.file.marks[c.Stream], func(a, b storedMark) int { return int(a.Seq) - int(b.Seq) })
 	return nil
 }
 func (s *testStore) Check(_ context.Context, stream replay.StreamKey, lines iter.Seq2[string, error]) (int, error) {
 	unusable := 0
-	for i, m := range s.marks[stream] {
+	for _, m := range s.file.marks[stream] {
+		if s.status[m.ID] != Checking {
+			continue
+		}
 		d, err := digestOf(lines, int(m.Seq))
 		if err != nil {
 			return 0, err
 		}
 		if d == m.digest {
-			s.marks[stream][i].Status = Usable
+			s.status[m.ID] = Usable
 		} else {
-			s.marks[stream][i].Status, s.marks[stream][i].Reason = Unusable, "the log changed since"
+			s.status[m.ID], s.reason[m.ID] = Unusable, "the log changed since"
 			unusable++
 		}
 	}
 	return unusable, nil
 }
-func (s *testStore) Rename(stream replay.StreamKey, seq replay.Seq, note string) error {
-	for i := range s.marks[stream] {
-		if s.marks[stream][i].Seq == seq {
-			s.marks[stream][i].Note = note
+func (s *testStore) Rename(stream replay.StreamKey, id string, note string) error {
+	for i := range s.file.marks[stream] {
+		if s.file.marks[stream][i].ID == id {
+			s.file.marks[stream][i].Note = note
 		}
 	}
 	return nil
 }
-func (s *testStore) Delete(stream replay.StreamKey, seq replay.Seq) error {
-	s.marks[stream] = slices.DeleteFunc(s.marks[stream], func(m storedMark) bool { return m.Seq == seq })
+func (s *testStore) Delete(stream replay.StreamKey, id string) error {
+	s.file.marks[stream] = slices.DeleteFunc(s.file.marks[stream], func(m storedMark) bool { return m.ID == id })
 	return nil
 }
 func (s *testStore) Where() string { return "log.jsonl.bookmarks.json" }
@@ -491,7 +505,7 @@ func TestBookmarks(t *testing.T) {
 	stale := store.reopen()
 	cfg.Log, cfg.Bookmarks = ledger(t, 40, deposit{Type: "deposit", Amount: 999, Note: "rewritten"}), stale
 	m3 := newModel(t, cfg, 100, 30)
-	if st := stale.List("acct")[0].Status; st != Unusable || !strings.Contains(m3.status.text, "cannot be used") {
+	if st := stale.List("acct")[0].Status; st != Unusable || !strings.Contains(m3.status.text, "a bookmark of acct is not used: the log changed since") {
 		t.Fatalf("over a changed log: %v, message %q", st, m3.status.text)
 	}
 	press(t, m3, ":")
@@ -501,7 +515,7 @@ func TestBookmarks(t *testing.T) {
 		t.Errorf("an unusable bookmark was used: %v", c)
 	}
 	press(t, m3, "B")
-	if !strings.Contains(screen(m3), "NOT USED: the log changed since") {
+	if !strings.Contains(screen(m3), "NOT USED: the log changed since") || !strings.Contains(screen(m3), "seq 25 is not used: the log changed since") {
 		t.Errorf("the list does not flag the unusable bookmark:\n%s", screen(m3))
 	}
 	press(t, m3, "d")
@@ -1115,5 +1129,37 @@ func TestATypedMapEntryIsBlamedOnItsOwn(t *testing.T) {
 	press(t, m, "L")
 	if h := m.inv.history; len(h) != 2 || h[0].Seq != 2 || h[1].Seq != 3 {
 		t.Fatalf(`blame of .Players["bo"] lists %+v; want seqs 2 and 3 only`, h)
+	}
+}
+
+// Two debuggers on one log bookmark one seq: the second checks the
+// first's bookmark when its own save brings it in, a new session checks
+// both (none is left "(checking)"), and d deletes the one selected.
+func TestTwoBookmarksAtOneSeqAreBothChecked(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 40))
+	store := cfg.Bookmarks.(*testStore)
+	first := newModel(t, cfg, 100, 30)
+	other := store.reopen()
+	cfg.Bookmarks = other
+	second := newModel(t, cfg, 100, 30)
+	for i, m := range []*Model[account, deposit]{first, second} {
+		press(t, m, ":")
+		typeText(t, m, "25")
+		press(t, m, "enter", "b")
+		typeText(t, m, fmt.Sprint("debugger ", i+1))
+		press(t, m, "enter")
+	}
+	if l := other.List("acct"); len(l) != 2 || l[0].Status != Usable || l[1].Status != Usable {
+		t.Fatalf("the second debugger's bookmarks: %+v", l)
+	}
+	cfg.Bookmarks = store.reopen()
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, "B")
+	if sc := screen(m); strings.Contains(sc, "checking") || !strings.Contains(sc, "debugger 1") || !strings.Contains(sc, "debugger 2") {
+		t.Fatalf("two bookmarks at one seq:\n%s", sc)
+	}
+	press(t, m, "down", "d")
+	if l := cfg.Bookmarks.List("acct"); len(l) != 1 || l[0].Note != "debugger 1" || !strings.Contains(screen(m), "deleted the bookmark at seq 25") {
+		t.Fatalf("after deleting the second: %+v\n%s", l, screen(m))
 	}
 }

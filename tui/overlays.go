@@ -43,6 +43,12 @@ func (m *Model[S, E]) openBookmarks() {
 		title: "bookmarks · " + string(s.stream),
 		hint:  "enter: go to · m: mark (then enter on another: the diff between them) · r: rename · d: delete · esc: close",
 		empty: "no bookmarks in this stream yet: b bookmarks the selected seq",
+		detail: func(i int) string {
+			if b := s.marks[i]; b.Status == Unusable {
+				return fmt.Sprintf("seq %d is not used: %s", b.Seq, b.Reason)
+			}
+			return ""
+		},
 		actions: []listAction{
 			{m.c.keys.Enter, func(i int) tea.Cmd {
 				m.list = nil
@@ -51,7 +57,7 @@ func (m *Model[S, E]) openBookmarks() {
 			{m.c.keys.Rename, func(i int) tea.Cmd {
 				b := s.marks[i]
 				return m.prompt.Open(fmt.Sprintf("note for seq %d: ", b.Seq), b.Note, func(note string) (tea.Cmd, error) {
-					return renameBookmarkCmd(m.c.cfg, s.stream, b.Seq, note), nil
+					return renameBookmarkCmd(m.c.cfg, s.stream, b, note), nil
 				})
 			}},
 			{m.c.keys.Mark, func(i int) tea.Cmd {
@@ -62,7 +68,7 @@ func (m *Model[S, E]) openBookmarks() {
 				return nil
 			}},
 			{m.c.keys.Delete, func(i int) tea.Cmd {
-				return deleteBookmarkCmd(m.c.cfg, s.stream, s.marks[i].Seq)
+				return deleteBookmarkCmd(m.c.cfg, s.stream, s.marks[i])
 			}},
 		},
 	})

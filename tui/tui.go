@@ -102,8 +102,10 @@ type BookmarkStore[S any] interface {
 	// events (lines, from seq 1), and returns how many can no longer be
 	// used.
 	Check(ctx context.Context, stream replay.StreamKey, lines iter.Seq2[string, error]) (unusable int, err error)
-	Rename(stream replay.StreamKey, seq replay.Seq, note string) error
-	Delete(stream replay.StreamKey, seq replay.Seq) error
+	// Rename and Delete act on the bookmark with id (Bookmark.ID): there
+	// may be several at one seq, from other debuggers or reducers.
+	Rename(stream replay.StreamKey, id string, note string) error
+	Delete(stream replay.StreamKey, id string) error
 	// Where says where the bookmarks are kept (a file, an object), or ""
 	// when they last the session only.
 	Where() string
@@ -111,6 +113,7 @@ type BookmarkStore[S any] interface {
 
 // Bookmark is a bookmark as the debugger lists it.
 type Bookmark struct {
+	ID     string // which bookmark, for Rename and Delete
 	Seq    replay.Seq
 	Note   string
 	Time   time.Time // the event's
