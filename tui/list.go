@@ -29,11 +29,11 @@ type list struct {
 	footer             string
 	// detail, when set, is shown under the items for the selected one:
 	// what a line has no room for.
-	detail func(item int) string
-	selected           int // among the shown items
-	filter             *textinput.Model
-	shown              []int // indexes of the items that pass the filter
-	actions            []listAction
+	detail   func(item int) string
+	selected int // among the shown items
+	filter   *textinput.Model
+	shown    []int // indexes of the items that pass the filter
+	actions  []listAction
 	// onClose, when set, runs when the list closes without an action.
 	onClose func() tea.Cmd
 	closed  bool
