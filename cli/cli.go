@@ -127,44 +127,30 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Vars{"version": cfg.name + " " + cfg.version},
 		kong.Writers(stdout, stderr),
-		kong.Exit(func(code int) { exited = code; panic(exitPanic{}) }),
+		// kong "exits" after --help and --version: note it, and let Parse
+		// return; whatever it says after that is ignored.
+		kong.Exit(func(code int) {
+			if exited < 0 {
+				exited = code
+			}
+		}),
 		kong.Bind(a),
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: internal error: %v\n", cfg.name, err)
 		return exitBadInput
 	}
-	code, done := func() (code int, done bool) {
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(exitPanic); !ok {
-					panic(r)
-				}
-				code, done = exitCodeOfKong(exited), true
-			}
-		}()
-		kongplete.Complete(parser,
-			kongplete.WithPredictor("file", complete.PredictFiles("*")),
-			kongplete.WithPredictor("stream", streamPredictor(a)),
-		)
-		return 0, false
-	}()
-	if done {
-		return code
+	// A shell asking for completions (COMP_LINE set) is answered here.
+	kongplete.Complete(parser,
+		kongplete.WithPredictor("file", complete.PredictFiles("*")),
+		kongplete.WithPredictor("stream", streamPredictor(a)),
+		kongplete.WithExitFunc(func(code int) { exited = code }),
+	)
+	if exited >= 0 {
+		return exitCodeOfKong(exited)
 	}
 
-	var kctx *kong.Context
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				if _, ok := r.(exitPanic); !ok {
-					panic(r)
-				}
-				kctx = nil
-			}
-		}()
-		kctx, err = parser.Parse(args)
-	}()
+	kctx, err := parser.Parse(args)
 	if exited >= 0 {
 		return exitCodeOfKong(exited)
 	}
@@ -173,7 +159,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		if errors.As(err, &pe) {
 			fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 			if pe.Context != nil {
-				fmt.Fprintf(stderr, "run '%s %s --help' for usage\n", cfg.name, strings.TrimSpace(pe.Context.Command()))
+				fmt.Fprintf(stderr, "run '%s' for usage\n", strings.Join(strings.Fields(cfg.name+" "+pe.Context.Command()+" --help"), " "))
 			}
 			return exitUsage
 		}
@@ -218,8 +204,6 @@ func (a *app[S, E]) eventLine(ev replay.Event[E]) string {
 	}
 	return fmt.Sprintf("%+v\n", ev)
 }
-
-type exitPanic struct{}
 
 // exitCodeOfKong maps kong's own exits (help, version: 0; usage: 80) to
 // ours.

@@ -66,7 +66,7 @@ func (a *app[S, E]) openWith(files []string, opts jsonl.Options) (*source[S, E],
 	case len(files) == 0:
 		return nil, usageError("no log: give files (- for standard input) or --pg DSN")
 	}
-	opts.SkipBad = a.skipBad
+	opts.SkipBad = opts.SkipBad || a.skipBad
 	l, err := jsonl.Open(files, opts)
 	if err != nil {
 		return nil, err

@@ -26,10 +26,9 @@ Example:
 }
 
 func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
-	skip := a.skipBad
-	a.skipBad = true // to list every problem, not stop at the first
-	src, err := a.open(c.Files)
-	a.skipBad = skip
+	// Skipping bad lines lists every problem instead of stopping at the
+	// first.
+	src, err := a.openWith(c.Files, jsonl.Options{SkipBad: true})
 	if err != nil {
 		return err
 	}
