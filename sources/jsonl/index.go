@@ -232,7 +232,8 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 
 func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, prepare func(jsonv.Payload) jsonv.Payload) {
 	data, no := c.data, c.firstNo
-	c.lines = make([]parsedLine, 0, bytes.Count(data, []byte{'\n'})+1)
+	// Sized by bytes, not lines: blank lines take no room in the index.
+	c.lines = make([]parsedLine, 0, len(data)/256+1)
 	for off := 0; off < len(data); no++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		cut := false
