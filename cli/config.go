@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -69,6 +70,8 @@ type config[S, E any] struct {
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
 	accumulate func(reducer string, initial S) accumulator[S, E]
+	// debugger runs the terminal debugger: tui.Run, but for tests.
+	debugger func(context.Context, tui.Config[S, E]) error
 }
 
 // accumulator folds events into a state only it sees until State.
@@ -148,6 +151,7 @@ func defaults[S, E any](apply replay.Apply[S, E], initial S) *config[S, E] {
 			return s, err
 		},
 		doc:       func(s S) tui.Doc { return tui.PrettyDoc(s) },
+		debugger:  tui.Run[S, E],
 		exprState: func(s S) any { return s },
 		exprEvent: func(ev replay.Event[E]) (any, error) { return ev, nil },
 		diff: func(a, b S) []change {

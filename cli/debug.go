@@ -34,8 +34,9 @@ Examples:
 }
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
-	// A mistyped command reaches here as a file name.
-	if len(c.Files) == 1 && !strings.ContainsAny(c.Files[0], "./") {
+	// A mistyped command reaches here as a file name; "-" is standard
+	// input.
+	if len(c.Files) == 1 && c.Files[0] != "-" && !strings.ContainsAny(c.Files[0], "./") {
 		f := c.Files[0]
 		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
 			return usageError("no command or file named %q (commands: streams, state, diff, find, verify, export; see --help)", f)
@@ -69,7 +70,7 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
 	}
-	if err := tui.Run(a.ctx, cfg); err != nil {
+	if err := a.cfg.debugger(a.ctx, cfg); err != nil {
 		return err
 	}
 	// Problems met while reading the log, now that the screen is back.

@@ -13,15 +13,16 @@ import (
 )
 
 // input is one file of a log. Events are read back with ReadAt on file;
-// indexing reads src once. A compressed file or standard input is
-// decompressed into a temporary file as it is indexed, so reading an
-// event back is still one ReadAt.
+// indexing reads src once. A compressed file, standard input or any
+// other file that is not a regular file (a pipe, a FIFO, /dev/stdin) is
+// copied into a temporary file as it is indexed, so reading an event
+// back is still one ReadAt.
 type input struct {
 	name   string   // as the user gave it, for messages
 	file   *os.File // what ReadAt reads
 	src    io.Reader
 	size   int64 // bytes src will yield, or -1 when unknown
-	temp   bool  // file is a temporary copy, removed on Close
+	temp   bool  // file is a temporary copy, gone once closed
 	follow bool  // src goes on past the end as the file grows
 	close  []func() error
 }
@@ -71,7 +72,9 @@ func openInput(path string, follow bool) (*input, error) {
 		}
 		in.close = append(in.close, f.Close)
 		raw = f
-		in.size = st.Size()
+		if st.Mode().IsRegular() {
+			in.size = st.Size()
+		}
 	}
 	br := bufio.NewReaderSize(raw, 1<<16)
 	magic, _ := br.Peek(4)
@@ -93,8 +96,10 @@ func openInput(path string, follow bool) (*input, error) {
 		in.close = append(in.close, func() error { zr.Close(); return nil })
 		plain = zr
 	default:
-		if f, ok := raw.(*os.File); ok && path != "-" {
-			// A plain file is read in place.
+		if f, ok := raw.(*os.File); ok && path != "-" && in.size >= 0 {
+			// A regular file is read in place. Anything else (a pipe, a
+			// FIFO, a terminal) has no size to trust and cannot be read
+			// twice: it is copied like standard input.
 			in.file = f
 			in.src = io.NewSectionReader(f, 0, in.size)
 			if follow {
@@ -109,9 +114,14 @@ func openInput(path string, follow bool) (*input, error) {
 		in.closeAll()
 		return nil, fmt.Errorf("%s: a temporary file to decompress into: %w", in.name, err)
 	}
-	name := tmp.Name()
 	in.file, in.temp, in.size = tmp, true, -1
-	in.close = append(in.close, tmp.Close, func() error { return os.Remove(name) })
+	in.close = append(in.close, tmp.Close)
+	// Unlinked at once, the copy lives only as long as the open file: a
+	// process that is killed leaves nothing behind. Where an open file
+	// cannot be removed, it is removed when closed.
+	if name := tmp.Name(); os.Remove(name) != nil {
+		in.close = append(in.close, func() error { return os.Remove(name) })
+	}
 	// Bytes reach the temporary file before the indexer sees them, so
 	// every offset indexed can be read back.
 	in.src = io.TeeReader(plain, tmp)
