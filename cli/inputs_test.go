@@ -2,8 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,5 +87,45 @@ func TestTheDebuggerReadsStandardInput(t *testing.T) {
 	_, errOut, code, _ := runDebugger(t, "", "stats")
 	if code != 2 || !strings.Contains(errOut, `no command or file named "stats"`) {
 		t.Fatalf("exit %d, %q", code, errOut)
+	}
+}
+
+// cutCapture writes the first half of a gzipped log of n events of
+// stream s: a capture cut mid-write.
+func cutCapture(t *testing.T, n int) (path string, whole int) {
+	t.Helper()
+	var log strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&log, `{"stream":"s","seq":%d,"payload":{"n":%d}}`+"\n", i, i)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(log.String()))
+	zw.Close()
+	data := buf.Bytes()[:buf.Len()/2]
+	zr, _ := gzip.NewReader(bytes.NewReader(data))
+	plain, _ := io.ReadAll(zr)
+	path = filepath.Join(t.TempDir(), "capture.jsonl.gz")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, bytes.Count(plain, []byte{'\n'})
+}
+
+func TestACutCaptureIsUsableAndTheCutReported(t *testing.T) {
+	path, whole := cutCapture(t, 20_000)
+	out, errOut, code := run(t, "state", path, "--json")
+	wantCode(t, code, 0, out, errOut)
+	if out != fmt.Sprintf(`{"n":%d}`+"\n", whole) {
+		t.Fatalf("state = %q, want the state after the %d whole lines", out, whole)
+	}
+	want := fmt.Sprintf("replaytui: warning: %s:%d:", path, whole+1)
+	if !strings.HasPrefix(errOut, want) || !strings.Contains(errOut, "the gzip data is cut short or damaged (unexpected EOF)") {
+		t.Fatalf("stderr %q, want it to start with %q", errOut, want)
+	}
+	// The debugger says so too when it quits.
+	_, errOut, code, got := runDebugger(t, "", path)
+	if code != 0 || got.events != whole || !strings.HasPrefix(errOut, want) {
+		t.Fatalf("debug: exit %d, %d events, stderr %q", code, got.events, errOut)
 	}
 }

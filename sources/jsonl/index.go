@@ -2,16 +2,15 @@ package jsonl
 
 import (
 	"bytes"
-	"time"
-
 	"context"
 	"errors"
 	"fmt"
-	"github.com/replaytui/replaytui/jsonv"
 	"io"
 	"runtime"
 	"sync"
+	"time"
 
+	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -116,7 +115,19 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 			return err
 		}
 	}
-	if readErr != nil && !errors.Is(readErr, context.Canceled) {
+	var damage *damageError
+	switch {
+	case errors.As(readErr, &damage):
+		// As for a file cut short: the lines before are usable, and the
+		// damage is reported, not fatal.
+		le := LineError{File: in.name, Line: damage.line, Column: damage.column, Msg: damage.message(), Err: damage}
+		l.mu.Lock()
+		l.stats.Truncated = &le
+		l.problem(le)
+		l.notify()
+		l.mu.Unlock()
+		return nil
+	case readErr != nil && !errors.Is(readErr, context.Canceled):
 		return fmt.Errorf("%s: %w", in.name, readErr)
 	}
 	return ctx.Err()
@@ -190,6 +201,20 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 		pending = append(make([]byte, 0, chunkSize), pending[cut:]...)
 		return emit(c)
 	}
+	// end ends reading at err: the complete lines before it are handed
+	// over.
+	end := func(err error) error {
+		var damage *damageError
+		if errors.As(err, &damage) {
+			if !flush(false, false) {
+				return ctx.Err()
+			}
+			// What is left is the start of the line the damage cut: it
+			// is not an event, however it ends.
+			damage.line, damage.column, damage.lineOff = lineNo, len(pending)+1, base
+		}
+		return err
+	}
 	for {
 		var p piece
 		var ok bool
@@ -220,7 +245,7 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 			}
 			return nil
 		case p.err != nil:
-			return p.err
+			return end(p.err)
 		}
 		pending = append(pending, p.data...)
 		announced = false

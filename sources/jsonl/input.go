@@ -27,29 +27,13 @@ type input struct {
 	close  []func() error
 }
 
-// tail reads a file from the start and past its end: at the end it
-// reports io.EOF, and a later Read returns what was appended since.
-type tail struct {
-	f   *os.File
-	off int64
-}
-
-func (t *tail) Read(p []byte) (int, error) {
-	n, err := t.f.ReadAt(p, t.off)
-	t.off += int64(n)
-	if n > 0 && errors.Is(err, io.EOF) {
-		err = nil
-	}
-	return n, err
-}
-
 var (
 	gzipMagic = []byte{0x1f, 0x8b}
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
 // openInput opens path ("-" is standard input) for indexing; with
-// follow, a plain file is read on past its end as it grows.
+// follow, a regular file is read on past its end as it grows.
 func openInput(path string, follow bool) (*input, error) {
 	in := &input{name: path, size: -1}
 	var raw io.Reader
@@ -76,17 +60,17 @@ func openInput(path string, follow bool) (*input, error) {
 			in.size = st.Size()
 		}
 	}
-	br := bufio.NewReaderSize(raw, 1<<16)
+	counted := &countingReader{r: raw}
+	br := bufio.NewReaderSize(counted, 1<<16)
 	magic, _ := br.Peek(4)
 	var plain io.Reader
 	switch {
 	case bytes.HasPrefix(magic, gzipMagic):
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			in.closeAll()
-			return nil, fmt.Errorf("%s: gzip: %w", in.name, err)
-		}
-		plain = zr
+		plain = &decompressor{format: "gzip", raw: counted, buf: br, size: in.size, open: func() (io.Reader, error) {
+			// A multi-member file (gzip a >> f; gzip b >> f) is read whole,
+			// as gzip -dc does.
+			return gzip.NewReader(br)
+		}}
 	case bytes.HasPrefix(magic, zstdMagic):
 		zr, err := zstd.NewReader(br)
 		if err != nil {
@@ -94,7 +78,7 @@ func openInput(path string, follow bool) (*input, error) {
 			return nil, fmt.Errorf("%s: zstd: %w", in.name, err)
 		}
 		in.close = append(in.close, func() error { zr.Close(); return nil })
-		plain = zr
+		plain = &decompressor{format: "zstd", raw: counted, buf: br, size: in.size, r: zr}
 	default:
 		if f, ok := raw.(*os.File); ok && path != "-" && in.size >= 0 {
 			// A regular file is read in place. Anything else (a pipe, a
@@ -137,4 +121,111 @@ func (in *input) closeAll() error {
 	}
 	in.close = nil
 	return first
+}
+
+// countingReader counts the bytes read from a file, and keeps the error
+// that reading it met: a decompressor's failure is damage in the data,
+// unless it is the file's own.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
+}
+
+// decompressor reads compressed data and turns a failure of the data
+// (cut short, corrupt) into a *damageError that says where it is.
+type decompressor struct {
+	format string
+	raw    *countingReader
+	buf    *bufio.Reader // between raw and the decompressor
+	size   int64         // of the compressed file, -1 when unknown
+	open   func() (io.Reader, error)
+	r      io.Reader
+	plain  int64 // decompressed bytes so far
+	err    error
+}
+
+func (d *decompressor) Read(p []byte) (int, error) {
+	if d.err != nil {
+		return 0, d.err
+	}
+	if d.r == nil {
+		// The header is read here, not when the file is opened: a file
+		// cut inside it is damaged like any other, not unopenable.
+		r, err := d.open()
+		if err != nil {
+			d.err = d.damage(err)
+			return 0, d.err
+		}
+		d.r = r
+	}
+	n, err := d.r.Read(p)
+	d.plain += int64(n)
+	if err != nil && err != io.EOF {
+		err = d.damage(err)
+		d.err = err
+	}
+	return n, err
+}
+
+func (d *decompressor) damage(err error) error {
+	if d.raw.err != nil && errors.Is(err, d.raw.err) {
+		return err // the file could not be read: not the data's fault
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // data that stops where a header should be
+	}
+	return &damageError{format: d.format, read: d.raw.n - int64(d.buf.Buffered()), size: d.size, plain: d.plain, err: err}
+}
+
+// damageError is compressed data that ends early or is corrupt, as when
+// a capture was cut mid-write. The lines decompressed before it are
+// usable; readChunks fills in where the first line it spoils starts.
+type damageError struct {
+	format string
+	read   int64 // compressed bytes the decompressor had taken in
+	size   int64 // of the compressed file, -1 when unknown
+	plain  int64 // decompressed bytes before the damage
+	err    error
+
+	line    int   // the line the damage cuts
+	column  int   // 1-based: where in that line the good data stops
+	lineOff int64 // decompressed offset of that line
+}
+
+func (e *damageError) Error() string { return e.message() }
+func (e *damageError) Unwrap() error { return e.err }
+
+func (e *damageError) message() string {
+	of := ""
+	if e.size >= 0 {
+		of = fmt.Sprintf(" of the file's %d", e.size)
+	}
+	return fmt.Sprintf("the %s data is cut short or damaged (%v) after %d%s bytes (%d bytes decompressed); the %d lines before this one are usable",
+		e.format, e.err, e.read, of, e.plain, e.line-1)
+}
+
+// tail reads a file from the start and past its end: at the end it
+// reports io.EOF, and a later Read returns what was appended since.
+type tail struct {
+	f   *os.File
+	off int64
+}
+
+func (t *tail) Read(p []byte) (int, error) {
+	n, err := t.f.ReadAt(p, t.off)
+	t.off += int64(n)
+	if n > 0 && errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return n, err
 }

@@ -63,7 +63,9 @@ type Stats struct {
 	// a truncated last line), at most maxProblems of them.
 	Problems []LineError
 	// Truncated is set when the last line of a file was cut short, as by a
-	// capture that crashed mid-write; the events before it are usable.
+	// capture that crashed mid-write, or when a compressed file's data
+	// ends early or is damaged (Err then wraps the decompressor's error):
+	// the events before it are usable.
 	Truncated *LineError
 	Done      bool
 }
