@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -51,8 +52,23 @@ type parsedLine struct {
 
 func (l *Log) index(ctx context.Context) {
 	var err error
-	for i, in := range l.inputs {
-		if err = l.indexInput(ctx, i, in); err != nil {
+	// Only this goroutine adds inputs (a followed file rotated), under
+	// l.mu; it may read them without.
+	for i := 0; i < len(l.inputs); i++ {
+		in := l.inputs[i]
+		err = l.indexInput(ctx, i, in)
+		var rotated *rotatedError
+		var truncated *truncatedError
+		switch {
+		case errors.As(err, &rotated):
+			err = l.rotate(in, rotated.next)
+		case errors.As(err, &truncated):
+			l.mu.Lock()
+			l.stats.FollowNote = fmt.Sprintf("%s %v (at %s): no longer followed; reopen it to read what it holds now", in.name, truncated, time.Now().Format(time.TimeOnly))
+			l.mu.Unlock()
+			err = nil
+		}
+		if err != nil {
 			break
 		}
 	}
@@ -60,10 +76,40 @@ func (l *Log) index(ctx context.Context) {
 	if err != nil && l.err == nil && !errors.Is(err, context.Canceled) {
 		l.err = err
 	}
+	if l.opts.Follow && l.stats.FollowNote == "" && l.err == nil && ctx.Err() == nil {
+		// A pipe or standard input, which cannot be followed past its end.
+		l.stats.FollowNote = l.inputs[len(l.inputs)-1].name + " has ended"
+	}
 	l.done = true
 	l.notify()
 	l.mu.Unlock()
 	l.eager.finish()
+}
+
+// maxInputs is how many files one log can have: an input's number must
+// fit in the bits of a position above its offset.
+const maxInputs = 1<<(64-posShift) - 1
+
+// rotate follows next, the file that took the name of the followed file
+// in: its events go on from where in's stopped.
+func (l *Log) rotate(in *input, next *os.File) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := time.Now().Format(time.TimeOnly)
+	if len(l.inputs) >= maxInputs {
+		next.Close()
+		l.stats.FollowNote = fmt.Sprintf("%s was replaced at %s, too many times to follow it further", in.path, at)
+		return nil
+	}
+	l.rotations++
+	l.inputs = append(l.inputs, &input{
+		name: fmt.Sprintf("%s (after rotation %d)", in.path, l.rotations), path: in.path,
+		file: next, src: &tail{f: next, path: in.path}, size: -1, follow: true,
+		close: []func() error{next.Close},
+	})
+	l.lines = append(l.lines, 0)
+	l.stats.FollowNote = fmt.Sprintf("%s was replaced (rotated) at %s; following the new file", in.path, at)
+	return nil
 }
 
 func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
@@ -112,10 +158,15 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 			cancel()
 			for range inOrder { // let the reader finish
 			}
+			if rotated := (*rotatedError)(nil); errors.As(readErr, &rotated) {
+				rotated.next.Close()
+			}
 			return err
 		}
 	}
 	var damage *damageError
+	var rotated *rotatedError
+	var truncated *truncatedError
 	switch {
 	case errors.As(readErr, &damage):
 		// As for a file cut short: the lines before are usable, and the
@@ -127,6 +178,8 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 		l.notify()
 		l.mu.Unlock()
 		return nil
+	case errors.As(readErr, &rotated), errors.As(readErr, &truncated):
+		return readErr
 	case readErr != nil && !errors.Is(readErr, context.Canceled):
 		return fmt.Errorf("%s: %w", in.name, readErr)
 	}
@@ -205,13 +258,30 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 	// over.
 	end := func(err error) error {
 		var damage *damageError
-		if errors.As(err, &damage) {
+		var rotated *rotatedError
+		var truncated *truncatedError
+		switch {
+		case errors.As(err, &damage):
 			if !flush(false, false) {
 				return ctx.Err()
 			}
 			// What is left is the start of the line the damage cut: it
 			// is not an event, however it ends.
-			damage.line, damage.column, damage.lineOff = lineNo, len(pending)+1, base
+			damage.line, damage.column = lineNo, len(pending)+1
+		case errors.As(err, &rotated):
+			// The old file is read to its end; a last line without a
+			// newline is its last line, as in a file not followed.
+			if !flush(true, false) {
+				rotated.next.Close()
+				return ctx.Err()
+			}
+		case errors.As(err, &truncated):
+			// From now on, reads refuse what is at the old offsets.
+			in.truncated.Store(true)
+			// Lines read before the file changed were whole when read.
+			if !flush(false, false) {
+				return ctx.Err()
+			}
 		}
 		return err
 	}

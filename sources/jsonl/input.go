@@ -3,11 +3,13 @@ package jsonl
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -19,12 +21,16 @@ import (
 // back is still one ReadAt.
 type input struct {
 	name   string   // as the user gave it, for messages
+	path   string   // what was opened, to follow it by name
 	file   *os.File // what ReadAt reads
 	src    io.Reader
 	size   int64 // bytes src will yield, or -1 when unknown
 	temp   bool  // file is a temporary copy, gone once closed
 	follow bool  // src goes on past the end as the file grows
 	close  []func() error
+	// truncated is set once a followed file has shrunk or been
+	// rewritten: what was indexed of it may no longer be there.
+	truncated atomic.Bool
 }
 
 var (
@@ -33,12 +39,13 @@ var (
 )
 
 // openInput opens path ("-" is standard input) for indexing; with
-// follow, a regular file is read on past its end as it grows.
+// follow, a regular file is read on past its end as it grows, and after
+// it is replaced under its name.
 func openInput(path string, follow bool) (*input, error) {
-	in := &input{name: path, size: -1}
+	in := &input{name: path, path: path, size: -1}
 	var raw io.Reader
 	if path == "-" {
-		in.name = "standard input"
+		in.name, in.path = "standard input", ""
 		raw = os.Stdin
 	} else {
 		f, err := os.Open(path)
@@ -87,7 +94,7 @@ func openInput(path string, follow bool) (*input, error) {
 			in.file = f
 			in.src = io.NewSectionReader(f, 0, in.size)
 			if follow {
-				in.src, in.follow, in.size = &tail{f: f}, true, -1
+				in.src, in.follow, in.size = &tail{f: f, path: path}, true, -1
 			}
 			return in, nil
 		}
@@ -197,9 +204,8 @@ type damageError struct {
 	plain  int64 // decompressed bytes before the damage
 	err    error
 
-	line    int   // the line the damage cuts
-	column  int   // 1-based: where in that line the good data stops
-	lineOff int64 // decompressed offset of that line
+	line   int // the line the damage cuts
+	column int // 1-based: where in that line the good data stops
 }
 
 func (e *damageError) Error() string { return e.message() }
@@ -214,18 +220,118 @@ func (e *damageError) message() string {
 		e.format, e.err, e.read, of, e.plain, e.line-1)
 }
 
-// tail reads a file from the start and past its end: at the end it
-// reports io.EOF, and a later Read returns what was appended since.
+// tail reads a followed file from the start and past its end: at the end
+// it reports io.EOF, and a later Read returns what was appended since.
+// Like tail -F, it follows the name: when another file takes the name
+// (a log rotated away), Read returns a *rotatedError with that file,
+// once the old one is read to its end. When the file shrinks or is
+// rewritten, Read returns a *truncatedError rather than what is now
+// where the old lines ended.
 type tail struct {
-	f   *os.File
-	off int64
+	f    *os.File
+	path string
+	off  int64
+	last []byte // the last bytes read, to notice them rewritten
 }
 
+// tailCheck is how many of the last bytes read are compared with the
+// file, to notice a file truncated and written again past where it was
+// read, which its size alone does not tell.
+const tailCheck = 64
+
 func (t *tail) Read(p []byte) (int, error) {
-	n, err := t.f.ReadAt(p, t.off)
-	t.off += int64(n)
-	if n > 0 && errors.Is(err, io.EOF) {
-		err = nil
+	for {
+		n, err := t.f.ReadAt(p, t.off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		// Checked after reading: bytes read before the file changed were
+		// the file's, and a change since is seen here.
+		if !t.unchanged() {
+			st, err := t.f.Stat()
+			if err != nil {
+				return 0, err
+			}
+			return 0, &truncatedError{read: t.off, size: st.Size()}
+		}
+		if n > 0 {
+			t.remember(p[:n])
+			t.off += int64(n)
+			return n, nil
+		}
+		more, err := t.atEnd()
+		if err != nil || !more {
+			return 0, cmp.Or(err, io.EOF)
+		}
 	}
-	return n, err
+}
+
+func (t *tail) remember(b []byte) {
+	if len(b) >= tailCheck {
+		t.last = append(t.last[:0], b[len(b)-tailCheck:]...)
+		return
+	}
+	t.last = append(t.last, b...)
+	if extra := len(t.last) - tailCheck; extra > 0 {
+		t.last = append(t.last[:0], t.last[extra:]...)
+	}
+}
+
+// unchanged reports whether the last bytes read are still in the file.
+func (t *tail) unchanged() bool {
+	if len(t.last) == 0 {
+		return true
+	}
+	buf := make([]byte, len(t.last))
+	n, _ := t.f.ReadAt(buf, t.off-int64(len(t.last)))
+	return bytes.Equal(buf[:n], t.last)
+}
+
+// atEnd looks at the name once the file is read to its end: more is true
+// when the file has grown meanwhile.
+func (t *tail) atEnd() (more bool, err error) {
+	st, err := t.f.Stat()
+	if err != nil {
+		return false, err
+	}
+	if st.Size() > t.off {
+		return true, nil
+	}
+	named, err := os.Stat(t.path)
+	if err != nil || os.SameFile(st, named) {
+		// The name may be between two files (moved away, the new one not
+		// created yet): look again later.
+		return false, nil
+	}
+	next, err := os.Open(t.path)
+	if err != nil {
+		return false, nil
+	}
+	if nst, err := next.Stat(); err != nil || !nst.Mode().IsRegular() {
+		next.Close()
+		return false, nil
+	}
+	// What was written to the old file before the new one was noticed.
+	if st, err := t.f.Stat(); err == nil && st.Size() > t.off {
+		next.Close()
+		return true, nil
+	}
+	return false, &rotatedError{next: next}
+}
+
+// rotatedError says a followed file was replaced under its name: next
+// is the new file, to be followed from its start.
+type rotatedError struct{ next *os.File }
+
+func (e *rotatedError) Error() string { return "was replaced (rotated)" }
+
+// truncatedError says a followed file shrank, or was rewritten, after
+// read bytes of it had been indexed.
+type truncatedError struct{ read, size int64 }
+
+func (e *truncatedError) Error() string {
+	if e.size < e.read {
+		return fmt.Sprintf("was truncated to %d bytes after %d had been read", e.size, e.read)
+	}
+	return fmt.Sprintf("was rewritten after %d bytes had been read", e.read)
 }
