@@ -390,6 +390,13 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 	if c.atEnd {
 		l.caughtUp = true
 	}
+	// Lines read stop at the line that stops indexing, wherever the
+	// chunk it came in happens to end.
+	stopAt := func(pl parsedLine) {
+		after := c.firstNo + n - 1 - int(pl.no)
+		l.lines[c.input] -= after
+		l.stats.Lines -= after
+	}
 	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {
@@ -403,12 +410,14 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 				l.stats.Skipped++
 				l.problem(le)
 			default:
+				stopAt(pl)
 				return events, &le
 			}
 			continue
 		}
 		seq, err := l.add(in, c.input, pl)
 		if err != nil {
+			stopAt(pl)
 			return events, err
 		}
 		if pl.ev != 0 && seq != 0 {

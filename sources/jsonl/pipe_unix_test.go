@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -114,4 +115,48 @@ func TestReadsAPipeByPath(t *testing.T) {
 	if err != nil || last != 3000 {
 		t.Fatalf("LastSeq = %d, %v; want 3000", last, err)
 	}
+}
+
+// FuzzOpenPipe checks that any log read from a pipe named by its path
+// (as /dev/stdin or <(…) are) holds what the same bytes hold in a file:
+// the same events, lines, problems and error.
+func FuzzOpenPipe(f *testing.F) {
+	for _, s := range []string{
+		lines("s", 1, 3),
+		lines("s", 1, 2) + `{"stream":"s","seq":3,"pay`, // cut short
+		"\n\n" + lines("s", 1, 1) + "\r\n\n",
+		lines("s", 1, 1) + lines("s", 3, 3), // a gap
+		"garbage\n",
+		gzipped(f, lines("s", 1, 50)),
+		gzipped(f, lines("s", 1, 50))[:40], // a cut capture
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "log")
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		go func() {
+			w.Write(data)
+			w.Close()
+		}()
+		pipe := fmt.Sprintf("/dev/fd/%d", r.Fd())
+		fromPipe, fromFile := openAll(t, pipe), openAll(t, file)
+		fromPipe.err = strings.ReplaceAll(fromPipe.err, pipe, file)
+		same := fromPipe.events == fromFile.events && fromPipe.lines == fromFile.lines && fromPipe.err == fromFile.err &&
+			(fromPipe.damage == nil) == (fromFile.damage == nil)
+		if same && fromPipe.damage != nil {
+			same = fromPipe.damage.Line == fromFile.damage.Line && fromPipe.damage.Column == fromFile.damage.Column
+		}
+		if !same {
+			t.Fatalf("from a pipe %+v, from a file %+v", fromPipe, fromFile)
+		}
+	})
 }
