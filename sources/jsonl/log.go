@@ -28,7 +28,12 @@ type Options struct {
 
 	// Follow keeps reading the last file after its end, as it grows (a
 	// log being written): the index is then never complete, so Wait and
-	// Latest wait for ever; Indexed and Read see new events as they come.
+	// LastSeq wait for ever; Indexed and Read see new events as they come.
+	// It follows the file's name, as tail -F does: when another file
+	// takes it (the log was rotated), that file is read next, its events
+	// going on from the old file's; when the file is truncated or
+	// rewritten, following stops, since the lines indexed are gone.
+	// Stats.FollowNote says which happened.
 	Follow bool
 }
 
@@ -139,9 +144,11 @@ var (
 	_ replay.StreamLister       = (*Log)(nil)
 )
 
-// Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input)
-// as one log, concatenated in order, and starts indexing them. It returns
-// once the files are open; Wait waits for the index.
+// Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input;
+// a pipe or FIFO is read as a stream) as one log, concatenated in order,
+// and starts indexing them. It returns once the files are open; Wait
+// waits for the index. A compressed file whose data ends early or is
+// damaged is read up to the damage, which Stats.Truncated reports.
 func Open(paths []string, opts Options) (*Log, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("open: no files given")
