@@ -70,7 +70,8 @@ type config[S, E any] struct {
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
 	accumulate func(reducer string, initial S) accumulator[S, E]
-	// debugger runs the terminal debugger: tui.Run, but for tests.
+	// debugger runs the terminal debugger (tui.Run); tests put a
+	// stand-in here.
 	debugger func(context.Context, tui.Config[S, E]) error
 }
 

@@ -72,7 +72,7 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 			switch {
 			case st.Err != nil:
 				return true, st.Err.Error()
-			case a.follow && st.Done:
+			case a.follow && st.Done && st.FollowNote != "":
 				return true, st.FollowNote
 			case st.FollowNote != "":
 				return false, st.FollowNote

@@ -29,7 +29,8 @@ type input struct {
 	follow bool  // src goes on past the end as the file grows
 	close  []func() error
 	// truncated is set once a followed file has shrunk or been
-	// rewritten: what was indexed of it may no longer be there.
+	// rewritten: what is at the offsets indexed is no longer what was
+	// indexed, so reads of it are refused.
 	truncated atomic.Bool
 }
 
