@@ -290,12 +290,22 @@ func (m *Model[S, E]) renderStatus() string {
 		c := m.shown.cost
 		parts = append(parts, fmt.Sprintf("from %s@%d +%d folded in %s", c.Origin, c.From, c.Folded, c.Took.Round(time.Microsecond)))
 	}
-	right := ""
+	right, rightStyle := "", m.st.dim
+	stopped, note := false, ""
+	if m.cfg.Health != nil {
+		stopped, note = m.cfg.Health()
+	}
 	switch {
+	case stopped:
+		// Not "following": the log will not grow, and the user must know
+		// why.
+		right, rightStyle = "stopped: "+clean(note), m.st.statusErr
 	case m.job != nil:
 		right = fmt.Sprintf("%s: seq %d… (esc stops)", m.job.what, m.job.reached.Load())
 	case m.playing:
 		right = fmt.Sprintf("▶ playing, a step every %s (space stops)", m.playEvery)
+	case m.cfg.Follow && m.caughtUp() && note != "":
+		right = clean(note)
 	case m.cfg.Follow && m.caughtUp():
 		right = "following the log"
 	case !m.lastFinal && m.cfg.Reading != nil:
@@ -311,6 +321,8 @@ func (m *Model[S, E]) renderStatus() string {
 		right = "keyframes " + bar(float64(done)/float64(all), 12)
 	case m.verifying:
 		right = "checking bookmarks…"
+	case note != "":
+		right, rightStyle = clean(note), m.st.statusErr // a problem with the log, such as a cut last line
 	}
 	left := strings.Join(parts, " · ")
 	if m.promptFor != promptNone && m.promptErr != "" {
@@ -323,8 +335,12 @@ func (m *Model[S, E]) renderStatus() string {
 		}
 		left += " · " + style.Render(clean(m.message))
 	}
+	if note != "" {
+		// A long reason leaves room for where we are.
+		right = fit(right, min(lipgloss.Width(right), max(m.width*2/3, 20)))
+	}
 	width := m.width - lipgloss.Width(right) - 1
-	return fit(m.st.status.Render(fit(left, max(width, 0)))+" "+m.st.dim.Render(right), m.width)
+	return fit(m.st.status.Render(fit(left, max(width, 0)))+" "+rightStyle.Render(right), m.width)
 }
 
 // bar draws a progress bar of width cells.
