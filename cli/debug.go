@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -35,8 +36,9 @@ Examples:
 }
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
-	// A mistyped command reaches here as a file name.
-	if len(c.Files) == 1 && !strings.ContainsAny(c.Files[0], "./") {
+	// A mistyped command reaches here as a file name; "-" is standard
+	// input.
+	if len(c.Files) == 1 && c.Files[0] != "-" && !strings.ContainsAny(c.Files[0], "./") {
 		f := c.Files[0]
 		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
 			return usageError("no command or file named %q (commands: streams, state, diff, find, verify, export; see --help)", f)
@@ -69,6 +71,20 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 			st := files.Stats()
 			return st.BytesIndexed, st.BytesTotal
 		}
+		cfg.Health = func() (bool, string) {
+			st := files.Stats()
+			switch {
+			case st.Err != nil:
+				return true, st.Err.Error()
+			case a.follow && st.Done && st.FollowNote != "":
+				return true, st.FollowNote
+			case st.FollowNote != "":
+				return false, st.FollowNote
+			case st.Truncated != nil && st.Done:
+				return false, st.Truncated.Error()
+			}
+			return false, ""
+		}
 	}
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
@@ -76,8 +92,17 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	if err := a.cfg.debugger(a.ctx, cfg); err != nil {
 		return err
 	}
-	// Problems met while reading the log, now that the screen is back.
+	// Problems met while reading the log, now that the screen is back:
+	// a log that stopped at an error is bad input, however long it was
+	// looked at before.
 	a.warn(src)
+	if src.files != nil {
+		st := src.files.Stats()
+		if st.FollowNote != "" {
+			fmt.Fprintf(a.errOut, "%s: %s\n", a.cfg.name, st.FollowNote)
+		}
+		return st.Err
+	}
 	return nil
 }
 

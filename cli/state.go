@@ -48,6 +48,11 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	// pass is over.
 	stream, err := src.guessStream(a.ctx, c.Stream)
 	if err != nil {
+		// A log with no events may be one whose every line was skipped:
+		// say so before saying it is empty.
+		if werr := src.wait(a.ctx); werr == nil {
+			a.warn(src)
+		}
 		return err
 	}
 	var state S

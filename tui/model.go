@@ -238,7 +238,7 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		m.s.ticking = false
 		if m.events.final && !m.s.keyframes.running() {
-			return m, nil
+			return m, readingCmd(m.c.cfg) // how it ended
 		}
 		return m, tea.Batch(lastCmd(m.s.ctx, m.c.cfg, m.s.tl), readingCmd(m.c.cfg), m.startTick())
 	case readingMsg:
@@ -406,6 +406,9 @@ func (m *Model[S, E]) onLast(msg lastMsg) tea.Cmd {
 		cmds = append(cmds, m.seekTo(msg.last)) // at the end, stay at the end
 	case s.shown != nil && s.shown.err != nil && errors.Is(s.shown.err, replay.ErrPastEnd):
 		cmds = append(cmds, m.seekTo(m.events.cursor))
+	}
+	if msg.final && !s.keyframesStarted {
+		cmds = append(cmds, readingCmd(m.c.cfg)) // how reading ended
 	}
 	if msg.final && !s.keyframesStarted && msg.last > 0 {
 		s.keyframesStarted = true

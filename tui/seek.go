@@ -172,16 +172,27 @@ func lastCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 	}
 }
 
-// readingMsg is how far a log still being read has got.
-type readingMsg struct{ done, total int64 }
+// readingMsg is how reading a log in the background goes: how far it
+// has got, and its health (Config.Health).
+type readingMsg struct {
+	done, total int64
+	stopped     bool
+	note        string
+}
 
 func readingCmd[S, E any](cfg *Config[S, E]) tea.Cmd {
-	if cfg.Reading == nil {
+	if cfg.Reading == nil && cfg.Health == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		done, total := cfg.Reading()
-		return readingMsg{done, total}
+		var msg readingMsg
+		if cfg.Reading != nil {
+			msg.done, msg.total = cfg.Reading()
+		}
+		if cfg.Health != nil {
+			msg.stopped, msg.note = cfg.Health()
+		}
+		return msg
 	}
 }
 

@@ -71,6 +71,13 @@ type Config[S, E any] struct {
 	// Follow watches the log for new events, as they are appended, and
 	// keeps the selection at the end when it is there.
 	Follow bool
+	// Health reports, without waiting, how reading a log in the
+	// background goes: stopped is true once it ended early (at an error,
+	// a followed file truncated) and note says why; else note says what
+	// the user should know of it ("" when nothing): a followed file
+	// rotated, a last line cut short. The status bar shows it; a stopped
+	// log is never said to be followed.
+	Health func() (stopped bool, note string)
 	// Compile turns an expression over state and event into an
 	// Evaluator, for watches (w), continue (c, C), bisect (F) and play
 	// conditions; nil leaves those out. The replaytui command line gives

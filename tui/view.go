@@ -138,26 +138,39 @@ func (m *Model[S, E]) renderStatus() string {
 		c := s.shown.cost
 		parts = append(parts, fmt.Sprintf("from %s@%d +%d folded in %s", c.Origin, c.From, c.Folded, c.Took.Round(time.Microsecond)))
 	}
-	right := ""
+	right, rightStyle := "", st.dim
+	health := s.reading
 	switch {
 	case m.inv.job != nil:
 		right = fmt.Sprintf("%s: seq %d… (esc stops)", m.inv.job.what, m.inv.job.reached)
 	case m.inv.playing:
 		right = fmt.Sprintf("▶ playing, a step every %s (space stops)", m.inv.playEvery)
+	case health.stopped:
+		// Not "following": the log will not grow, and the user must know
+		// why.
+		right, rightStyle = "stopped: "+clean(health.note), st.statusErr
 	case s.seeking && s.shown != nil && s.shown.seq != m.events.cursor:
 		right = "folding…"
-	case m.c.cfg.Follow && (s.reading.total < 0 || s.reading.done >= s.reading.total):
+	case m.c.cfg.Follow && health.note != "" && (health.total < 0 || health.done >= health.total):
+		right = clean(health.note)
+	case m.c.cfg.Follow && (health.total < 0 || health.done >= health.total):
 		right = "following the log"
-	case !m.events.final && s.reading.total > 0:
-		right = "reading " + bar(float64(s.reading.done)/float64(s.reading.total), 12)
-	case !m.events.final && s.reading.done > 0:
-		right = fmt.Sprintf("reading… %d MB", s.reading.done>>20)
+	case !m.events.final && health.total > 0:
+		right = "reading " + bar(float64(health.done)/float64(health.total), 12)
+	case !m.events.final && health.done > 0:
+		right = fmt.Sprintf("reading… %d MB", health.done>>20)
 	case !m.events.final:
 		right = "reading the log…"
+	case health.note != "":
+		right, rightStyle = clean(health.note), st.statusErr // a problem with the log, such as a cut last line
 	case s.keyframes.running():
 		right = "keyframes " + bar(float64(s.keyframes.done)/float64(max(s.keyframes.total, 1)), 12)
 	case s.checkingBookmarks:
 		right = "checking bookmarks…"
+	}
+	if health.note != "" {
+		// A long reason leaves room for where we are.
+		right = fit(right, min(lipgloss.Width(right), max(m.width*2/3, 20)))
 	}
 	left := strings.Join(parts, " · ")
 	switch {
@@ -170,7 +183,7 @@ func (m *Model[S, E]) renderStatus() string {
 		left += " · " + st.status.Render(clean(m.status.text))
 	}
 	width := m.width - lipgloss.Width(right) - 1
-	return fit(st.status.Render(fit(left, max(width, 0)))+" "+st.dim.Render(right), m.width)
+	return fit(st.status.Render(fit(left, max(width, 0)))+" "+rightStyle.Render(right), m.width)
 }
 
 // bar draws a progress bar of width cells.

@@ -2,17 +2,16 @@ package jsonl
 
 import (
 	"bytes"
-	"time"
-
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
-
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -53,8 +52,23 @@ type parsedLine struct {
 
 func (l *Log) index(ctx context.Context) {
 	var err error
-	for i, in := range l.inputs {
-		if err = l.indexInput(ctx, i, in); err != nil {
+	// Only this goroutine adds inputs (a followed file rotated), under
+	// l.mu; it may read them without.
+	for i := 0; i < len(l.inputs); i++ {
+		in := l.inputs[i]
+		err = l.indexInput(ctx, i, in)
+		var rotated *rotatedError
+		var truncated *truncatedError
+		switch {
+		case errors.As(err, &rotated):
+			err = l.rotate(in, rotated.next)
+		case errors.As(err, &truncated):
+			l.mu.Lock()
+			l.stats.FollowNote = fmt.Sprintf("%s %v (at %s): no longer followed; reopen it to read what it holds now", in.name, truncated, time.Now().Format(time.TimeOnly))
+			l.mu.Unlock()
+			err = nil
+		}
+		if err != nil {
 			break
 		}
 	}
@@ -62,10 +76,40 @@ func (l *Log) index(ctx context.Context) {
 	if err != nil && l.err == nil && !errors.Is(err, context.Canceled) {
 		l.err = err
 	}
+	if l.opts.Follow && l.stats.FollowNote == "" && l.err == nil && ctx.Err() == nil {
+		// A pipe or standard input, which cannot be followed past its end.
+		l.stats.FollowNote = l.inputs[len(l.inputs)-1].name + " has ended"
+	}
 	l.done = true
 	l.notify()
 	l.mu.Unlock()
 	l.eager.finish()
+}
+
+// maxInputs is how many files one log can have: an input's number must
+// fit in the bits of a position above its offset.
+const maxInputs = 1<<(64-posShift) - 1
+
+// rotate follows next, the file that took the name of the followed file
+// in: its events go on from where in's stopped.
+func (l *Log) rotate(in *input, next *os.File) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := time.Now().Format(time.TimeOnly)
+	if len(l.inputs) >= maxInputs {
+		next.Close()
+		l.stats.FollowNote = fmt.Sprintf("%s was replaced at %s, too many times to follow it further", in.path, at)
+		return nil
+	}
+	l.rotations++
+	l.inputs = append(l.inputs, &input{
+		name: fmt.Sprintf("%s (after rotation %d)", in.path, l.rotations), path: in.path,
+		file: next, src: &tail{f: next, path: in.path}, size: -1, follow: true,
+		close: []func() error{next.Close},
+	})
+	l.lines = append(l.lines, 0)
+	l.stats.FollowNote = fmt.Sprintf("%s was replaced (rotated) at %s; following the new file", in.path, at)
+	return nil
 }
 
 func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
@@ -114,10 +158,29 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 			cancel()
 			for range inOrder { // let the reader finish
 			}
+			if rotated := (*rotatedError)(nil); errors.As(readErr, &rotated) {
+				rotated.next.Close()
+			}
 			return err
 		}
 	}
-	if readErr != nil && !errors.Is(readErr, context.Canceled) {
+	var damage *damageError
+	var rotated *rotatedError
+	var truncated *truncatedError
+	switch {
+	case errors.As(readErr, &damage):
+		// As for a file cut short: the lines before are usable, and the
+		// damage is reported, not fatal.
+		le := LineError{File: in.name, Line: damage.line, Column: damage.column, Msg: damage.message(), Err: damage}
+		l.mu.Lock()
+		l.stats.Truncated = &le
+		l.problem(le)
+		l.notify()
+		l.mu.Unlock()
+		return nil
+	case errors.As(readErr, &rotated), errors.As(readErr, &truncated):
+		return readErr
+	case readErr != nil && !errors.Is(readErr, context.Canceled):
 		return fmt.Errorf("%s: %w", in.name, readErr)
 	}
 	return ctx.Err()
@@ -191,6 +254,37 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 		pending = append(make([]byte, 0, chunkSize), pending[cut:]...)
 		return emit(c)
 	}
+	// end ends reading at err: the complete lines before it are handed
+	// over.
+	end := func(err error) error {
+		var damage *damageError
+		var rotated *rotatedError
+		var truncated *truncatedError
+		switch {
+		case errors.As(err, &damage):
+			if !flush(false, false) {
+				return ctx.Err()
+			}
+			// What is left is the start of the line the damage cut: it
+			// is not an event, however it ends.
+			damage.line, damage.column = lineNo, len(pending)+1
+		case errors.As(err, &rotated):
+			// The old file is read to its end; a last line without a
+			// newline is its last line, as in a file not followed.
+			if !flush(true, false) {
+				rotated.next.Close()
+				return ctx.Err()
+			}
+		case errors.As(err, &truncated):
+			// From now on, reads refuse what is at the old offsets.
+			in.truncated.Store(true)
+			// Lines read before the file changed were whole when read.
+			if !flush(false, false) {
+				return ctx.Err()
+			}
+		}
+		return err
+	}
 	for {
 		var p piece
 		var ok bool
@@ -221,7 +315,7 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 			}
 			return nil
 		case p.err != nil:
-			return p.err
+			return end(p.err)
 		}
 		pending = append(pending, p.data...)
 		announced = false
@@ -233,7 +327,8 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 
 func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, prepare func(jsonv.Payload) jsonv.Payload) {
 	data, no := c.data, c.firstNo
-	c.lines = make([]parsedLine, 0, bytes.Count(data, []byte{'\n'})+1)
+	// Sized by bytes, not lines: blank lines take no room in the index.
+	c.lines = make([]parsedLine, 0, len(data)/256+1)
 	for off := 0; off < len(data); no++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		cut := false
@@ -295,6 +390,13 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 	if c.atEnd {
 		l.caughtUp = true
 	}
+	// Lines read stop at the line that stops indexing, wherever the
+	// chunk it came in happens to end.
+	stopAt := func(pl parsedLine) {
+		after := c.firstNo + n - 1 - int(pl.no)
+		l.lines[c.input] -= after
+		l.stats.Lines -= after
+	}
 	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {
@@ -308,12 +410,14 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 				l.stats.Skipped++
 				l.problem(le)
 			default:
+				stopAt(pl)
 				return events, &le
 			}
 			continue
 		}
 		seq, err := l.add(in, c.input, pl)
 		if err != nil {
+			stopAt(pl)
 			return events, err
 		}
 		if pl.ev != 0 && seq != 0 {

@@ -28,7 +28,12 @@ type Options struct {
 
 	// Follow keeps reading the last file after its end, as it grows (a
 	// log being written): the index is then never complete, so Wait and
-	// Latest wait for ever; Indexed and Read see new events as they come.
+	// LastSeq wait for ever; Indexed and Read see new events as they come.
+	// It follows the file's name, as tail -F does: when another file
+	// takes it (the log was rotated), that file is read next, its events
+	// going on from the old file's; when the file is truncated or
+	// rewritten, following stops, since the lines indexed are gone.
+	// Stats.FollowNote says which happened.
 	Follow bool
 }
 
@@ -63,9 +68,23 @@ type Stats struct {
 	// a truncated last line), at most maxProblems of them.
 	Problems []LineError
 	// Truncated is set when the last line of a file was cut short, as by a
-	// capture that crashed mid-write; the events before it are usable.
+	// capture that crashed mid-write, or when a compressed file's data
+	// ends early or is damaged (Err then wraps the decompressor's error):
+	// the events before it are usable.
 	Truncated *LineError
 	Done      bool
+	// Err is the error that stopped indexing before the end, as Wait
+	// returns it: the events before it are usable.
+	Err error
+	// Following is true while a followed log (Options.Follow) is still
+	// watched for new lines.
+	Following bool
+	// FollowNote says what became of a followed file, "" while nothing
+	// did: it was replaced under its name (rotated), and the new file is
+	// followed; it was truncated or rewritten, and is no longer followed
+	// (its old lines are gone: reading its events back fails); it was a
+	// pipe, and has ended.
+	FollowNote string
 }
 
 const maxProblems = 100
@@ -90,6 +109,8 @@ type Log struct {
 	// far): reads no longer wait for events that may never come.
 	caughtUp bool
 	lines    []int // lines indexed per input
+	// rotations counts the files that took a followed file's name.
+	rotations int
 
 	appendMu sync.Mutex
 	w        *output // set when the log accepts Append
@@ -116,9 +137,11 @@ var (
 	_ replay.StreamDescriber    = (*Log)(nil)
 )
 
-// Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input)
-// as one log, concatenated in order, and starts indexing them. It returns
-// once the files are open; Wait waits for the index.
+// Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input;
+// a pipe or FIFO is read as a stream) as one log, concatenated in order,
+// and starts indexing them. It returns once the files are open; Wait
+// waits for the index. A compressed file whose data ends early or is
+// damaged is read up to the damage, which Stats.Truncated reports.
 func Open(paths []string, opts Options) (*Log, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("open: no files given")
@@ -226,6 +249,8 @@ func (l *Log) Stats() Stats {
 	s.Problems = slices.Clone(s.Problems)
 	s.Streams = len(l.streams)
 	s.Done = l.done
+	s.Err = l.err
+	s.Following = l.opts.Follow && !l.done
 	return s
 }
 
@@ -269,13 +294,14 @@ func (l *Log) read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 		pos, lines = st.pos[from-1:hi:hi], st.line[from-1:hi:hi]
 	}
 	indexErr := l.err
+	inputs := l.inputs
 	l.mu.Unlock()
 	if len(pos) == 0 && indexErr != nil {
 		// The stream may go on past the line that stopped indexing: say
 		// why it cannot be read further, rather than that it ends.
 		return nil, indexErr
 	}
-	return l.decode(key, from, pos, lines)
+	return decode(inputs, key, from, pos, lines)
 }
 
 // LastSeq implements [replay.LastSeqReporter]. It waits for the index.
@@ -320,11 +346,14 @@ func (l *Log) RawLine(ctx context.Context, stream replay.StreamKey, seq replay.S
 		return Location{}, nil, err
 	}
 	p, n := st.pos[seq-1], st.line[seq-1]
-	l.mu.Unlock()
 	in := l.inputs[p>>posShift]
+	l.mu.Unlock()
+	at := Location{File: in.name, Line: int(n)}
+	if in.truncated.Load() {
+		return at, nil, fmt.Errorf("%s: stream %q seq %d: %w", at, stream, seq, errGone)
+	}
 	var win window
 	line, err := win.line(in.file, int64(p&posMask), []uint64{p})
-	at := Location{File: in.name, Line: int(n)}
 	if err != nil {
 		return at, nil, fmt.Errorf("%s: reading stream %q seq %d back: %w", at, stream, seq, err)
 	}
@@ -387,12 +416,16 @@ func (l *Log) StreamInfos(ctx context.Context) ([]replay.StreamInfo, error) {
 	return infos, nil
 }
 
-// decode reads and parses the lines at pos.
-func (l *Log) decode(key replay.StreamKey, from replay.Seq, pos []uint64, lines []uint32) ([]replay.Event[jsonv.Payload], error) {
+// decode reads and parses the lines at pos, in inputs.
+func decode(inputs []*input, key replay.StreamKey, from replay.Seq, pos []uint64, lines []uint32) ([]replay.Event[jsonv.Payload], error) {
 	events := make([]replay.Event[jsonv.Payload], len(pos))
 	var win window
 	for i, p := range pos {
-		in := l.inputs[p>>posShift]
+		in := inputs[p>>posShift]
+		if in.truncated.Load() {
+			// Whatever is at the offset now is not the line indexed.
+			return nil, fmt.Errorf("%s:%d: stream %q seq %d: %w", in.name, lines[i], key, from+replay.Seq(i), errGone)
+		}
 		line, err := win.line(in.file, int64(p&posMask), pos[i:])
 		if err == nil {
 			events[i], err = parseEvent(line, from+replay.Seq(i))
@@ -406,3 +439,7 @@ func (l *Log) decode(key replay.StreamKey, from replay.Seq, pos []uint64, lines 
 	}
 	return events, nil
 }
+
+// errGone is an event of a followed file that was truncated or rewritten
+// after the event was indexed.
+var errGone = errors.New("the file was truncated or rewritten while it was followed, and its old lines are gone: reopen it to read what it holds now")
