@@ -80,8 +80,8 @@ func BenchmarkFrame(b *testing.B) {
 	defer m.shutdown()
 	m.tickEvery = 0
 	start := time.Now()
-	frame(b, m, m.Init())
-	frame(b, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 35} })
+	drive(b, m, m.Init())
+	drive(b, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 35} })
 	b.Logf("opened, keyframes %+v built in %v", m.s.tl.Keyframes(), time.Since(start))
 	press := func(k string) tea.Cmd {
 		_, cmd := m.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
@@ -93,24 +93,24 @@ func BenchmarkFrame(b *testing.B) {
 	}{
 		{"forward", func() tea.Cmd {
 			if m.events.cursor >= events {
-				frame(b, m, m.seekTo(1))
+				drive(b, m, m.seekTo(1))
 			}
 			return press("l")
 		}},
 		{"back", func() tea.Cmd {
 			if m.events.cursor <= 1 {
-				frame(b, m, m.seekTo(events))
+				drive(b, m, m.seekTo(events))
 			}
 			return press("h")
 		}},
 		{"jump", func() tea.Cmd { return m.seekTo(replay.Seq(1 + rng.IntN(events))) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			frame(b, m, m.seekTo(replay.Seq(1+rng.IntN(events))))
+			drive(b, m, m.seekTo(replay.Seq(1+rng.IntN(events))))
 			lat := make([]time.Duration, 0, b.N)
 			for b.Loop() {
 				t := time.Now()
-				frame(b, m, c.key())
+				drive(b, m, c.key())
 				_ = m.View()
 				lat = append(lat, time.Since(t))
 				if m.s.shown.err != nil {
@@ -121,26 +121,5 @@ func BenchmarkFrame(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
-	}
-}
-
-// frame runs cmd and what it leads to through Update, as the runtime
-// would, in order.
-func frame[S, E any](b *testing.B, m *Model[S, E], cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
 	}
 }

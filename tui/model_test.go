@@ -98,7 +98,7 @@ func waitForKeyframes[S, E any](t *testing.T, m *Model[S, E]) {
 
 // drive runs cmd and everything it leads to, feeding the messages to m,
 // as the Bubble Tea runtime would (sequentially, for determinism).
-func drive[S, E any](t *testing.T, m *Model[S, E], cmd tea.Cmd) {
+func drive[S, E any](t testing.TB, m *Model[S, E], cmd tea.Cmd) {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0; steps++ {
