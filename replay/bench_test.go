@@ -55,6 +55,40 @@ func BenchmarkReplay(b *testing.B) {
 	}
 }
 
+// BenchmarkReplayVsLoop alternates the hand-written loop and Replay over
+// a MemoryLog within each iteration, so that both see the same machine
+// (a shared one's load drifts between sub-benchmarks), and reports their
+// ratio: the target is at most 1.3.
+//
+//	go test ./replay -run '^$' -bench ReplayVsLoop -count 5
+func BenchmarkReplayVsLoop(b *testing.B) {
+	log := ints(b, benchEvents)
+	events, err := log.Read(context.Background(), "s", 1, benchEvents)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := triangle(benchEvents)
+	var loop, fold time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		s := 0
+		for _, ev := range events {
+			s = applySum(s, ev)
+		}
+		t1 := time.Now()
+		r, err := replay.Replay(context.Background(), log, nil, "s", 0, applySum, 0, replay.Options{})
+		t2 := time.Now()
+		if s != want || r != want || err != nil {
+			b.Fatal(s, r, err)
+		}
+		loop += t1.Sub(t0)
+		fold += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(loop.Nanoseconds())/float64(b.N)/benchEvents, "loop-ns/event")
+	b.ReportMetric(float64(fold.Nanoseconds())/float64(b.N)/benchEvents, "replay-ns/event")
+	b.ReportMetric(float64(fold)/float64(loop), "ratio")
+}
+
 // BenchmarkTimeline measures seeks over a 1,000,000-event stream with an
 // int state once keyframes are built: random seeks anywhere, and one step
 // back from a random position. It reports the latency quantiles.

@@ -102,23 +102,24 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 // fold applies events, which must continue the stream right after seq at,
 // and returns the state after the last one that applied, and its seq.
 // visit, when not nil, is given each event's index in events and the state
-// after it; an error from it stops the fold and is returned as it is.
-func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], visit func(int, Seq, S) error) (outState S, outAt Seq, err error) {
+// after it; an error from it stops the fold and is returned as it is. When
+// apply panics, the error is an *ApplyError and the state is not returned.
+func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply Apply[S, E], visit func(int, Seq, S) error) (_ S, _ Seq, err error) {
 	i := 0
 	// One deferred recover per batch, not per event: a panic anywhere in
-	// the batch is pinned to events[i] by the loop index, and the state
-	// before that event is what the fold got to.
+	// the batch is pinned to events[i] by the loop index. Only i is shared
+	// with it, so that state and seq stay in registers in the loop.
 	defer func() {
 		if r := recover(); r != nil {
-			outState, outAt, err = state, at, newApplyError(events[i], r)
+			err = newApplyError(events[i], r)
 		}
 	}()
 	for ; i < len(events); i++ {
-		ev := events[i]
+		ev := &events[i]
 		if ev.Seq != at+1 {
 			return state, at, fmt.Errorf("replay stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, ErrSeqMismatch)
 		}
-		state, at = apply(state, ev), ev.Seq
+		state, at = apply(state, *ev), ev.Seq
 		if visit != nil {
 			if err := visit(i, at, state); err != nil {
 				return state, at, err
