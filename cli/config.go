@@ -78,13 +78,7 @@ type config[S, E any] struct {
 	debugger func(context.Context, tui.Config[S, E]) error
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
-	accumulate func(reducer string, initial S) accumulator[S, E]
-}
-
-// accumulator folds events into a state only it sees until State.
-type accumulator[S, E any] interface {
-	Add(replay.Event[E]) error
-	State() S
+	accumulate func(reducer string, initial S) replay.Accumulator[S, E]
 }
 
 // String names the configuration's types, for an option that does not
@@ -245,7 +239,7 @@ func JSON() Option {
 		c.exprEvent = func(ev replay.Event[jsonv.Payload]) (any, error) { return reduce.EventValue(ev) }
 		c.jsonValues = true
 		c.summary = jsonv.Payload.Type
-		c.accumulate = func(spec string, initial any) accumulator[any, jsonv.Payload] {
+		c.accumulate = func(spec string, initial any) replay.Accumulator[any, jsonv.Payload] {
 			if acc := reduce.Accumulate(spec, initial); acc != nil {
 				return acc
 			}

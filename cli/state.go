@@ -102,7 +102,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 // the fold: their decoded value, for the built-in reducers that take it;
 // nothing for an accumulator, which reads the text itself (decoding it
 // into maps first would cost more than it saves), nor for typed programs.
-func (a *app[S, E]) prepare(acc accumulator[S, E]) func(jsonv.Payload) jsonv.Payload {
+func (a *app[S, E]) prepare(acc replay.Accumulator[S, E]) func(jsonv.Payload) jsonv.Payload {
 	if a.reduceFlag == nil || acc != nil {
 		return nil
 	}
@@ -110,7 +110,7 @@ func (a *app[S, E]) prepare(acc accumulator[S, E]) func(jsonv.Payload) jsonv.Pay
 }
 
 // accumulator returns the reducer's accumulator, if it has one.
-func (a *app[S, E]) accumulator() accumulator[S, E] {
+func (a *app[S, E]) accumulator() replay.Accumulator[S, E] {
 	if a.cfg.accumulate != nil && a.reduceFlag != nil {
 		return a.cfg.accumulate(*a.reduceFlag, a.initial)
 	}
@@ -119,7 +119,7 @@ func (a *app[S, E]) accumulator() accumulator[S, E] {
 
 // finalState folds the whole stream, with the accumulator when there is
 // one: it folds in place.
-func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc accumulator[S, E]) (S, error) {
+func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc replay.Accumulator[S, E]) (S, error) {
 	if acc == nil {
 		return replay.Replay(a.ctx, src.log, nil, stream, 0, a.apply, a.initial, replay.Options{})
 	}

@@ -38,3 +38,14 @@ type Checkpoint[S any] struct {
 // (panic(fmt.Errorf("withdraw %d: %w", amount, ErrOverdraft))) keeps that
 // error reachable through errors.Is and errors.As on what they return.
 type Apply[S, E any] func(state S, ev Event[E]) S
+
+// Accumulator folds events into a state that nobody else sees until State
+// returns it, which lets it update that state in place: folding many
+// events this way allocates only what they add, where an Apply, which must
+// leave the state it is given as it was, copies what it changes at every
+// event. It never changes the state it started from, nor a state State
+// returned. Add fails (returns an error, or panics) as Apply would.
+type Accumulator[S, E any] interface {
+	Add(ev Event[E]) error
+	State() S
+}

@@ -127,14 +127,15 @@ type KeyframeStats struct {
 // A Timeline is safe for concurrent use. Seeks are serialised;
 // BuildKeyframes runs beside them.
 type Timeline[S, E any] struct {
-	log       Log[E]
-	stream    StreamKey
-	apply     Apply[S, E]
-	initial   S
-	clone     func(S) S
-	bookmarks Snapshotter[S]
-	batch     int
-	keyframes *keyframes[S]
+	accumulate func(S) Accumulator[S, E]
+	log        Log[E]
+	stream     StreamKey
+	apply      Apply[S, E]
+	initial    S
+	clone      func(S) S
+	bookmarks  Snapshotter[S]
+	batch      int
+	keyframes  *keyframes[S]
 
 	mu    sync.Mutex // serialises seeks; guards seq, state and trail
 	seq   Seq
@@ -188,6 +189,18 @@ func NewTimeline[S, E any](log Log[E], stream StreamKey, apply Apply[S, E], init
 	}, nil
 }
 
+// Accumulate makes seeks fold most of their events with accumulators
+// that f gives, starting from a state: the fast way when the states in
+// between are not wanted. Their states must be the ones apply gives; f
+// may return nil (then apply folds). The events just before a seek's
+// target are still folded by apply, for the trail. Call it before the
+// first seek.
+func (t *Timeline[S, E]) Accumulate(f func(from S) Accumulator[S, E]) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.accumulate = f
+}
+
 // Stream returns the stream the timeline walks.
 func (t *Timeline[S, E]) Stream() StreamKey { return t.stream }
 
@@ -221,6 +234,12 @@ func (t *Timeline[S, E]) Seek(ctx context.Context, target Seq) (S, SeekCost, err
 		t.seq, t.state = target, t.trail[target-t.trailFrom]
 		return t.state, SeekCost{Origin: FromTrail, From: target, Took: time.Since(start)}, nil
 	}
+	pre, err := t.accumulateTo(ctx, target)
+	if err != nil {
+		var zero S
+		pre.Took = time.Since(start)
+		return zero, pre, err
+	}
 	src := &layers[S, E]{t: t, withCurrent: true, withBookmarks: true, every: t.keyframes.spacing()}
 	every := int(src.every)
 	if t.trailMax > 0 {
@@ -236,10 +255,83 @@ func (t *Timeline[S, E]) Seek(ctx context.Context, target Seq) (S, SeekCost, err
 		return zero, cost, err
 	}
 	cost.Folded = int(target - src.from)
+	if pre.Folded > 0 { // the accumulator took it most of the way
+		cost.Origin, cost.From, cost.Folded = pre.Origin, pre.From, pre.Folded+cost.Folded
+	}
 	t.keep(src)
 	t.seq, t.state = target, state
 	t.noteLast(target)
 	return state, cost, nil
+}
+
+// minAccumulate is the fewest events worth an accumulator.
+const minAccumulate = 64
+
+// accumulateTo folds toward target with the accumulator, from the nearest
+// checkpoint (the current state included), to the start of the trail
+// before target, when that is far enough to be worth it; it makes the
+// state there the current one and records keyframes on the way. It
+// reports what it folded (nothing when it did not run). Call with t.mu
+// held.
+func (t *Timeline[S, E]) accumulateTo(ctx context.Context, target Seq) (SeekCost, error) {
+	if t.accumulate == nil {
+		return SeekCost{}, nil
+	}
+	src := &layers[S, E]{t: t, withCurrent: true, withBookmarks: true}
+	cp, err := src.Load(ctx, t.stream, target)
+	if err != nil {
+		return SeekCost{}, err
+	}
+	state, at := t.own(t.initial), Seq(0)
+	if cp != nil {
+		state, at = cp.State, cp.Seq
+	}
+	until := target - min(target, Seq(t.trailMax))
+	if until < at+minAccumulate {
+		return SeekCost{}, nil // apply folds the few events there are
+	}
+	acc := t.accumulate(state)
+	if acc == nil {
+		return SeekCost{}, nil
+	}
+	cost := SeekCost{Origin: src.origin, From: src.from}
+	every := t.keyframes.spacing()
+	for events, err := range batches(ctx, t.log, t.stream, at+1, until, t.batch) {
+		if err != nil {
+			return cost, fmt.Errorf("stream %q: %w", t.stream, err)
+		}
+		for i := range events {
+			if events[i].Seq != at+1 {
+				return cost, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", t.stream, at+1, events[i].Seq, ErrSeqMismatch)
+			}
+			if err := accumulate(acc, events[i]); err != nil {
+				return cost, err
+			}
+			at = events[i].Seq
+			cost.Folded++
+			if at%every == 0 && t.keyframes.wants(at) {
+				t.keyframes.add(at, t.own(acc.State()))
+			}
+		}
+	}
+	if cost.Folded > 0 {
+		t.seq, t.state = at, acc.State()
+	}
+	return cost, nil
+}
+
+// accumulate adds one event, turning an error or a panic into the
+// *ApplyError an apply's would be.
+func accumulate[S, E any](acc Accumulator[S, E], ev Event[E]) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newApplyError(ev, r)
+		}
+	}()
+	if err := acc.Add(ev); err != nil {
+		return newApplyError(ev, err)
+	}
+	return nil
 }
 
 // keep makes the states a seek recorded the trail, joined to the trail

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -344,5 +345,59 @@ func TestTimelineSeekHonoursCancellation(t *testing.T) {
 	}
 	if err := tl.BuildKeyframes(ctx, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("BuildKeyframes: err = %v, want context.Canceled", err)
+	}
+}
+
+// counter is an Accumulator for chain: it updates its own copy in place
+// and counts what it folded.
+type counter struct {
+	state int
+	added *int
+	fail  replay.Seq
+}
+
+func (c *counter) Add(ev replay.Event[int]) error {
+	if ev.Seq == c.fail {
+		return errors.New("bad event")
+	}
+	c.state = chain(c.state, ev)
+	*c.added++
+	return nil
+}
+
+func (c *counter) State() int { return c.state }
+
+func TestTimelineFoldsLongSeeksWithAnAccumulator(t *testing.T) {
+	const n = 20_000
+	tl := newTimeline(t, ints(t, n), chain, 0, replay.TimelineOptions[int]{KeyframeEvery: 1024})
+	added := 0
+	tl.Accumulate(func(from int) replay.Accumulator[int, int] { return &counter{state: from, added: &added} })
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100 {
+		target := replay.Seq(1 + rng.IntN(n))
+		got, cost := seek(t, tl, target)
+		if got != chainAt(target) {
+			t.Fatalf("Seek(%d) = %d, want %d (%v)", target, got, chainAt(target), cost)
+		}
+	}
+	if added == 0 {
+		t.Fatal("no seek used the accumulator")
+	}
+	// No BuildKeyframes: the accumulator recorded keyframes as it passed
+	// them, and left the trail to apply, so a step back folds nothing.
+	if st := tl.Keyframes(); st.Count < 10 {
+		t.Fatalf("keyframes %+v", st)
+	}
+	seek(t, tl, n)
+	if _, cost := seek(t, tl, n-1); cost.Origin != replay.FromTrail {
+		t.Fatalf("step back after an accumulated seek cost %v", cost)
+	}
+	// An accumulator that fails names the event, as apply would.
+	bad := newTimeline(t, ints(t, 5000), chain, 0, replay.TimelineOptions[int]{})
+	bad.Accumulate(func(from int) replay.Accumulator[int, int] { return &counter{state: from, added: &added, fail: 3000} })
+	_, _, err := bad.Seek(context.Background(), 4900)
+	var ae *replay.ApplyError
+	if !errors.As(err, &ae) || ae.Seq != 3000 || !strings.Contains(err.Error(), "bad event") {
+		t.Fatalf("a failing accumulator: %v", err)
 	}
 }

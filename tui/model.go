@@ -135,6 +135,9 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 		m.status.fail(err)
 		return nil
 	}
+	if cfg.Accumulate != nil {
+		tl.Accumulate(cfg.Accumulate)
+	}
 	if m.s != nil {
 		m.s.close()
 	}

@@ -86,6 +86,10 @@ type Config[S, E any] struct {
 	// ParseTime reads a time typed at the : prompt (default: RFC 3339 or
 	// a date); the command line reads times as its logs write them.
 	ParseTime func(string) (time.Time, error)
+	// Accumulate, when set, gives an accumulator that folds in place from
+	// a state, for the long part of a seek (replay.Timeline.Accumulate):
+	// the built-in merge reducer has one. It may return nil.
+	Accumulate func(from S) replay.Accumulator[S, E]
 	// Interrupt, when set, is called when the user stops a seek or a
 	// search (esc), to stop an apply that is running now: a fold can only
 	// notice the end of its context between events, and one apply may run
