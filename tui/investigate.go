@@ -68,26 +68,29 @@ type jobMsg struct {
 func (m jobMsg) withNext(ch <-chan jobMsg) jobMsg { m.next = ch; return m }
 
 // start runs search in the background: it reports progress through the
-// function it is given, and its outcome as the final jobMsg.
+// function it is given, and its outcome as the final jobMsg. The command
+// it returns starts it (never Update) and brings its first report.
 func (in *investigator[S, E]) start(ctx context.Context, what string, from replay.Seq, search func(ctx context.Context, progress func(replay.Seq)) jobMsg) tea.Cmd {
 	in.stop()
 	in.jobs++
 	ctx, cancel := context.WithCancel(ctx)
 	j := &job{id: in.jobs, what: what, cancel: cancel, reached: from}
 	in.job = j
-	ch := make(chan jobMsg, 1)
-	go func() {
-		defer close(ch)
-		msg := search(ctx, func(at replay.Seq) {
-			select { // drop a report when the last is not read yet
-			case ch <- jobMsg{id: j.id, reached: at}:
-			default:
-			}
-		})
-		msg.id, msg.done = j.id, true
-		ch <- msg
-	}()
-	return listen(ch)
+	return func() tea.Msg {
+		ch := make(chan jobMsg, 1)
+		go func() {
+			defer close(ch)
+			msg := search(ctx, func(at replay.Seq) {
+				select { // drop a report when the last is not read yet
+				case ch <- jobMsg{id: j.id, reached: at}:
+				default:
+				}
+			})
+			msg.id, msg.done = j.id, true
+			ch <- msg
+		}()
+		return listen(ch)()
+	}
 }
 
 // stop ends the running job, if any, and says where it had got to.

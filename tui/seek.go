@@ -230,24 +230,28 @@ type keyframesMsg struct {
 	next        <-chan keyframesMsg
 }
 
-// buildKeyframesCmd builds the stream's keyframes in the background.
+// buildKeyframesCmd builds the stream's keyframes in the background and
+// reports its progress: the command starts the build (never Update) and
+// brings its first report; listen brings the next ones.
 func buildKeyframesCmd[S, E any](ctx context.Context, tl *replay.Timeline[S, E]) tea.Cmd {
-	ch := make(chan keyframesMsg, 1)
-	stream := tl.Stream()
-	go func() {
-		defer close(ch)
-		err := tl.BuildKeyframes(ctx, func(done, total replay.Seq) {
-			select { // drop a report when the last is not read yet
-			case ch <- keyframesMsg{stream: stream, done: done, total: total}:
-			default:
+	return func() tea.Msg {
+		ch := make(chan keyframesMsg, 1)
+		stream := tl.Stream()
+		go func() {
+			defer close(ch)
+			err := tl.BuildKeyframes(ctx, func(done, total replay.Seq) {
+				select { // drop a report when the last is not read yet
+				case ch <- keyframesMsg{stream: stream, done: done, total: total}:
+				default:
+				}
+			})
+			if errors.Is(err, context.Canceled) {
+				err = nil
 			}
-		})
-		if errors.Is(err, context.Canceled) {
-			err = nil
-		}
-		ch <- keyframesMsg{stream: stream, finished: true, err: err}
-	}()
-	return listen(ch)
+			ch <- keyframesMsg{stream: stream, finished: true, err: err}
+		}()
+		return listen(ch)()
+	}
 }
 
 // listen waits for the next message of ch.
