@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -55,4 +56,30 @@ func TestByteSizes(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "512MiB") {
 		t.Errorf("a bad --apply-memory: exit %d, %q", code, errOut)
 	}
+}
+
+func TestTheCollectorIsTunedOnlyWhereNobodyChose(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	restore := gcPercentUnlessSet(200)
+	if got := debug.SetGCPercent(200); got != 200 {
+		t.Errorf("with nothing chosen, the percentage is %d, want 200", got)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("not restored: %d", got)
+	}
+	t.Setenv("GOGC", "50")
+	gcPercentUnlessSet(200)()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("under GOGC=50 the percentage was changed to %d", got)
+	}
+	t.Setenv("GOGC", "")
+	debug.SetGCPercent(75) // a program's own choice
+	defer debug.SetGCPercent(100)
+	restore = gcPercentUnlessSet(200)
+	if got := debug.SetGCPercent(75); got != 75 {
+		t.Errorf("a program's own 75 became %d", got)
+	}
+	restore()
 }

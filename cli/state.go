@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -29,8 +30,9 @@ func (c *stateCmd[S, E]) Help() string {
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	// A batch job that allocates briskly and keeps little: collecting
 	// garbage half as often costs some memory and saves a tenth of the
-	// time of a large fold.
-	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	// time of a large fold. Only where nobody chose otherwise: not under
+	// GOGC or GOMEMLIMIT, nor in a program that set its own percentage.
+	defer gcPercentUnlessSet(200)()
 	whole := c.At == nil && c.AtTime == ""
 	acc := a.accumulator()
 	prepare := a.prepare(acc)
@@ -142,4 +144,19 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc r
 		return zero, fmt.Errorf("stream %q: %w", stream, replay.ErrEmptyStream)
 	}
 	return acc.State(), nil
+}
+
+// gcPercentUnlessSet sets the collector's percentage for the duration of
+// a command, and returns what puts it back; it does nothing when the user
+// set GOGC or GOMEMLIMIT, or the program its own percentage.
+func gcPercentUnlessSet(percent int) (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	was := debug.SetGCPercent(percent)
+	if was != 100 { // the program's own choice: leave it
+		debug.SetGCPercent(was)
+		return func() {}
+	}
+	return func() { debug.SetGCPercent(was) }
 }
