@@ -167,7 +167,7 @@ func TestSkipBadReportsWhatItSkipped(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"stream":"a","payload":{"n":1}}`+"\nGARBAGE\n"+`{"stream":"a","payload":{"m":2}}`+"\n"), 0o644)
 	out, errOut, code := run(t, "--skip-bad", "state", bad, "--json")
 	wantCode(t, code, 0, out, errOut)
-	if out != `{"m":2,"n":1}`+"\n" || !strings.Contains(errOut, "--skip-bad skipped 1 lines") || !strings.Contains(errOut, "bad.jsonl:2:1") {
+	if out != `{"m":2,"n":1}`+"\n" || !strings.Contains(errOut, "--skip-bad skipped 1 line and") || !strings.Contains(errOut, "bad.jsonl:2:1") {
 		t.Fatalf("stdout %q stderr %q", out, errOut)
 	}
 }

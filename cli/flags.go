@@ -47,7 +47,7 @@ func (a *app[S, E]) warn(src *source[S, E]) {
 	}
 	st := src.files.Stats()
 	if st.Skipped > 0 || st.Renumbered > 0 {
-		fmt.Fprintf(a.errOut, "%s: warning: --skip-bad skipped %d lines and renumbered %d:\n", a.cfg.name, st.Skipped, st.Renumbered)
+		fmt.Fprintf(a.errOut, "%s: warning: --skip-bad skipped %s and renumbered %d:\n", a.cfg.name, lines(st.Skipped), st.Renumbered)
 		for i, p := range st.Problems {
 			if i == 5 {
 				fmt.Fprintf(a.errOut, "  … and %d more (see the verify command)\n", st.Skipped+st.Renumbered-5)
@@ -73,4 +73,12 @@ func (a *app[S, E]) opened(files []string) (*source[S, E], error) {
 	}
 	a.warn(src)
 	return src, nil
+}
+
+// lines is a count of lines, in words: 1 line, 2 lines.
+func lines(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }

@@ -154,7 +154,7 @@ func Open(paths []string, opts Options) (*Log, error) {
 		in, err := openInput(p, opts.Follow && i == len(paths)-1)
 		if err != nil {
 			l.Close()
-			return nil, fmt.Errorf("open: %w", err)
+			return nil, err // os errors name the file and what went wrong
 		}
 		l.inputs = append(l.inputs, in)
 		if in.size >= 0 && l.stats.BytesTotal >= 0 {
