@@ -27,8 +27,12 @@
 // subject. Read finds the JetStream sequence of its first seq by a
 // binary search over direct gets of "the next message of this subject at
 // or after sequence x" (a few round trips; none when reading on from
-// where the previous read stopped, which the Log remembers), then pulls
-// the batch through a short-lived consumer filtered by the subject.
+// where the previous read stopped, which the Log remembers). A short
+// batch is then fetched by direct gets; a longer one is pulled through an
+// ephemeral consumer filtered by the subject, which the Log keeps (up to
+// eight, pulling ahead) for the read that goes on from where this one
+// stopped, so reading a whole stream makes one consumer. Close deletes
+// them; the server also removes one idle for a minute.
 //
 // The JetStream stream must keep every message (no per-subject limit, no
 // age or size limit that discards, no work-queue retention): a removed

@@ -485,3 +485,46 @@ func TestClosingTheConnectionUnderLoadLosesNothing(t *testing.T) {
 		}
 	}
 }
+
+// Reads that go on where they stopped, across more streams than the log
+// keeps consumers for, with appends in between, read every event once
+// and in order.
+func TestReadingOnAcrossManyStreamsAndAppends(t *testing.T) {
+	_, js := server(t)
+	log := newLog[int](t, js)
+	defer log.Close()
+	ctx := context.Background()
+	const streams, rounds, per = maxCursors + 3, 4, 40
+	next := make([]replay.Seq, streams)
+	for i := range next {
+		next[i] = 1
+	}
+	for r := range rounds {
+		for s := range streams {
+			for i := range per {
+				if _, err := log.Append(ctx, replay.Event[int]{Stream: replay.StreamKey(fmt.Sprint(s)), Payload: r*per + i + 1}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for s := range streams {
+			for range 3 { // 40 events in reads of 16: two pulls and a rest
+				evs, err := log.Read(ctx, replay.StreamKey(fmt.Sprint(s)), next[s], 16)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, ev := range evs {
+					if ev.Seq != next[s] || ev.Payload != int(ev.Seq) {
+						t.Fatalf("stream %d round %d: seq %d payload %d, want seq %d", s, r, ev.Seq, ev.Payload, next[s])
+					}
+					next[s]++
+				}
+			}
+		}
+	}
+	for s := range streams {
+		if next[s] != rounds*per+1 {
+			t.Fatalf("stream %d read up to %d", s, next[s]-1)
+		}
+	}
+}

@@ -31,8 +31,9 @@ type Log[E any] struct {
 	// next remembers, per subject, where the last Read stopped: the seq
 	// after it and a JetStream sequence at or before that seq's message,
 	// so reading on needs no search.
-	mu   sync.Mutex
-	next map[string]position
+	mu      sync.Mutex
+	next    map[string]position
+	cursors map[string]*cursor // idle ones, by subject
 }
 
 type position struct {
@@ -68,7 +69,7 @@ func NewLog[E any](ctx context.Context, js jetstream.JetStream, name, prefix str
 	if !covers(s.CachedInfo().Config.Subjects, prefix) {
 		return nil, fmt.Errorf("nats %s: stream %s takes subjects %v, not %s.*", server, name, s.CachedInfo().Config.Subjects, prefix)
 	}
-	return &Log[E]{js: js, stream: s, name: name, prefix: prefix, server: server, next: make(map[string]position)}, nil
+	return &Log[E]{js: js, stream: s, name: name, prefix: prefix, server: server, next: make(map[string]position), cursors: make(map[string]*cursor)}, nil
 }
 
 // covers reports whether the stream's subjects include prefix.*: the
@@ -159,8 +160,7 @@ func seqOf(h nats.Header, streamSeq uint64) (replay.Seq, error) {
 // than making and deleting a consumer.
 const directBatch = 4
 
-// pullBatch bounds one pull request, so a large limit never asks the
-// client to buffer everything at once.
+// pullBatch is how many messages a cursor pulls ahead.
 const pullBatch = 4096
 
 // Read implements [replay.Log].
@@ -212,7 +212,11 @@ func (l *Log[E]) Read(ctx context.Context, stream replay.StreamKey, from replay.
 			}
 			next = m.Sequence + 1
 		}
-	} else if err := l.pull(ctx, subj, start, n, add); err != nil {
+	} else if err := l.pull(ctx, subj, from, start, n, add); err != nil {
+		if l.js.Conn().IsClosed() && !errors.Is(err, nats.ErrConnectionClosed) {
+			// The iterator reports its own end, not why: say it.
+			err = fmt.Errorf("%w: %w", nats.ErrConnectionClosed, err)
+		}
 		return nil, wrap(l.server, what, err)
 	}
 	l.mu.Lock()
@@ -221,62 +225,109 @@ func (l *Log[E]) Read(ctx context.Context, stream replay.StreamKey, from replay.
 	return events, nil
 }
 
-// pull reads n messages of subj from JetStream sequence start through an
-// ephemeral consumer, deleted afterwards.
-func (l *Log[E]) pull(ctx context.Context, subj string, start uint64, n int, add func(nats.Header, []byte, uint64) error) error {
-	cons, err := l.stream.CreateConsumer(ctx, jetstream.ConsumerConfig{
-		FilterSubject:     subj,
-		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:       start,
-		AckPolicy:         jetstream.AckNonePolicy,
-		MemoryStorage:     true,
-		InactiveThreshold: time.Minute, // the server removes it if the delete below is lost
-	})
-	if err != nil {
-		return err
+// A cursor is a consumer of one subject with its messages iterator,
+// pulling ahead of the reads: reading a stream from start to end makes
+// one consumer, not one per batch (making one costs the server a count
+// of the subject's messages, tens of milliseconds in a large stream).
+type cursor struct {
+	name string
+	it   jetstream.MessagesContext
+	next replay.Seq // the seq it delivers next
+}
+
+// maxCursors bounds the idle cursors a Log keeps, each with up to
+// pullBatch messages pulled ahead.
+const maxCursors = 8
+
+// pull reads n messages of subj from seq (at JetStream sequence start or
+// after), through the idle cursor that stopped at seq or a new one.
+func (l *Log[E]) pull(ctx context.Context, subj string, seq replay.Seq, start uint64, n int, add func(nats.Header, []byte, uint64) error) error {
+	l.mu.Lock()
+	c := l.cursors[subj]
+	delete(l.cursors, subj)
+	l.mu.Unlock()
+	if c != nil && c.next != seq {
+		l.drop(ctx, c)
+		c = nil
 	}
-	name := cons.CachedInfo().Name
-	defer func() {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		l.stream.DeleteConsumer(dctx, name)
-	}()
-	got := 0
-	for empty := 0; got < n; {
-		// The messages are there (the last one was seen before), so a pull
-		// returns at once; a bound still keeps a removed message from
-		// hanging the read.
-		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		batch, err := cons.Fetch(min(n-got, pullBatch), jetstream.FetchContext(fctx))
+	if c == nil {
+		cons, err := l.stream.CreateConsumer(ctx, jetstream.ConsumerConfig{
+			FilterSubject:     subj,
+			DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
+			OptStartSeq:       start,
+			AckPolicy:         jetstream.AckNonePolicy,
+			MemoryStorage:     true,
+			InactiveThreshold: time.Minute, // the server removes it if the delete is lost
+		})
 		if err != nil {
-			cancel()
 			return err
 		}
-		before := got
-		for m := range batch.Messages() {
-			meta, err := m.Metadata()
+		c = &cursor{name: cons.CachedInfo().Name, next: seq}
+		if c.it, err = cons.Messages(jetstream.PullMaxMessages(pullBatch)); err != nil {
+			l.drop(ctx, c)
+			return err
+		}
+	}
+	for got := 0; got < n; {
+		// The messages are there (the last one was seen before), so they
+		// arrive at once; a bound still keeps a removed message from
+		// hanging the read.
+		bctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		for end := min(n, got+1024); got < end; got++ {
+			m, err := c.it.Next(jetstream.NextContext(bctx))
+			if err == nil {
+				var meta *jetstream.MsgMetadata
+				if meta, err = m.Metadata(); err == nil {
+					err = add(m.Headers(), m.Data(), meta.Sequence.Stream)
+				}
+			}
 			if err != nil {
 				cancel()
+				l.drop(ctx, c)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				return err
 			}
-			if err := add(m.Headers(), m.Data(), meta.Sequence.Stream); err != nil {
-				cancel()
-				return err
-			}
-			got++
 		}
 		cancel()
-		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
-			return err
+	}
+	c.next = seq + replay.Seq(n)
+	l.mu.Lock()
+	if old := l.cursors[subj]; old == nil && len(l.cursors) >= maxCursors {
+		for s, o := range l.cursors { // any one: reads rarely jump between more streams
+			old = o
+			delete(l.cursors, s)
+			break
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if got == before {
-			if empty++; empty == 2 {
-				return fmt.Errorf("%d of %d messages of %s from sequence %d arrived", got, n, subj, start)
-			}
-		}
+		defer l.drop(ctx, old)
+	} else if old != nil {
+		defer l.drop(ctx, old)
+	}
+	l.cursors[subj] = c
+	l.mu.Unlock()
+	return nil
+}
+
+// drop stops a cursor and deletes its consumer.
+func (l *Log[E]) drop(ctx context.Context, c *cursor) {
+	if c.it != nil {
+		c.it.Stop()
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	l.stream.DeleteConsumer(dctx, c.name)
+}
+
+// Close deletes the consumers the log keeps for reading on; the log stays
+// usable. It does not close the connection.
+func (l *Log[E]) Close() error {
+	l.mu.Lock()
+	cursors := l.cursors
+	l.cursors = make(map[string]*cursor)
+	l.mu.Unlock()
+	for _, c := range cursors {
+		l.drop(context.Background(), c)
 	}
 	return nil
 }
