@@ -51,7 +51,13 @@ func CreateStream(ctx context.Context, js jetstream.JetStream, name, prefix stri
 	if err := checkPrefix(prefix); err != nil {
 		return nil, err
 	}
-	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	// Never update one: its subjects and limits are its owner's.
+	if s, err := js.Stream(ctx, name); err == nil {
+		return s, nil
+	} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, fmt.Errorf("nats %s: create stream %s: %w", host(js), name, err)
+	}
+	s, err := js.CreateStream(ctx, jetstream.StreamConfig{
 		Name:        name,
 		Subjects:    []string{prefix + ".*"},
 		Storage:     jetstream.FileStorage,
@@ -65,9 +71,15 @@ func CreateStream(ctx context.Context, js jetstream.JetStream, name, prefix stri
 }
 
 // CreateBucket creates the key-value bucket name for checkpoints if it
-// does not exist, keeping one value per key.
+// does not exist, keeping one value per key. An existing bucket is left
+// as it is.
 func CreateBucket(ctx context.Context, js jetstream.JetStream, name string) (jetstream.KeyValue, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Storage: jetstream.FileStorage})
+	if kv, err := js.KeyValue(ctx, name); err == nil {
+		return kv, nil
+	} else if !errors.Is(err, jetstream.ErrBucketNotFound) {
+		return nil, fmt.Errorf("nats %s: create bucket %s: %w", host(js), name, err)
+	}
+	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Storage: jetstream.FileStorage})
 	if err != nil {
 		return nil, fmt.Errorf("nats %s: create bucket %s: %w", host(js), name, err)
 	}

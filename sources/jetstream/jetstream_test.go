@@ -528,3 +528,29 @@ func TestReadingOnAcrossManyStreamsAndAppends(t *testing.T) {
 		}
 	}
 }
+
+// Creating what exists leaves it as its owner made it.
+func TestCreatingLeavesAnExistingStreamAlone(t *testing.T) {
+	_, js := server(t)
+	ctx := context.Background()
+	name := unique("test_theirs_")
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: name, Subjects: []string{name + ".>"}, MaxMsgs: 1_000_000}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { js.DeleteStream(context.Background(), name) })
+	s, err := CreateStream(ctx, js, name, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg := s.CachedInfo().Config; cfg.Subjects[0] != name+".>" || cfg.MaxMsgs != 1_000_000 {
+		t.Fatalf("the stream became %v, %d", cfg.Subjects, cfg.MaxMsgs)
+	}
+	if _, err := NewLog[int](ctx, js, name, name); err != nil {
+		t.Fatalf("a stream taking PREFIX.> : %v", err)
+	}
+	kv := newBucket(t, js)
+	again, err := CreateBucket(ctx, js, kv.Bucket())
+	if err != nil || again.Bucket() != kv.Bucket() {
+		t.Fatalf("CreateBucket on an existing bucket: %v", err)
+	}
+}
