@@ -108,3 +108,38 @@ func TestSubjectPrefixOfAStream(t *testing.T) {
 		}
 	}
 }
+
+// export FILES --nats loads them into a new JetStream stream; loading
+// them again is refused, not doubled.
+func TestExportIntoNATS(t *testing.T) {
+	url := os.Getenv("REPLAY_TEST_NATS")
+	if url == "" {
+		t.Skip("REPLAY_TEST_NATS is not set; .ci/run sets it")
+	}
+	ctx := context.Background()
+	nc, js, err := jetstream.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	var b [6]byte
+	rand.Read(b[:])
+	stream := "cli_export_" + hex.EncodeToString(b[:])
+	t.Cleanup(func() { js.DeleteStream(context.Background(), stream) })
+	_, errOut, code := run(t, "export", bank, "--nats", url, "--nats-stream", stream)
+	if code != 0 || !strings.Contains(errOut, "loaded 22 events of 3 streams") {
+		t.Fatalf("export into --nats: %q (exit %d)", errOut, code)
+	}
+	fromFile, _, _ := run(t, "-r", "jq:@../testdata/bank.jq", "state", bank, "-s", "acct-bob", "--json")
+	fromNATS, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "--nats", url, "--nats-stream", stream, "state", "-s", "acct-bob", "--json")
+	if code != 0 || fromNATS != fromFile {
+		t.Fatalf("state --nats = %q (%q, exit %d); from the file %q", fromNATS, errOut, code, fromFile)
+	}
+	before, _, _ := run(t, "--nats", url, "--nats-stream", stream, "streams")
+	if _, errOut, code := run(t, "export", bank, "--nats", url, "--nats-stream", stream); code == 0 || !strings.Contains(errOut, "seq does not match") {
+		t.Fatalf("a second load: %q (exit %d)", errOut, code)
+	}
+	if after, _, _ := run(t, "--nats", url, "--nats-stream", stream, "streams"); after != before {
+		t.Fatalf("a refused load changed the streams:\n%s\nto\n%s", before, after)
+	}
+}
