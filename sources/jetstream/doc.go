@@ -18,12 +18,14 @@
 //
 // A replay stream's seqs are 1..n per subject. Each message carries its
 // seq in the Replay-Seq header (and the event time, when there is one,
-// in Replay-Time, RFC 3339). Append reads the last message of the subject
-// and publishes the next seq with Nats-Expected-Last-Subject-Sequence set
-// to that message's JetStream sequence, so the server accepts exactly one
-// of two writers racing for a seq: the loser of an explicit seq gets
-// replay.ErrSeqMismatch, the loser of an assigned one (seq 0) tries again
-// with the next. Seq k is therefore always the k-th message of its
+// in Replay-Time, RFC 3339). Append takes the last message of the subject
+// (what this Log appended last, else a direct get) and publishes the next
+// seq with Nats-Expected-Last-Subject-Sequence set to that message's
+// JetStream sequence, so the server accepts exactly one of two writers
+// racing for a seq: the loser of an explicit seq gets
+// replay.ErrSeqMismatch (after asking the server, never on the Log's
+// memory alone), the loser of an assigned one (seq 0) tries again with
+// the next. Seq k is therefore always the k-th message of its
 // subject. Read finds the JetStream sequence of its first seq by a
 // binary search over direct gets of "the next message of this subject at
 // or after sequence x" (a few round trips; none when reading on from

@@ -34,6 +34,9 @@ type Log[E any] struct {
 	mu      sync.Mutex
 	next    map[string]position
 	cursors map[string]*cursor // idle ones, by subject
+	// tails remembers, per subject, the last message this Log appended:
+	// its seq and JetStream sequence.
+	tails map[string]position
 }
 
 type position struct {
@@ -69,7 +72,7 @@ func NewLog[E any](ctx context.Context, js jetstream.JetStream, name, prefix str
 	if !covers(s.CachedInfo().Config.Subjects, prefix) {
 		return nil, fmt.Errorf("nats %s: stream %s takes subjects %v, not %s.*", server, name, s.CachedInfo().Config.Subjects, prefix)
 	}
-	return &Log[E]{js: js, stream: s, name: name, prefix: prefix, server: server, next: make(map[string]position), cursors: make(map[string]*cursor)}, nil
+	return &Log[E]{js: js, stream: s, name: name, prefix: prefix, server: server, next: make(map[string]position), cursors: make(map[string]*cursor), tails: make(map[string]position)}, nil
 }
 
 // covers reports whether the stream's subjects include prefix.*: the
@@ -94,12 +97,24 @@ func (l *Log[E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, er
 		return 0, fmt.Errorf("append to stream %q: the payload does not encode: %w", ev.Stream, err)
 	}
 	subj := l.subject(ev.Stream)
+	// A writer that appended last knows the tail without asking: one
+	// round trip instead of two. The server still checks it, so a stale
+	// tail only costs a second try, asking then.
+	l.mu.Lock()
+	tail, known := l.tails[subj]
+	l.mu.Unlock()
+	last, lastStreamSeq := tail.seq, tail.streamSeq
 	for try := 0; ; try++ {
-		last, lastStreamSeq, err := l.last(ctx, subj)
-		if err != nil {
-			return 0, wrap(l.server, fmt.Sprintf("append to stream %q", ev.Stream), err)
+		if !known {
+			if last, lastStreamSeq, err = l.last(ctx, subj); err != nil {
+				return 0, wrap(l.server, fmt.Sprintf("append to stream %q", ev.Stream), err)
+			}
 		}
 		if ev.Seq != 0 && ev.Seq != last+1 {
+			if known {
+				known = false // never refuse on what this writer remembers
+				continue
+			}
 			return 0, fmt.Errorf("append to stream %q at seq %d: next seq is %d: %w", ev.Stream, ev.Seq, last+1, replay.ErrSeqMismatch)
 		}
 		msg := nats.NewMsg(subj)
@@ -111,10 +126,19 @@ func (l *Log[E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, er
 		if fields != nil {
 			msg.Header.Set(HeaderFields, string(fields))
 		}
-		_, err = l.js.PublishMsg(ctx, msg, jetstream.WithExpectStream(l.name), jetstream.WithExpectLastSequencePerSubject(lastStreamSeq))
+		ack, err := l.js.PublishMsg(ctx, msg, jetstream.WithExpectStream(l.name), jetstream.WithExpectLastSequencePerSubject(lastStreamSeq))
 		switch {
 		case err == nil:
+			l.mu.Lock()
+			if len(l.tails) >= maxTails {
+				clear(l.tails) // a memory of recent writes, not of every stream
+			}
+			l.tails[subj] = position{seq: last + 1, streamSeq: ack.Sequence}
+			l.mu.Unlock()
 			return last + 1, nil
+		case wrongLast(err) && known:
+			known = false // another writer appended since: ask the server
+			continue
 		case wrongLast(err) && ev.Seq != 0:
 			return 0, fmt.Errorf("append to stream %q at seq %d: another writer appended it first: %w", ev.Stream, ev.Seq, replay.ErrSeqMismatch)
 		case wrongLast(err) && try < maxRetries:
@@ -123,6 +147,9 @@ func (l *Log[E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, er
 		return 0, wrap(l.server, fmt.Sprintf("append to stream %q seq %d", ev.Stream, last+1), err)
 	}
 }
+
+// maxTails bounds the tails a Log remembers.
+const maxTails = 4096
 
 // wrongLast reports the server refusing a publish whose expected last
 // subject sequence is stale. (Replicated streams report it as 10164.)
