@@ -121,7 +121,7 @@ func TestExportIntoNATS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
+	t.Cleanup(nc.Close) // after the stream is deleted
 	var b [6]byte
 	rand.Read(b[:])
 	stream := "cli_export_" + hex.EncodeToString(b[:])
