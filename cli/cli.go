@@ -82,6 +82,7 @@ type app[S, E any] struct {
 	applyID string
 
 	pg          pgFlags
+	nats        natsFlags
 	follow      bool
 	checkpoints string
 	// guard bounds the built-in jq reducers; nil for a program's own apply.
@@ -166,7 +167,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 		return exitUsage
 	}
-	a.skipBad, a.follow, a.checkpoints, a.pg = globals.SkipBad, globals.Follow, globals.Checkpoints, globals.pgFlags
+	a.skipBad, a.follow, a.checkpoints, a.pg, a.nats = globals.SkipBad, globals.Follow, globals.Checkpoints, globals.pgFlags, globals.natsFlags
 	if limits != nil {
 		a.guard = reduce.NewGuard(ctx, limits.ApplyTimeout, int64(limits.ApplyMemory))
 	}
@@ -237,6 +238,7 @@ type globalFlags struct {
 	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log, one object per log file: its name and a hash of its absolute path."`
 	Version     kong.VersionFlag `help:"Print the version and exit."`
 	pgFlags     `embed:""`
+	natsFlags   `embed:""`
 }
 
 type commands[S, E any] struct {

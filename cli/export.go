@@ -33,10 +33,14 @@ Examples:
 
     replaytui export capture.jsonl.gz -s acct-42 -o acct-42.jsonl
     cat capture.jsonl | replaytui export - -s acct-42 > acct-42.jsonl
-    replaytui -r jq:@testdata/bank.jq export testdata/bank.jsonl -s acct-bob --from 5 --to 7 --with-state -o overdraft.jsonl`
+    replaytui -r jq:@testdata/bank.jq export testdata/bank.jsonl -s acct-bob --from 5 --to 7 --with-state -o overdraft.jsonl
+    replaytui export capture.jsonl --nats nats://127.0.0.1:4222 --nats-stream BANK   # into JetStream`
 }
 
 func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
+	if a.nats.NATS != "" && len(c.Files) > 0 {
+		return a.exportToNATS(c) // files into JetStream (nats_export.go)
+	}
 	src, err := a.opened(c.Files)
 	if err != nil {
 		return err

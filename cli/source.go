@@ -61,8 +61,12 @@ func (a *app[S, E]) openWith(files []string, opts jsonl.Options) (*source[S, E],
 	switch {
 	case a.pg.PG != "" && len(files) > 0:
 		return nil, usageError("give log files or --pg, not both")
+	case a.nats.NATS != "" && (len(files) > 0 || a.pg.PG != ""):
+		return nil, usageError("give one log: files, --pg or --nats")
 	case a.pg.PG != "":
 		return a.openPG()
+	case a.nats.NATS != "":
+		return a.openNATS()
 	case len(files) == 0:
 		return nil, usageError("no log: give files (- for standard input) or --pg DSN")
 	}

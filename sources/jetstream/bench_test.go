@@ -1,0 +1,132 @@
+package jetstream
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/replaytui/replaytui/replay"
+)
+
+// Benchmarks against the real server (REPLAY_TEST_NATS):
+//
+//	go test ./sources/jetstream -run '^$' -bench . -benchtime 1x
+//
+// They report events per second.
+
+func BenchmarkAppend(b *testing.B) {
+	_, js := server(b)
+	for _, writers := range []int{1, 8} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			log := newLog[int](b, js)
+			const each = 2000
+			ctx := context.Background()
+			b.ResetTimer()
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for w := range writers {
+					wg.Go(func() {
+						stream := replay.StreamKey(fmt.Sprintf("w%d-%d", w, time.Now().UnixNano()))
+						for i := range each {
+							if _, err := log.Append(ctx, replay.Event[int]{Stream: stream, Payload: i}); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(writers*each*b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// million fills a stream with a 1,000,000-event replay stream "big"
+// (asynchronous publishes, as a bulk load would) whose payloads are
+// {"n": i}, interleaved with a second stream every tenth message so that
+// reads filter by subject.
+func million(b *testing.B) (*Log[map[string]int], jetstream.JetStream) {
+	_, js := server(b)
+	log := newLog[map[string]int](b, js)
+	const n = 1_000_000
+	ctx := context.Background()
+	for i := 1; i <= n; i++ {
+		for _, s := range []replay.StreamKey{"big", "other"}[:1+min(1, i%10/9)] {
+			m := nats.NewMsg(log.subject(s))
+			m.Data = []byte(`{"n":` + strconv.Itoa(i) + `}`)
+			seq := i
+			if s == "other" {
+				seq = i / 10
+			}
+			m.Header.Set(HeaderSeq, strconv.Itoa(seq))
+			if _, err := js.PublishMsgAsync(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(5 * time.Minute):
+		b.Fatal("the bulk load did not complete")
+	}
+	if last, err := log.LastSeq(ctx, "big"); err != nil || last != n {
+		b.Fatalf("the bulk load left %d events (%v)", last, err)
+	}
+	return log, js
+}
+
+func BenchmarkRead1M(b *testing.B) {
+	log, _ := million(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		for _, err := range replay.All(ctx, replay.Log[map[string]int](log), "big") {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 1_000_000 {
+			b.Fatal(n)
+		}
+	}
+	b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func sumN(s int, ev replay.Event[map[string]int]) int { return s + ev.Payload["n"] }
+
+// BenchmarkReplay1M replays the stream whole: without checkpoints; saving
+// a checkpoint every 10,000 events on the way; and again once those
+// checkpoints exist (the replay then folds the last few events only).
+func BenchmarkReplay1M(b *testing.B) {
+	log, js := million(b)
+	ctx := context.Background()
+	kv := newBucket(b, js)
+	snap, _ := NewSnapshotter[int](js, kv, nil, nil)
+	want := 1_000_000 * 1_000_001 / 2
+	run := func(b *testing.B, s replay.Snapshotter[int], every int) {
+		for b.Loop() {
+			got, err := replay.Replay(ctx, replay.Log[map[string]int](log), s, "big", 0, sumN, 0, replay.Options{SnapshotEvery: every})
+			if err != nil || got != want {
+				b.Fatal(got, err)
+			}
+		}
+	}
+	b.Run("no-checkpoints", func(b *testing.B) { run(b, nil, 0) })
+	b.Run("saving-every-10000", func(b *testing.B) {
+		run(b, snap, 10_000)
+		kv.PurgeDeletes(ctx)
+	})
+	if _, err := replay.Replay(ctx, replay.Log[map[string]int](log), snap, "big", 999_990, sumN, 0, replay.Options{SnapshotEvery: 10_000}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("from-checkpoints", func(b *testing.B) { run(b, snap, 0) })
+}
