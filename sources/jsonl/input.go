@@ -80,7 +80,11 @@ func openInput(path string, follow bool) (*input, error) {
 			return gzip.NewReader(br)
 		}}
 	case bytes.HasPrefix(magic, zstdMagic):
-		zr, err := zstd.NewReader(br)
+		// One decoder, in the reading goroutine: with more, zstd reads
+		// ahead from br in goroutines of its own, which then race the
+		// indexer's look at what was read when the data turns out damaged,
+		// and its Close.
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
 		if err != nil {
 			in.closeAll()
 			return nil, fmt.Errorf("%s: zstd: %w", in.name, err)
