@@ -44,6 +44,9 @@ type Model[S, E any] struct {
 	inv    investigator[S, E]
 	status status
 
+	// where the user was in the streams they left, to come back there
+	positions map[replay.StreamKey]replay.Seq
+
 	showHelp, showEvent bool
 	helpTop             int           // the first line of the help shown
 	tickEvery           time.Duration // 0: no ticks (tests drive the model by hand)
@@ -140,6 +143,10 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 	}
 	if m.s != nil {
 		m.s.close()
+		if m.positions == nil {
+			m.positions = map[replay.StreamKey]replay.Seq{}
+		}
+		m.positions[m.s.stream] = m.events.cursor
 	}
 	m.inv.stop()
 	m.inv.playing = false
@@ -151,7 +158,8 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 	m.diff, m.event = diffPane{theme: m.c.theme}, eventPane{theme: m.c.theme}
 	m.layOut()
 	s.checkingBookmarks = true
-	return tea.Batch(lastCmd(s.ctx, cfg, tl), m.seekTo(1), checkBookmarksCmd(s.ctx, cfg, stream, false), readingCmd(cfg), m.startTick())
+	at := max(m.positions[stream], 1) // where the user left it, if they did
+	return tea.Batch(lastCmd(s.ctx, cfg, tl), m.seekTo(at), checkBookmarksCmd(s.ctx, cfg, stream, false), readingCmd(cfg), m.startTick())
 }
 
 // startTick keeps polling while a log is read or followed.

@@ -712,6 +712,22 @@ func TestSwitchingStreams(t *testing.T) {
 	if m.events.cursor != 3 {
 		t.Fatalf("G in the other stream: %d", m.events.cursor)
 	}
+	// Back to the first: where it was left, not its start; an exact name
+	// comes first however many names hold it.
+	press(t, m, "s")
+	typeText(t, m, "acct")
+	press(t, m, "enter")
+	if m.s.stream != "acct" || m.events.cursor != 1 {
+		t.Fatalf("back to acct: %q at %d", m.s.stream, m.events.cursor)
+	}
+	press(t, m, "l", "l", "s")
+	typeText(t, m, "other")
+	press(t, m, "enter", "s")
+	typeText(t, m, "acct")
+	press(t, m, "enter")
+	if m.s.stream != "acct" || m.events.cursor != 3 || m.s.shown.state.Count != 3 {
+		t.Fatalf("back to acct after stepping to 3: %q at %d", m.s.stream, m.events.cursor)
+	}
 }
 
 func TestFollowKeepsTheSelectionAtTheEnd(t *testing.T) {
