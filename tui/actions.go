@@ -135,6 +135,8 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		})
 	case key.Matches(msg, k.Blame):
 		return m.blameSelected()
+	case key.Matches(msg, k.Copy), key.Matches(msg, k.CopyPath):
+		return m.copySelected(key.Matches(msg, k.CopyPath))
 	case key.Matches(msg, k.Mark):
 		if s.marked && s.mark == m.events.cursor {
 			s.marked = false
@@ -286,4 +288,27 @@ func (m *Model[S, E]) onClick(msg tea.MouseClickMsg) tea.Cmd {
 		m.cycleFocus()
 	}
 	return cmd
+}
+
+// copySelected copies, through the terminal (OSC 52), the value under the
+// state pane's cursor or its path; elsewhere, the selected event as its
+// line.
+func (m *Model[S, E]) copySelected(path bool) tea.Cmd {
+	var text, what string
+	switch sel := m.state.selected(); {
+	case m.focus == paneState && sel != nil && path:
+		text, what = sel.Path, "the path "+sel.Path
+	case m.focus == paneState && sel != nil:
+		text, what = valueText(m.state.doc, m.state.folded, *sel), "the value at "+sel.Path
+	case path:
+		m.say("Y copies the path of the value under the cursor in the state pane (tab to it)")
+		return nil
+	case m.s.shown != nil && m.s.shown.seq > 0 && m.s.shown.event.Seq == m.s.shown.seq:
+		text, what = m.c.cfg.Line(m.s.shown.event), fmt.Sprintf("the event at seq %d", m.s.shown.seq)
+	default:
+		m.say("nothing to copy here")
+		return nil
+	}
+	m.say(fmt.Sprintf("copied %s (%s) to the clipboard", what, plural(len(text), "byte")))
+	return tea.SetClipboard(text)
 }

@@ -69,10 +69,14 @@ type rowWalker struct {
 	rows     []Row
 	path     []byte // where the walk is, as Path.String writes it
 
-	// Finding a path: the row where it is, else the last ancestor met.
+	// Finding a path: the row where it is, else the last ancestor met;
+	// with keep, its value too.
 	find     string
 	found    int
 	ancestor int
+	keep     bool
+	value    any
+	current  any // the value visit is at, for note
 }
 
 // note records the row about to be counted, when finding a path.
@@ -84,6 +88,9 @@ func (w *rowWalker) note(hasKey bool) {
 	switch {
 	case p == w.find:
 		w.found = w.count
+		if w.keep {
+			w.value = w.current
+		}
 	case isAncestor(p, w.find):
 		w.ancestor = w.count
 	}
@@ -126,6 +133,7 @@ func (w *rowWalker) visit(v any, key string, depth int) {
 		if w.found >= 0 {
 			return
 		}
+		w.current = v
 		// Only a value on the way to the path can hold it.
 		if p := w.pathText(); p != w.find && !isAncestor(p, w.find) {
 			w.count += w.rowsShown(v)
@@ -215,6 +223,35 @@ func clip(s string, width int) string {
 		cut = cut[:len(cut)-1]
 	}
 	return cut + "…"
+}
+
+// valueText is the whole value of a row, to copy: a JSON value as
+// indented JSON, whatever the row shows of it; a Go value as its rows.
+func valueText(doc Doc, folded map[string]bool, r Row) string {
+	switch d := doc.(type) {
+	case jsonDoc:
+		w := rowWalker{folded: nil, from: math.MaxInt, to: math.MaxInt, find: r.Path, found: -1, keep: true}
+		w.visit(d.v, "", 0)
+		if w.found >= 0 {
+			return string(jsonv.Append(nil, w.value, "  "))
+		}
+	case prettyDoc:
+		for i, pr := range d.rows {
+			if pr.Row.Path == r.Path && pr.Row.Key == r.Key && pr.Row.Depth == r.Depth {
+				var lines []string
+				for j := i; j <= pr.end; j++ {
+					row := d.rows[j].Row
+					text := row.Text
+					if row.Key != "" && j > i { // the value itself, without its own key
+						text = row.Key + ": " + text
+					}
+					lines = append(lines, strings.Repeat("    ", row.Depth-r.Depth)+text)
+				}
+				return strings.TrimSuffix(strings.Join(lines, "\n"), ",")
+			}
+		}
+	}
+	return r.Text
 }
 
 // rowsShown is how many rows v takes with the folds.

@@ -11,6 +11,7 @@ type keyMap struct {
 	Goto, Search, NextMatch, PrevMatch        key.Binding
 	Bookmark, Bookmarks                       key.Binding
 	Focus, Stream, ToggleEvent                key.Binding
+	Copy, CopyPath                            key.Binding
 	Help, Quit, ForceQuit, Cancel, Enter      key.Binding
 	Rename, Delete                            key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
@@ -40,6 +41,8 @@ func newKeyMap() *keyMap {
 		Focus:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		Stream:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch stream")),
 		ToggleEvent: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show the event itself")),
+		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the value (state) or the event")),
+		CopyPath:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy the value's path (state)")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit, from anywhere")),
@@ -74,7 +77,7 @@ func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
 		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
-		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Blame, k.Mark, k.Stream},
+		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Copy, k.CopyPath, k.Blame, k.Mark, k.Stream},
 		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete},
 		{k.Help, k.Cancel, k.Quit, k.ForceQuit},
 	}

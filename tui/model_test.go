@@ -1142,6 +1142,9 @@ func TestATypedMapEntryIsBlamedOnItsOwn(t *testing.T) {
 	for m.state.selected() != nil && m.state.selected().Path != `.Players["bo"]` {
 		press(t, m, "down")
 	}
+	if _, cmd := m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"}); cmd == nil || fmt.Sprint(cmd()) != `{HP:80}` {
+		t.Fatalf("y on a typed map entry: %q", m.status.text)
+	}
 	press(t, m, "L")
 	if h := m.inv.history; len(h) != 2 || h[0].Seq != 2 || h[1].Seq != 3 {
 		t.Fatalf(`blame of .Players["bo"] lists %+v; want seqs 2 and 3 only`, h)
@@ -1177,5 +1180,33 @@ func TestTwoBookmarksAtOneSeqAreBothChecked(t *testing.T) {
 	press(t, m, "down", "d")
 	if l := cfg.Bookmarks.List("acct"); len(l) != 1 || l[0].Note != "debugger 1" || !strings.Contains(screen(m), "deleted the bookmark at seq 25") {
 		t.Fatalf("after deleting the second: %+v\n%s", l, screen(m))
+	}
+}
+
+func TestCopyTheValueItsPathOrTheEvent(t *testing.T) {
+	m := newModel(t, jsonConfig(jsonLog(t, `{"players":{"ana":{"hp":100},"bo":{"hp":90,"x":"`+strings.Repeat("w", 5000)+`"}}}`)), 100, 30)
+	copied := func(k string) string {
+		t.Helper()
+		_, cmd := m.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
+		if cmd == nil {
+			t.Fatalf("%s copied nothing: %q", k, m.status.text)
+		}
+		return fmt.Sprint(cmd())
+	}
+	// The events pane: the event, as its line.
+	if got := copied("y"); !strings.Contains(got, `"players":{"ana"`) || !strings.Contains(m.status.text, "copied the event at seq 1") {
+		t.Fatalf("y in the events pane copied %.60q, %q", got, m.status.text)
+	}
+	press(t, m, "tab")
+	for m.state.selected() != nil && m.state.selected().Path != ".players.bo" {
+		press(t, m, "down")
+	}
+	// The whole value, though the row shows a cut one.
+	want := "{\n  \"hp\": 90,\n  \"x\": \"" + strings.Repeat("w", 5000) + "\"\n}"
+	if got := copied("y"); got != want {
+		t.Fatalf("y on .players.bo copied %.80q…", got)
+	}
+	if got := copied("Y"); got != ".players.bo" || !strings.Contains(m.status.text, "copied the path .players.bo") {
+		t.Fatalf("Y copied %q, %q", got, m.status.text)
 	}
 }
