@@ -147,9 +147,16 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 		Initial: a.initial,
 		Clone:   a.cfg.clone,
 		Title:   a.cfg.name,
-		Summary: func(ev replay.Event[E]) string { return a.cfg.summary(ev.Payload) },
-		Doc:     a.cfg.doc,
-		Diff:    a.cfg.diff,
+		Summary: func(ev replay.Event[E]) string {
+			// A row of the event list has room for more than the type a
+			// command prints: the payload's short values too.
+			if p, ok := any(ev.Payload).(jsonv.Payload); ok {
+				return p.Summary()
+			}
+			return a.cfg.summary(ev.Payload)
+		},
+		Doc:  a.cfg.doc,
+		Diff: a.cfg.diff,
 		Line: func(ev replay.Event[E]) string {
 			p, err := a.cfg.codec.Encode(ev.Payload)
 			if err != nil {

@@ -418,3 +418,19 @@ func TestIndentationStopsGrowingAtMaxIndentDepth(t *testing.T) {
 		t.Fatalf("the capped text does not decode to the same value: %v", err)
 	}
 }
+
+func TestASummarySaysWhatTheEventDid(t *testing.T) {
+	for _, c := range []struct {
+		p    Payload
+		want string
+	}{
+		{Payload{Value: []byte(`{"fen_after":"rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2","ply":2,"san":"g6"}`), Fields: []Field{{Name: "type", Value: []byte(`"move"`)}}}, "move  ply=2  san=g6"},
+		{Payload{Value: []byte(`{"type":"credit","trans_id":695247,"bank":"","amount":700,"expect":{"balance":1000}}`)}, "credit  amount=700"},
+		{Payload{Value: []byte(`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14}`)}, "a=1  b=2  c=3  d=4  e=5  f=6  g=7  h=8  i=9  j=10  k=11"},
+		{Payload{Value: []byte(`[1,2]`)}, ""},
+	} {
+		if got := c.p.Summary(); got != c.want {
+			t.Errorf("Summary() = %q, want %q", got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package jsonv
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/replaytui/replaytui/internal/jsonscan"
 )
@@ -131,4 +132,50 @@ func (p Payload) FieldNames() []string {
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// Summary describes the event in a line for a list of events: its type,
+// then the payload's short values by name, numbers first (amount=700
+// san=Nf3), as many as fit in about 60 characters; ids, empty and long
+// values, objects and arrays are left to the event itself.
+func (p Payload) Summary() string {
+	const most, longest = 60, 24
+	var numbers, texts []string
+	jsonscan.MembersRaw(p.Value, 0, func(key, value []byte) error {
+		if string(key) == "type" || len(value) == 0 || value[0] == '{' || value[0] == '[' || len(value) > longest ||
+			string(value) == `""` || isID(string(key)) {
+			return nil // not telling: an id, an empty or long value
+		}
+		name, err := jsonscan.Unquote(append(append([]byte{'"'}, key...), '"'))
+		if err != nil {
+			return nil
+		}
+		if value[0] != '"' {
+			numbers = append(numbers, name+"="+string(value))
+			return nil
+		}
+		if text, err := jsonscan.Unquote(value); err == nil {
+			texts = append(texts, name+"="+text)
+		}
+		return nil
+	})
+	var b strings.Builder
+	b.WriteString(p.Type())
+	for _, item := range append(numbers, texts...) {
+		if b.Len()+2+len(item) > most {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(item)
+	}
+	return b.String()
+}
+
+// isID reports a member that names an identifier, which says which event
+// it is rather than what it did.
+func isID(name string) bool {
+	low := strings.ToLower(name)
+	return low == "id" || strings.HasSuffix(low, "_id") || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")
 }
