@@ -434,3 +434,24 @@ func TestASummarySaysWhatTheEventDid(t *testing.T) {
 		}
 	}
 }
+
+func TestAStoredEventComesBackAsItWent(t *testing.T) {
+	p := Payload{Value: []byte(`{"amount":5}`), Fields: []Field{{Name: "type", Value: []byte(`"deposit"`)}, {Name: "id", Value: []byte(`7`)}}}
+	value, fields, err := EncodeStored(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeStored[Payload](value, fields)
+	if err != nil || string(back.Value) != `{"amount":5}` || len(back.Fields) != 2 || back.Fields[0].Name != "id" || back.Type() != "deposit" {
+		t.Fatalf("round trip: %+v, %v", back, err)
+	}
+	if _, _, err := EncodeStored(Payload{Value: []byte(`{"a":`)}); err == nil {
+		t.Fatal("a payload that is not JSON was stored")
+	}
+	type deposit struct{ Amount int }
+	value, fields, err = EncodeStored(deposit{5})
+	typed, err2 := DecodeStored[deposit](value, fields)
+	if err != nil || err2 != nil || fields != nil || typed.Amount != 5 {
+		t.Fatalf("a Go value: %s %s %+v %v %v", value, fields, typed, err, err2)
+	}
+}

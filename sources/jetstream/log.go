@@ -2,7 +2,6 @@ package jetstream
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,7 +91,7 @@ func (l *Log[E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, er
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	data, fields, err := encode(ev.Payload)
+	data, fields, err := jsonv.EncodeStored(ev.Payload)
 	if err != nil {
 		return 0, fmt.Errorf("append to stream %q: the payload does not encode: %w", ev.Stream, err)
 	}
@@ -411,7 +410,7 @@ func decodeEvent[E any](stream replay.StreamKey, h nats.Header, data []byte, str
 			return ev, fmt.Errorf("seq %d: the %s header is not an RFC 3339 time: %w", seq, HeaderTime, err)
 		}
 	}
-	if ev.Payload, err = decode[E](data, []byte(h.Get(HeaderFields))); err != nil {
+	if ev.Payload, err = jsonv.DecodeStored[E](data, []byte(h.Get(HeaderFields))); err != nil {
 		return ev, fmt.Errorf("seq %d: the payload does not decode: %w", seq, err)
 	}
 	return ev, nil
@@ -508,58 +507,4 @@ func (l *Log[E]) subjects(ctx context.Context) (map[replay.StreamKey]uint64, err
 		out[key] = n
 	}
 	return out, nil
-}
-
-// encode turns a payload into message data and the fields header.
-func encode[E any](e E) (data, fields []byte, err error) {
-	if p, ok := any(e).(jsonv.Payload); ok {
-		data = p.Value
-		if len(data) == 0 {
-			data = []byte("null")
-		}
-		if !json.Valid(data) {
-			return nil, nil, fmt.Errorf("not JSON: %.40q", data)
-		}
-		if len(p.Fields) > 0 {
-			m := make(map[string]json.RawMessage, len(p.Fields))
-			for _, f := range p.Fields {
-				m[f.Name] = f.Value
-			}
-			// Compact: a header value is one line.
-			if fields, err = json.Marshal(m); err != nil {
-				return nil, nil, err
-			}
-		}
-		return data, fields, nil
-	}
-	data, err = json.Marshal(e)
-	return data, nil, err
-}
-
-func decode[E any](data, fields []byte) (E, error) {
-	var e E
-	if _, ok := any(e).(jsonv.Payload); ok {
-		p := jsonv.Payload{Value: slices.Clone(data)}
-		if len(fields) > 0 {
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(fields, &m); err != nil {
-				return e, err
-			}
-			for name, v := range m {
-				p.Fields = append(p.Fields, jsonv.Field{Name: name, Value: v})
-			}
-			slices.SortFunc(p.Fields, func(a, b jsonv.Field) int {
-				switch {
-				case a.Name < b.Name:
-					return -1
-				case a.Name > b.Name:
-					return 1
-				}
-				return 0
-			})
-		}
-		return any(p).(E), nil
-	}
-	err := json.Unmarshal(data, &e)
-	return e, err
 }

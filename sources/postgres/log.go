@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -56,7 +55,7 @@ func (l *Log[E]) Append(ctx context.Context, ev replay.Event[E]) (replay.Seq, er
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	payload, fields, err := encode(ev.Payload)
+	payload, fields, err := jsonv.EncodeStored(ev.Payload)
 	if err != nil {
 		return 0, fmt.Errorf("append to stream %q: the payload does not encode: %w", ev.Stream, err)
 	}
@@ -124,7 +123,7 @@ func (l *Log[E]) Read(ctx context.Context, stream replay.StreamKey, from replay.
 		if at != nil {
 			ev.Time = at.UTC()
 		}
-		if ev.Payload, err = decode[E](payload, fields); err != nil {
+		if ev.Payload, err = jsonv.DecodeStored[E](payload, fields); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read stream %q seq %d: the payload does not decode: %w", stream, seq, err)
 		}
@@ -192,57 +191,4 @@ func (l *Log[E]) Streams(ctx context.Context) ([]replay.StreamKey, error) {
 		keys[i] = info.Key
 	}
 	return keys, err
-}
-
-// encode turns a payload into its jsonb columns.
-func encode[E any](e E) (payload, fields []byte, err error) {
-	if p, ok := any(e).(jsonv.Payload); ok {
-		payload = p.Value
-		if len(payload) == 0 {
-			payload = []byte("null")
-		}
-		if !json.Valid(payload) {
-			return nil, nil, fmt.Errorf("not JSON: %.40q", payload)
-		}
-		if len(p.Fields) > 0 {
-			m := make(map[string]json.RawMessage, len(p.Fields))
-			for _, f := range p.Fields {
-				m[f.Name] = f.Value
-			}
-			if fields, err = json.Marshal(m); err != nil {
-				return nil, nil, err
-			}
-		}
-		return payload, fields, nil
-	}
-	payload, err = json.Marshal(e)
-	return payload, nil, err
-}
-
-func decode[E any](payload, fields []byte) (E, error) {
-	var e E
-	if _, ok := any(e).(jsonv.Payload); ok {
-		p := jsonv.Payload{Value: payload}
-		if len(fields) > 0 {
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(fields, &m); err != nil {
-				return e, err
-			}
-			for name, v := range m {
-				p.Fields = append(p.Fields, jsonv.Field{Name: name, Value: v})
-			}
-			sortFields(p.Fields)
-		}
-		return any(p).(E), nil
-	}
-	err := json.Unmarshal(payload, &e)
-	return e, err
-}
-
-func sortFields(fs []jsonv.Field) {
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && fs[j].Name < fs[j-1].Name; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
 }

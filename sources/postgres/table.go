@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -185,7 +186,7 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 		if at != nil {
 			ev.Time = at.UTC()
 		}
-		if ev.Payload, err = decode[E](payload, nil); err != nil {
+		if ev.Payload, err = jsonv.DecodeStored[E](payload, nil); err != nil {
 			return nil, fmt.Errorf("read stream %q seq %d (%s %d): the payload does not decode: %w", stream, seq, t.raw.Seq, k, err)
 		}
 		events = append(events, ev)
