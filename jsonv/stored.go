@@ -57,3 +57,19 @@ func DecodeStored[E any](value, fields []byte) (E, error) {
 	}
 	return any(p).(E), nil
 }
+
+// StateCodec fills in encoding/json for whichever of marshal and
+// unmarshal is nil: how the checkpoint stores encode a state by default.
+func StateCodec[S any](marshal func(S) ([]byte, error), unmarshal func([]byte) (S, error)) (func(S) ([]byte, error), func([]byte) (S, error)) {
+	if marshal == nil {
+		marshal = func(s S) ([]byte, error) { return json.Marshal(s) }
+	}
+	if unmarshal == nil {
+		unmarshal = func(b []byte) (S, error) {
+			var s S
+			err := json.Unmarshal(b, &s)
+			return s, err
+		}
+	}
+	return marshal, unmarshal
+}

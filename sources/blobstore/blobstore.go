@@ -15,7 +15,6 @@ package blobstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +26,7 @@ import (
 	_ "gocloud.dev/blob/fileblob" // file://
 	_ "gocloud.dev/blob/memblob"  // mem://
 
+	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -49,16 +49,7 @@ func Open[S any](ctx context.Context, url string, marshal func(S) ([]byte, error
 	if err != nil {
 		return nil, fmt.Errorf("checkpoints %s: %w", url, err)
 	}
-	if marshal == nil {
-		marshal = func(s S) ([]byte, error) { return json.Marshal(s) }
-	}
-	if unmarshal == nil {
-		unmarshal = func(b []byte) (S, error) {
-			var s S
-			err := json.Unmarshal(b, &s)
-			return s, err
-		}
-	}
+	marshal, unmarshal = jsonv.StateCodec(marshal, unmarshal)
 	return &Snapshotter[S]{bucket: bucket, url: url, marshal: marshal, unmarshal: unmarshal}, nil
 }
 

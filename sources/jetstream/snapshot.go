@@ -2,7 +2,6 @@ package jetstream
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -37,16 +37,7 @@ func NewSnapshotter[S any](js jetstream.JetStream, kv jetstream.KeyValue, marsha
 	if js == nil || kv == nil {
 		return nil, errors.New("jetstream: the JetStream context or the bucket is nil")
 	}
-	if marshal == nil {
-		marshal = func(s S) ([]byte, error) { return json.Marshal(s) }
-	}
-	if unmarshal == nil {
-		unmarshal = func(b []byte) (S, error) {
-			var s S
-			err := json.Unmarshal(b, &s)
-			return s, err
-		}
-	}
+	marshal, unmarshal = jsonv.StateCodec(marshal, unmarshal)
 	return &Snapshotter[S]{kv: kv, server: host(js), marshal: marshal, unmarshal: unmarshal}, nil
 }
 

@@ -2,13 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -34,16 +34,7 @@ func NewSnapshotter[S any](pool *pgxpool.Pool, table string, marshal func(S) ([]
 	if table == "" {
 		table = DefaultCheckpoints
 	}
-	if marshal == nil {
-		marshal = func(s S) ([]byte, error) { return json.Marshal(s) }
-	}
-	if unmarshal == nil {
-		unmarshal = func(b []byte) (S, error) {
-			var s S
-			err := json.Unmarshal(b, &s)
-			return s, err
-		}
-	}
+	marshal, unmarshal = jsonv.StateCodec(marshal, unmarshal)
 	return &Snapshotter[S]{pool: pool, table: quote(table), marshal: marshal, unmarshal: unmarshal}, nil
 }
 
