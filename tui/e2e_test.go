@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"testing"
 	"time"
 
@@ -97,4 +99,50 @@ func TestEndToEndQuitsFromAnyScreen(t *testing.T) {
 	if !final.showHelp {
 		t.Fatal("ctrl+c should quit straight from the help")
 	}
+}
+
+// osc52 is what a program writes to put text on the terminal's clipboard.
+func osc52(text string) []byte {
+	return []byte("\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)))
+}
+
+// Search and copy, end to end: / finds the first match and says where it
+// is among all of them, n goes to the next, y puts the event on the
+// clipboard through the terminal, and Y in the state pane the path.
+func TestEndToEndSearchAndCopy(t *testing.T) {
+	extra := make([]deposit, 200)
+	extra[49] = deposit{Type: "refund", Amount: -5, Note: "chargeback"}
+	extra[149] = deposit{Type: "refund", Amount: -7, Note: "chargeback again"}
+	log := ledger(t, 200, extra...)
+	m, err := New(context.Background(), typedConfig(t, log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.shutdown()
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(120, 35),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 1 })
+	tm.Send(tea.KeyPressMsg{Code: '/', Text: "/"})
+	tm.Type("chargeback")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 50 && !s.seeking })
+	tm.Send(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 150 && !s.seeking })
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("match 2/2")) },
+		teatest.WithDuration(10*time.Second))
+
+	events, err := log.Read(context.Background(), "acct", 150, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, osc52(m.c.cfg.Line(events[0]))) },
+		teatest.WithDuration(10*time.Second))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	tm.Send(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	tm.Send(tea.KeyPressMsg{Code: 'Y', Text: "Y"})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, osc52(".Balance")) },
+		teatest.WithDuration(10*time.Second))
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -46,6 +46,7 @@ type eventList[S, E any] struct {
 	mark       replay.Seq
 	marked     bool
 	bookmarked map[replay.Seq]bool
+	search     string // rows whose event matches it are highlighted
 }
 
 func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
@@ -55,7 +56,7 @@ func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
 // open shows a new stream, from its start.
 func (l *eventList[S, E]) open(ctx context.Context, stream replay.StreamKey) {
 	*l = eventList[S, E]{c: l.c, width: l.width, height: l.height, focused: l.focused, ctx: ctx, stream: stream, top: 1,
-		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}}
+		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}, search: l.search}
 }
 
 func (l *eventList[S, E]) SetSize(w, h int) {
@@ -208,6 +209,7 @@ func (l *eventList[S, E]) View() string {
 		row := eventRow{seq: uint64(seq), loaded: ok}
 		if ok {
 			row.time, row.summary = ev.Time, l.c.cfg.Summary(ev)
+			row.match = l.search != "" && containsFold(l.c.cfg.Line(ev), l.search)
 		}
 		lines = append(lines, renderEvent(st, row, l.width-2, seq == l.cursor, l.marked && seq == l.mark, l.bookmarked[seq]))
 	}

@@ -69,7 +69,9 @@ type session[S, E any] struct {
 	shown      *seekedMsg[S, E] // the outcome of the last seek
 	findGen    int
 	finding    bool
-	search     string // the last search
+	search     string   // the last search
+	matches    *matches // every match of a search, once counted
+	counting   string   // the search being counted
 
 	keyframes         keyframesMsg // the last report
 	keyframesStarted  bool
@@ -288,12 +290,22 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case !msg.found:
 			m.say("not found: " + msg.what)
 		default:
-			text := fmt.Sprintf("%s: seq %d", msg.what, msg.seq)
-			if msg.wrapped {
-				text += " (from the other end)"
+			pos, of := 0, ""
+			if c := m.s.matches; c != nil && c.text == msg.what {
+				pos, of = c.position(msg.seq), c.of()
 			}
-			m.say(text)
+			m.say(foundText(msg.what, msg.seq, pos, of, msg.wrapped))
 			return m, m.seekTo(msg.seq)
+		}
+		return m, nil
+	case matchesMsg:
+		s := m.s
+		if msg.stream != s.stream || msg.err != nil || msg.m.text != s.counting {
+			return m, nil // the search reports its own errors
+		}
+		s.matches, s.counting = &msg.m, ""
+		if pos := msg.m.position(m.events.cursor); pos > 0 && !s.finding && msg.m.text == s.search {
+			m.say(foundText(msg.m.text, m.events.cursor, pos, msg.m.of(), false))
 		}
 		return m, nil
 	case bookmarksMsg:
@@ -522,7 +534,36 @@ func (m *Model[S, E]) searchFor(text string, backward bool) tea.Cmd {
 		return nil
 	}
 	s.findGen++
+	m.events.search = text
+	if c := s.matches; c != nil && c.text == text && c.last >= m.events.last {
+		// Counted already, and the stream has not grown since.
+		seq, pos, wrapped, ok := c.next(m.events.cursor, backward)
+		if !ok {
+			m.say("not found: " + text)
+			return nil
+		}
+		m.say(foundText(text, seq, pos, c.of(), wrapped))
+		return m.seekTo(seq)
+	}
 	s.finding = true
 	m.say("searching " + text + "…")
-	return searchCmd(s.ctx, m.c.cfg, s.stream, s.findGen, m.events.cursor, text, backward)
+	find := searchCmd(s.ctx, m.c.cfg, s.stream, s.findGen, m.events.cursor, text, backward)
+	if s.counting == text {
+		return find
+	}
+	s.counting = text
+	return tea.Batch(find, countMatchesCmd(s.ctx, m.c.cfg, s.stream, text))
+}
+
+// foundText is the status after a search: the match, its place among all
+// of them when they are counted, and whether the search went round the end.
+func foundText(text string, seq replay.Seq, pos int, of string, wrapped bool) string {
+	out := fmt.Sprintf("%s: seq %d", text, seq)
+	if pos > 0 {
+		out += fmt.Sprintf(" · match %d/%s", pos, of)
+	}
+	if wrapped {
+		out += " (from the other end)"
+	}
+	return out
 }

@@ -420,15 +420,24 @@ func TestSearch(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "CHARGEBACK")
 	press(t, m, "enter")
-	if m.events.cursor != 20 {
-		t.Fatalf("/chargeback went to %d", m.events.cursor)
+	if m.events.cursor != 20 || !strings.Contains(m.status.text, "match 1/2") {
+		t.Fatalf("/chargeback went to %d, saying %q", m.events.cursor, m.status.text)
 	}
 	press(t, m, "n")
-	if m.events.cursor != 27 {
-		t.Fatalf("n went to %d", m.events.cursor)
+	if m.events.cursor != 27 || !strings.Contains(m.status.text, "match 2/2") {
+		t.Fatalf("n went to %d, saying %q", m.events.cursor, m.status.text)
+	}
+	// The other match is highlighted in the list, the rows that do not
+	// match are not.
+	list := m.events.View()
+	if !strings.Contains(list, m.c.st.match.Render(fmt.Sprintf("%7d", 20))) {
+		t.Fatalf("seq 20 is not highlighted as a match:\n%q", list)
+	}
+	if strings.Contains(list, m.c.st.match.Render(fmt.Sprintf("%7d", 21))) {
+		t.Fatal("seq 21 is highlighted but does not match")
 	}
 	press(t, m, "n")
-	if m.events.cursor != 20 || !strings.Contains(m.status.text, "from the other end") {
+	if m.events.cursor != 20 || !strings.Contains(m.status.text, "from the other end") || !strings.Contains(m.status.text, "1/2") {
 		t.Fatalf("n past the last match goes round to the first: seq %d, %q", m.events.cursor, m.status.text)
 	}
 	press(t, m, "N")

@@ -49,6 +49,7 @@ type eventRow struct {
 	time    time.Time
 	summary string
 	loaded  bool
+	match   bool // the event matches the search
 }
 
 // renderEvent renders one row of the event list: a bookmark flag, a mark
@@ -72,6 +73,9 @@ func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked
 	rest := "  " + formatTime(r.time) + "  " + clean(r.summary)
 	if selected {
 		return st.selected.Render(fit(flags+seq+rest, width))
+	}
+	if r.match {
+		return fit(flags+st.match.Render(seq)+rest, width)
 	}
 	return fit(flags+st.seq.Render(seq)+rest, width)
 }

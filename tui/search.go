@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +104,93 @@ func streamsCmd[S, E any](ctx context.Context, cfg *Config[S, E]) tea.Cmd {
 }
 
 func rowMatches(r Row, text string) bool {
-	t := strings.ToLower(text)
-	return strings.Contains(strings.ToLower(r.Key), t) || strings.Contains(strings.ToLower(r.Text), t)
+	return containsFold(r.Key, text) || containsFold(r.Text, text)
+}
+
+// maxMatches bounds the seqs a count of matches keeps: 8 bytes each, so
+// a search that matches everything in a huge stream costs 8 MB at most.
+const maxMatches = 1 << 20
+
+// matches is every seq whose event matches a search, counted once in the
+// background so that n and N can say where they are ("2/14") and go from
+// one match to the next without reading the stream again.
+type matches struct {
+	text   string
+	seqs   []replay.Seq // ascending
+	last   replay.Seq   // the stream's last seq when counted
+	capped bool         // more matched than maxMatches
+}
+
+// matchesMsg brings a count of matches.
+type matchesMsg struct {
+	stream replay.StreamKey
+	m      matches
+	err    error
+}
+
+// countMatchesCmd reads the stream once and keeps the seqs of the events
+// whose line contains text, ignoring case.
+func countMatchesCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, text string) tea.Cmd {
+	needle := strings.ToLower(text)
+	return func() tea.Msg {
+		found := matches{text: text}
+		for ev, err := range replay.From(ctx, cfg.Log, stream, 1) {
+			if err != nil {
+				return matchesMsg{stream: stream, err: err}
+			}
+			found.last = ev.Seq
+			if !strings.Contains(strings.ToLower(cfg.Line(ev)), needle) {
+				continue
+			}
+			if len(found.seqs) == maxMatches {
+				found.capped = true
+				continue
+			}
+			found.seqs = append(found.seqs, ev.Seq)
+		}
+		return matchesMsg{stream: stream, m: found}
+	}
+}
+
+// next finds the match after from (before it, backward), going round the
+// end once; it reports the match's position (1-based) and whether it
+// went round.
+func (f *matches) next(from replay.Seq, backward bool) (seq replay.Seq, pos int, wrapped, ok bool) {
+	n := len(f.seqs)
+	if n == 0 {
+		return 0, 0, false, false
+	}
+	i, _ := slices.BinarySearch(f.seqs, from+1) // the first match after from
+	if backward {
+		j, _ := slices.BinarySearch(f.seqs, from) // the first match at or after from
+		i = j - 1
+		if i < 0 {
+			i, wrapped = n-1, true
+		}
+	} else if i == n {
+		i, wrapped = 0, true
+	}
+	return f.seqs[i], i + 1, wrapped, true
+}
+
+// position is the place of seq among the matches (0 when it is none).
+func (f *matches) position(seq replay.Seq) int {
+	if i, ok := slices.BinarySearch(f.seqs, seq); ok {
+		return i + 1
+	}
+	return 0
+}
+
+// of is the count as the status shows it.
+func (f *matches) of() string {
+	if f.capped {
+		return fmt.Sprintf("%d+", len(f.seqs))
+	}
+	return fmt.Sprint(len(f.seqs))
+}
+
+// containsFold reports whether s contains text, ignoring case, as the
+// search does.
+func containsFold(s, text string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(text))
 }
