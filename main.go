@@ -6,12 +6,6 @@ package main
 import (
 	"runtime/debug"
 
-	// Object storage for --checkpoints: S3, Google Cloud Storage and Azure
-	// Blob (file:// and mem:// come with sources/bookmarks).
-	_ "gocloud.dev/blob/azureblob"
-	_ "gocloud.dev/blob/gcsblob"
-	_ "gocloud.dev/blob/s3blob"
-
 	"github.com/replaytui/replaytui/cli"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"

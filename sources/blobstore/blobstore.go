@@ -10,7 +10,8 @@
 //
 // This package registers the file:// and mem:// schemes; a program that
 // wants s3://, gs:// or azblob:// imports gocloud.dev/blob/s3blob,
-// gcsblob or azureblob too (the replaytui binary does).
+// gcsblob or azureblob too (the replaytui binary does when built with
+// -tags cloud).
 package blobstore
 
 import (
@@ -45,12 +46,37 @@ var _ replay.Snapshotter[int] = (*Snapshotter[int])(nil)
 // file:///var/lib/replay/cp, mem://). marshal and unmarshal may be nil for
 // encoding/json.
 func Open[S any](ctx context.Context, url string, marshal func(S) ([]byte, error), unmarshal func([]byte) (S, error)) (*Snapshotter[S], error) {
-	bucket, err := blob.OpenBucket(ctx, url)
+	bucket, err := OpenBucket(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoints %s: %w", url, err)
 	}
 	marshal, unmarshal = jsonv.StateCodec(marshal, unmarshal)
 	return &Snapshotter[S]{bucket: bucket, url: url, marshal: marshal, unmarshal: unmarshal}, nil
+}
+
+// ErrNoDriver is the error for a URL whose scheme no driver in the program
+// serves.
+var ErrNoDriver = errors.New("no driver for this scheme in this program")
+
+// cloudSchemes are the object stores whose drivers the replaytui binary
+// links only when built with -tags cloud.
+var cloudSchemes = map[string]struct{ name, driver string }{
+	"s3":     {"S3", "gocloud.dev/blob/s3blob"},
+	"gs":     {"Google Cloud Storage", "gocloud.dev/blob/gcsblob"},
+	"azblob": {"Azure Blob", "gocloud.dev/blob/azureblob"},
+}
+
+// OpenBucket opens the bucket at url, saying what to do when the scheme's
+// driver is not in the program instead of gocloud's list of schemes.
+func OpenBucket(ctx context.Context, rawURL string) (*blob.Bucket, error) {
+	if u, err := url.Parse(rawURL); err == nil && u.Scheme != "" && !blob.DefaultURLMux().ValidBucketScheme(u.Scheme) {
+		if c, ok := cloudSchemes[u.Scheme]; ok {
+			return nil, fmt.Errorf("%w: %s:// (%s) comes with the cloud drivers: go install -tags cloud github.com/replaytui/replaytui@latest (a Go program imports %s)",
+				ErrNoDriver, u.Scheme, c.name, c.driver)
+		}
+		return nil, fmt.Errorf("%w: %s:// is not a scheme replaytui knows (file://, mem://, and with -tags cloud s3://, gs://, azblob://)", ErrNoDriver, u.Scheme)
+	}
+	return blob.OpenBucket(ctx, rawURL)
 }
 
 // Close releases the bucket.

@@ -2,8 +2,10 @@ package blobstore
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/replaytui/replaytui/replay"
@@ -63,7 +65,24 @@ func TestStreamNamesWithSlashesAndLaterSeqs(t *testing.T) {
 }
 
 func TestABadURLIsAClearError(t *testing.T) {
-	if _, err := Open[int](context.Background(), "nope://bucket", nil, nil); err == nil {
-		t.Fatal("an unknown scheme opened")
+	_, err := Open[int](context.Background(), "nope://bucket", nil, nil)
+	if !errors.Is(err, ErrNoDriver) || !strings.Contains(err.Error(), "nope://") {
+		t.Fatalf("an unknown scheme: %v", err)
+	}
+}
+
+// The test binary, like the default replaytui binary, has no cloud
+// drivers: asking for one says how to get it.
+func TestACloudSchemeWithoutItsDriverSaysHowToGetIt(t *testing.T) {
+	for scheme, driver := range map[string]string{"s3": "s3blob", "gs": "gcsblob", "azblob": "azureblob"} {
+		_, err := Open[int](context.Background(), scheme+"://bucket", nil, nil)
+		if !errors.Is(err, ErrNoDriver) {
+			t.Fatalf("%s: %v, want ErrNoDriver", scheme, err)
+		}
+		for _, want := range []string{scheme + "://", "-tags cloud", driver} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %q does not say %q", scheme, err, want)
+			}
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replaytui/replaytui/sources/blobstore"
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/fileblob" // file://
 	_ "gocloud.dev/blob/memblob"  // mem://
@@ -147,7 +148,7 @@ func OpenBucket[S any](ctx context.Context, url, key string, codec Codec[S], opt
 	if key == "" {
 		return nil, fmt.Errorf("bookmarks %s: the object key is empty", url)
 	}
-	bucket, err := blob.OpenBucket(ctx, url)
+	bucket, err := blobstore.OpenBucket(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks %s: %w", url, err)
 	}
