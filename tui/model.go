@@ -247,6 +247,7 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.status.fail(msg.err)
 		}
+		m.refreshList()
 		if m.s == nil || len(msg.watches) == 0 {
 			return m, save
 		}

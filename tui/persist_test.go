@@ -122,3 +122,20 @@ func TestUndoABookmarkDelete(t *testing.T) {
 		t.Fatalf("the file after undoing: %+v", l)
 	}
 }
+
+// Without a store, the session's own brings a deleted bookmark back too.
+func TestUndoABookmarkDeleteInASessionOnly(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 20))
+	cfg.Bookmarks = nil
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, ":")
+	typeText(t, m, "12")
+	press(t, m, "enter", "b", "enter", "B", "d")
+	if len(m.s.marks) != 0 || m.status.text != "deleted the bookmark at seq 12 · u undoes" {
+		t.Fatalf("after d: %+v, %q", m.s.marks, m.status.text)
+	}
+	press(t, m, "u")
+	if len(m.s.marks) != 1 || m.s.marks[0].Seq != 12 || m.status.text != "restored the bookmark at seq 12" {
+		t.Fatalf("after u: %+v, %q", m.s.marks, m.status.text)
+	}
+}

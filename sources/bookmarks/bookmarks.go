@@ -14,9 +14,14 @@
 // anything does not match it is Stale, with a Reason, and never used. It
 // stays listed: its seq and note are still worth seeing.
 //
+// The file also keeps the debugger's watches (Watches, SaveWatches),
+// by apply: an expression over one reducer's states may mean nothing
+// over another's.
+//
 // Several debuggers may have one log open. Every change locks the file,
 // re-reads it, applies itself to what is there and writes the result
-// atomically, so no one's bookmarks, renames or deletions are lost.
+// atomically, so no one's bookmarks, renames, deletions or watches are
+// lost.
 package bookmarks
 
 import (

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -227,5 +229,30 @@ func TestADeletedBookmarkComesBackWhole(t *testing.T) {
 	}
 	if err := m.Undelete(k); err != nil || len(m.List("a")) != 1 {
 		t.Fatalf("Undelete in memory: %v, %+v", err, m.List("a"))
+	}
+}
+
+// Two debuggers adding watches at once, each saving its whole list after
+// every one: none is lost.
+func TestTwoStoresAddingWatchesAtOnceLoseNone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "b.json")
+	const each = 20
+	var wg sync.WaitGroup
+	for i := range 2 {
+		s := must(Open(path, JSONCodec[int](), under[int]("set")))
+		wg.Go(func() {
+			var mine []string
+			for n := range each {
+				mine = append(mine, fmt.Sprintf("state.s%d_%d", i, n))
+				if err := s.SaveWatches(mine); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if w := must(Open(path, JSONCodec[int](), under[int]("set"))).Watches(); len(w) != 2*each {
+		t.Fatalf("%d watches in the file, want %d: %q", len(w), 2*each, w)
 	}
 }
