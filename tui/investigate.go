@@ -33,10 +33,11 @@ type investigator[S, E any] struct {
 	c        *common[S, E]
 	watches  []watch[S, E]
 	lastCond string
+	history  []changes.BlameEntry // the last value blamed
+
 	// The watches are saved one save at a time, and not before those
 	// saved earlier are loaded: a save is of all of them.
 	watchesLoaded, savingWatches, watchesUnsaved bool
-	history                                      []changes.BlameEntry // the last value blamed
 
 	job  *job // the search running, if any
 	jobs int  // jobs started, to tell a late report from the current one
