@@ -97,6 +97,14 @@ func (b bookmarkStore[S]) Delete(stream replay.StreamKey, id string) error {
 	return b.Store.Delete(k)
 }
 
+func (b bookmarkStore[S]) Undelete(stream replay.StreamKey, id string) error {
+	k, err := idKey(stream, id)
+	if err != nil {
+		return err
+	}
+	return b.Store.Undelete(k)
+}
+
 func (b bookmarkStore[S]) Where() string { return b.Path() }
 
 // keyID writes a bookmark's identity as the debugger's opaque id: its seq

@@ -279,10 +279,75 @@ func TestABookmarksFileOfANewerVersionIsLeftAlone(t *testing.T) {
 		return nil
 	}}
 	code := Run(context.Background(), []string{log}, &out, &errOut, reduce.Merge, empty, JSON(), headless)
-	if code != exitBadInput || started || !strings.Contains(errOut.String(), "version 99, this replaytui reads version 2: bookmarks file written by a newer replaytui (it is left untouched)") {
+	if code != exitBadInput || started || !strings.Contains(errOut.String(), "version 99, this replaytui reads version 3: bookmarks file written by a newer replaytui (it is left untouched)") {
 		t.Fatalf("exit %d, debugger started: %v, stderr %q", code, started, errOut.String())
 	}
 	if data, _ := os.ReadFile(bookmarks.DefaultPath(log)); string(data) != newer {
 		t.Fatalf("the newer file was changed: %s", data)
 	}
+}
+
+// Watches are kept with the bookmarks, for the reducer they were made
+// under: another reducer's states may not have what they look at.
+func TestWatchesAreKeptForTheLogAndReducer(t *testing.T) {
+	log := growingLog(t, 20)
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		bookmarkAt(t, cfg, 5)
+		if w := cfg.Bookmarks.Watches(); len(w) != 0 {
+			t.Errorf("a new log has watches: %q", w)
+		}
+		if err := cfg.Bookmarks.SaveWatches([]string{"state.n", "state.n > 10"}); err != nil {
+			t.Fatal(err)
+		}
+	}, "-r", "merge", log)
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if w := cfg.Bookmarks.Watches(); strings.Join(w, "|") != "state.n|state.n > 10" {
+			t.Errorf("reopened, the watches are %q", w)
+		}
+		if l := cfg.Bookmarks.List("s"); len(l) != 1 {
+			t.Errorf("the bookmark is gone: %+v", l)
+		}
+		// The expressions compile as the debugger compiles them.
+		for _, w := range cfg.Bookmarks.Watches() {
+			if _, err := cfg.Compile(w); err != nil {
+				t.Errorf("%s: %v", w, err)
+			}
+		}
+	}, "-r", "merge", log)
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if w := cfg.Bookmarks.Watches(); len(w) != 0 {
+			t.Errorf("another reducer got merge's watches: %q", w)
+		}
+	}, "-r", "set", log)
+	// Another log has its own.
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if w := cfg.Bookmarks.Watches(); len(w) != 0 {
+			t.Errorf("another log has this one's watches: %q", w)
+		}
+	}, "-r", "merge", growingLog(t, 3))
+}
+
+// A bookmark deleted and brought back by the debugger is in the file
+// again, with its checkpoint: the next session seeks from it.
+func TestAnUndeletedBookmarkIsInTheFileAgain(t *testing.T) {
+	log := growingLog(t, 600)
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		bookmarkAt(t, cfg, 500)
+		b := cfg.Bookmarks.List("s")[0]
+		if err := cfg.Bookmarks.Delete("s", b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.Bookmarks.Undelete("s", b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if l := cfg.Bookmarks.List("s"); len(l) != 1 || l[0].ID != b.ID || l[0].Status != tui.Usable {
+			t.Errorf("after Undelete: %+v", l)
+		}
+	}, "-r", "merge", log)
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		got, from, want := seekPast(t, cfg, 550)
+		if from != replay.FromBookmark || !bytes.Equal(jsonv.Marshal(got), jsonv.Marshal(want)) {
+			t.Errorf("the next session's seek started from %v", from)
+		}
+	}, "-r", "merge", log)
 }

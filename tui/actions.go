@@ -36,6 +36,9 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case m.list != nil:
+		if key.Matches(msg, k.Undo) && m.listKindOf() == bookmarksList {
+			return m.undoDelete() // also when the list is empty
+		}
 		if key.Matches(msg, k.Quit) && m.list.filter == nil {
 			m.list = nil
 			return nil
@@ -116,6 +119,8 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		})
 	case key.Matches(msg, k.Bookmarks):
 		m.openBookmarks()
+	case key.Matches(msg, k.Undo):
+		return m.undoDelete()
 	case key.Matches(msg, k.Watch):
 		return m.editWatch(-1)
 	case key.Matches(msg, k.Watches):
@@ -200,6 +205,19 @@ func (m *Model[S, E]) cycleFocus() {
 	m.state.follow()
 }
 
+// undoDelete brings back the bookmark of this stream deleted last.
+func (m *Model[S, E]) undoDelete() tea.Cmd {
+	s := m.s
+	if len(s.deleted) == 0 {
+		m.say("no deleted bookmark to bring back")
+		return nil
+	}
+	b := s.deleted[len(s.deleted)-1]
+	s.deleted = s.deleted[:len(s.deleted)-1]
+	m.say(fmt.Sprintf("restoring the bookmark at seq %d…", b.Seq))
+	return undeleteBookmarkCmd(m.c.cfg, s.stream, b)
+}
+
 // editWatch opens the prompt to add a watch, or to edit watch i.
 func (m *Model[S, E]) editWatch(i int) tea.Cmd {
 	value := ""
@@ -213,7 +231,7 @@ func (m *Model[S, E]) editWatch(i int) tea.Cmd {
 		if err := m.inv.addWatch(text, i); err != nil {
 			return nil, err
 		}
-		return m.seekTo(m.events.cursor), nil // show its value
+		return tea.Batch(m.inv.saveWatches(), m.seekTo(m.events.cursor)), nil // show its value
 	})
 }
 

@@ -17,13 +17,15 @@ import (
 // bookmarks of this session, in memory, always usable (nothing can change
 // the log under them without the session seeing it).
 type sessionBookmarks[S any] struct {
-	mu    sync.Mutex
-	snap  *replay.MemorySnapshotter[S]
-	marks map[replay.StreamKey][]Bookmark
+	mu      sync.Mutex
+	snap    *replay.MemorySnapshotter[S]
+	marks   map[replay.StreamKey][]Bookmark
+	deleted map[replay.StreamKey][]Bookmark
+	watches []string
 }
 
 func newSessionBookmarks[S any]() *sessionBookmarks[S] {
-	return &sessionBookmarks[S]{snap: replay.NewMemorySnapshotter[S](), marks: map[replay.StreamKey][]Bookmark{}}
+	return &sessionBookmarks[S]{snap: replay.NewMemorySnapshotter[S](), marks: map[replay.StreamKey][]Bookmark{}, deleted: map[replay.StreamKey][]Bookmark{}}
 }
 
 func (b *sessionBookmarks[S]) Save(ctx context.Context, c replay.Checkpoint[S]) error {
@@ -71,9 +73,43 @@ func (b *sessionBookmarks[S]) Rename(stream replay.StreamKey, id string, note st
 func (b *sessionBookmarks[S]) Delete(stream replay.StreamKey, id string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.marks[stream] = slices.DeleteFunc(b.marks[stream], func(m Bookmark) bool { return m.ID == id })
+	if i := slices.IndexFunc(b.marks[stream], func(m Bookmark) bool { return m.ID == id }); i >= 0 {
+		b.deleted[stream] = append(b.deleted[stream], b.marks[stream][i])
+		b.marks[stream] = slices.Delete(b.marks[stream], i, i+1)
+	}
 	// The checkpoint stays in the snapshotter; with no bookmark listing it
 	// it is still a correct state, so seeks may keep using it.
+	return nil
+}
+
+func (b *sessionBookmarks[S]) Undelete(stream replay.StreamKey, id string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i := slices.IndexFunc(b.deleted[stream], func(m Bookmark) bool { return m.ID == id })
+	if i < 0 {
+		return errorf("no bookmark %s was deleted", id)
+	}
+	m := b.deleted[stream][i]
+	b.deleted[stream] = slices.Delete(b.deleted[stream], i, i+1)
+	if slices.ContainsFunc(b.marks[stream], func(o Bookmark) bool { return o.Seq == m.Seq }) {
+		return errorf("seq %d was bookmarked again since", m.Seq) // one bookmark a seq, here
+	}
+	marks := append(b.marks[stream], m)
+	slices.SortFunc(marks, func(x, y Bookmark) int { return int(x.Seq) - int(y.Seq) })
+	b.marks[stream] = marks
+	return nil
+}
+
+func (b *sessionBookmarks[S]) Watches() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.watches)
+}
+
+func (b *sessionBookmarks[S]) SaveWatches(watches []string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.watches = slices.Clone(watches)
 	return nil
 }
 
@@ -108,6 +144,9 @@ type (
 		checked bool // the outcome of a check
 		message string
 		err     error
+		// undoable is the bookmark deleted, or not brought back after
+		// all: u may bring it back.
+		undoable *Bookmark
 	}
 )
 
@@ -140,7 +179,24 @@ func renameBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b B
 func deleteBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b Bookmark) tea.Cmd {
 	return func() tea.Msg {
 		err := cfg.Bookmarks.Delete(stream, b.ID)
-		return bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "deleted the bookmark at seq " + seqText(b.Seq), err: wrapErr("delete bookmark", err)}
+		msg := bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "deleted the bookmark at seq " + seqText(b.Seq) + " · u undoes", err: wrapErr("delete bookmark", err)}
+		if err == nil {
+			msg.undoable = &b
+		}
+		return msg
+	}
+}
+
+// undeleteBookmarkCmd brings back a bookmark deleted in this session,
+// with its checkpoint.
+func undeleteBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b Bookmark) tea.Cmd {
+	return func() tea.Msg {
+		err := cfg.Bookmarks.Undelete(stream, b.ID)
+		msg := bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "restored the bookmark at seq " + seqText(b.Seq), err: wrapErr("restore bookmark", err)}
+		if err != nil {
+			msg.undoable = &b
+		}
+		return msg
 	}
 }
 

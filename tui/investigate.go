@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -33,6 +34,10 @@ type investigator[S, E any] struct {
 	watches  []watch[S, E]
 	lastCond string
 	history  []changes.BlameEntry // the last value blamed
+
+	// The watches are saved one save at a time, and not before those
+	// saved earlier are loaded: a save is of all of them.
+	watchesLoaded, savingWatches, watchesUnsaved bool
 
 	job  *job // the search running, if any
 	jobs int  // jobs started, to tell a late report from the current one
@@ -283,4 +288,80 @@ func (in *investigator[S, E]) stopPlay(why string) string {
 	in.playing = false
 	in.playGen++
 	return "play stopped: " + why
+}
+
+// Messages of the watches kept with the bookmarks.
+type (
+	// watchesLoadedMsg is the watches saved for this log and apply.
+	watchesLoadedMsg[S, E any] struct {
+		watches []watch[S, E]
+		err     error // says which did not compile
+	}
+	// watchesSavedMsg ends a save of the watches.
+	watchesSavedMsg struct{ err error }
+)
+
+// loadWatchesCmd reads the watches saved, and compiles them. One that
+// no longer compiles is kept, its value the error, so that it can be
+// edited rather than lost.
+func loadWatchesCmd[S, E any](cfg *Config[S, E]) tea.Cmd {
+	return func() tea.Msg {
+		var msg watchesLoadedMsg[S, E]
+		var failed []error
+		for _, source := range cfg.Bookmarks.Watches() {
+			eval, err := cfg.Compile(source)
+			if err != nil {
+				failed = append(failed, fmt.Errorf("%s: %w", source, err))
+				eval = func(S, replay.Event[E]) (any, error) { return nil, err }
+			}
+			msg.watches = append(msg.watches, watch[S, E]{source: source, eval: eval})
+		}
+		if len(failed) > 0 {
+			msg.err = wrapErr("a saved watch does not compile (W lists it)", errors.Join(failed...))
+		}
+		return msg
+	}
+}
+
+// adoptWatches puts the watches saved before those added since the
+// debugger opened, and saves them all if any were.
+func (in *investigator[S, E]) adoptWatches(saved []watch[S, E]) tea.Cmd {
+	for _, w := range in.watches {
+		if !slices.ContainsFunc(saved, func(s watch[S, E]) bool { return s.source == w.source }) {
+			saved = append(saved, w)
+		}
+	}
+	in.watches, in.watchesLoaded = saved, true
+	if in.watchesUnsaved {
+		return in.saveWatches()
+	}
+	return nil
+}
+
+// saveWatches saves the watches as they are now, in a command; while
+// another save runs, or before the saved ones are loaded, it saves them
+// once that is done.
+func (in *investigator[S, E]) saveWatches() tea.Cmd {
+	if !in.watchesLoaded || in.savingWatches {
+		in.watchesUnsaved = true
+		return nil
+	}
+	in.savingWatches, in.watchesUnsaved = true, false
+	sources := make([]string, len(in.watches))
+	for i, w := range in.watches {
+		sources[i] = w.source
+	}
+	store := in.c.cfg.Bookmarks
+	return func() tea.Msg {
+		return watchesSavedMsg{err: wrapErr("saving the watches", store.SaveWatches(sources))}
+	}
+}
+
+// watchesSaved ends a save, and saves again what changed meanwhile.
+func (in *investigator[S, E]) watchesSaved() tea.Cmd {
+	in.savingWatches = false
+	if in.watchesUnsaved {
+		return in.saveWatches()
+	}
+	return nil
 }

@@ -13,7 +13,7 @@ type keyMap struct {
 	Focus, Stream, ToggleEvent                key.Binding
 	Copy, CopyPath                            key.Binding
 	Help, Quit, ForceQuit, Cancel, Enter      key.Binding
-	Rename, Delete                            key.Binding
+	Rename, Delete, Undo                      key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
 	Bisect, Blame, Mark, Play, Faster, Slower key.Binding
 	// In lists with a filter, where letters are typed: arrows and
@@ -50,6 +50,7 @@ func newKeyMap() *keyMap {
 		Enter:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Rename:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename (bookmarks)")),
 		Delete:      key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete (bookmarks, watches)")),
+		Undo:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo the last bookmark delete")),
 
 		Watch:           key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watch an expression")),
 		Watches:         key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "list watches (edit, delete)")),
@@ -78,7 +79,7 @@ func (k *keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
 		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
 		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Copy, k.CopyPath, k.Blame, k.Mark, k.Stream},
-		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete},
+		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Undo},
 		{k.Help, k.Cancel, k.Quit, k.ForceQuit},
 	}
 }

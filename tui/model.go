@@ -60,8 +60,11 @@ type session[S, E any] struct {
 	close  context.CancelFunc
 	marks  []Bookmark
 	where  string // where the bookmarks are kept
-	mark   replay.Seq
-	marked bool
+	// deleted is the bookmarks deleted in this stream, the last last: u
+	// brings them back.
+	deleted []Bookmark
+	mark    replay.Seq
+	marked  bool
 
 	seekGen    int
 	cancelSeek context.CancelFunc
@@ -105,7 +108,7 @@ func New[S, E any](ctx context.Context, cfg Config[S, E]) (*Model[S, E], error) 
 		width: 80, height: 24, help: help.New(), tickEvery: 200 * time.Millisecond,
 		events: newEventList(c), state: newStatePane(t), diff: diffPane{theme: t}, event: eventPane{theme: t},
 		prompt: newPrompt(t),
-		inv:    investigator[S, E]{c: c, playEvery: 200 * time.Millisecond},
+		inv:    investigator[S, E]{c: c, playEvery: 200 * time.Millisecond, watchesLoaded: cfg.Compile == nil},
 	}
 	m.layOut()
 	return m, nil
@@ -122,12 +125,17 @@ func (m *Model[S, E]) interrupt() {
 	}
 }
 
-// Init asks the terminal for its background and opens the stream.
+// Init asks the terminal for its background, loads the watches saved
+// and opens the stream.
 func (m *Model[S, E]) Init() tea.Cmd {
-	if m.c.cfg.Stream != "" {
-		return tea.Batch(tea.RequestBackgroundColor, m.openStream(m.c.cfg.Stream))
+	var load tea.Cmd
+	if !m.inv.watchesLoaded {
+		load = loadWatchesCmd(m.c.cfg)
 	}
-	return tea.Batch(tea.RequestBackgroundColor, firstStreamCmd(m.ctx, m.c.cfg))
+	if m.c.cfg.Stream != "" {
+		return tea.Batch(tea.RequestBackgroundColor, load, m.openStream(m.c.cfg.Stream))
+	}
+	return tea.Batch(tea.RequestBackgroundColor, load, firstStreamCmd(m.ctx, m.c.cfg))
 }
 
 // openStream switches the debugger to stream and shows its first event.
@@ -234,6 +242,21 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.openStream(msg.stream)
 		}
 		return m, nil
+	case watchesLoadedMsg[S, E]:
+		save := m.inv.adoptWatches(msg.watches)
+		if msg.err != nil {
+			m.status.fail(msg.err)
+		}
+		m.refreshList()
+		if m.s == nil || len(msg.watches) == 0 {
+			return m, save
+		}
+		return m, tea.Batch(save, m.seekTo(m.events.cursor)) // show their values
+	case watchesSavedMsg:
+		if msg.err != nil {
+			m.status.fail(msg.err)
+		}
+		return m, m.inv.watchesSaved()
 	}
 	if m.s == nil {
 		return m, m.updateInputs(msg)
@@ -313,6 +336,9 @@ func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.s.marks = msg.marks
+		if msg.undoable != nil {
+			m.s.deleted = append(m.s.deleted, *msg.undoable)
+		}
 		if msg.checked {
 			m.s.checkingBookmarks = false
 		}

@@ -222,14 +222,17 @@ func golden(t *testing.T, name, got string) {
 // checked; a bookmark is checked against the log by a digest of its
 // events.
 type testStore struct {
-	file   *testFile
-	status map[string]BookmarkStatus // by ID; absent: not checked yet
-	reason map[string]string
+	file    *testFile
+	status  map[string]BookmarkStatus // by ID; absent: not checked yet
+	reason  map[string]string
+	deleted []storedMark
 }
 
 type testFile struct {
-	marks map[replay.StreamKey][]storedMark
-	made  int
+	marks   map[replay.StreamKey][]storedMark
+	made    int
+	watches []string
+	saves   int // of the watches
 }
 
 type storedMark struct {
@@ -324,7 +327,28 @@ func (s *testStore) Rename(stream replay.StreamKey, id string, note string) erro
 	return nil
 }
 func (s *testStore) Delete(stream replay.StreamKey, id string) error {
-	s.file.marks[stream] = slices.DeleteFunc(s.file.marks[stream], func(m storedMark) bool { return m.ID == id })
+	s.file.marks[stream] = slices.DeleteFunc(s.file.marks[stream], func(m storedMark) bool {
+		if m.ID == id {
+			s.deleted = append(s.deleted, m)
+		}
+		return m.ID == id
+	})
+	return nil
+}
+func (s *testStore) Undelete(stream replay.StreamKey, id string) error {
+	i := slices.IndexFunc(s.deleted, func(m storedMark) bool { return m.ID == id })
+	if i < 0 {
+		return fmt.Errorf("no deleted bookmark %s", id)
+	}
+	s.file.marks[stream] = append(s.file.marks[stream], s.deleted[i])
+	slices.SortStableFunc(s.file.marks[stream], func(a, b storedMark) int { return int(a.Seq) - int(b.Seq) })
+	s.deleted = slices.Delete(s.deleted, i, i+1)
+	return nil
+}
+func (s *testStore) Watches() []string { return slices.Clone(s.file.watches) }
+func (s *testStore) SaveWatches(watches []string) error {
+	s.file.watches = slices.Clone(watches)
+	s.file.saves++
 	return nil
 }
 func (s *testStore) Where() string { return "log.jsonl.bookmarks.json" }

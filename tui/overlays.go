@@ -41,7 +41,7 @@ func (m *Model[S, E]) openBookmarks() {
 	s := m.s
 	m.openList(bookmarksList, &list{
 		title: "bookmarks · " + string(s.stream),
-		hint:  "enter: go to · m: mark (then enter on another: the diff between them) · r: rename · d: delete · esc: close",
+		hint:  "enter: go to · r: rename · d: delete · u: undo delete · m: mark (then enter on another: their diff) · esc: close",
 		empty: "no bookmarks in this stream yet: b bookmarks the selected seq",
 		detail: func(i int) string {
 			if b := s.marks[i]; b.Status == Unusable {
@@ -100,7 +100,7 @@ func (m *Model[S, E]) openWatches() {
 			{m.c.keys.Delete, func(i int) tea.Cmd {
 				m.inv.watches = append(m.inv.watches[:i:i], m.inv.watches[i+1:]...)
 				m.refreshList()
-				return m.seekTo(m.events.cursor)
+				return tea.Batch(m.inv.saveWatches(), m.seekTo(m.events.cursor))
 			}},
 		},
 	})

@@ -117,6 +117,16 @@ type BookmarkStore[S any] interface {
 	// may be several at one seq, from other debuggers or reducers.
 	Rename(stream replay.StreamKey, id string, note string) error
 	Delete(stream replay.StreamKey, id string) error
+	// Undelete brings back, as it was, the bookmark with id that Delete
+	// deleted in this session: u undoes a delete.
+	Undelete(stream replay.StreamKey, id string) error
+	// Watches returns the watches saved for this log and apply: a watch
+	// over one reducer's states means nothing over another's.
+	Watches() []string
+	// SaveWatches saves the session's watches, in order, whenever they
+	// change. Other debuggers' changes since this one's last save are
+	// kept: what one adds, or deletes, is not undone by another.
+	SaveWatches(watches []string) error
 	// Where says where the bookmarks are kept (a file, an object), or ""
 	// when they last the session only.
 	Where() string

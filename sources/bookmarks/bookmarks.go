@@ -14,9 +14,14 @@
 // anything does not match it is Stale, with a Reason, and never used. It
 // stays listed: its seq and note are still worth seeing.
 //
+// The file also keeps the debugger's watches (Watches, SaveWatches),
+// by apply: an expression over one reducer's states may mean nothing
+// over another's.
+//
 // Several debuggers may have one log open. Every change locks the file,
 // re-reads it, applies itself to what is there and writes the result
-// atomically, so no one's bookmarks, renames or deletions are lost.
+// atomically, so no one's bookmarks, renames, deletions or watches are
+// lost.
 package bookmarks
 
 import (
@@ -165,6 +170,11 @@ type Store[S any] struct {
 
 	mu    sync.Mutex
 	marks []Bookmark // sorted by stream, seq, created
+	// watches are this session's watches: as read at Open, then as last
+	// saved. Saving merges with the file's what changed since.
+	watches []string
+	// deleted is what this store deleted, for Undelete.
+	deleted []Bookmark
 }
 
 var _ replay.Snapshotter[int] = (*Store[int])(nil)
@@ -216,11 +226,12 @@ func newStore[S any](where string, codec Codec[S], opts Options[S], b backend) (
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks %s: %w", where, err)
 	}
-	marks, err := decode(data)
+	f, err := decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks %s: %w", where, err)
 	}
-	s.marks = s.adopt(marks)
+	s.marks = s.adopt(f.Bookmarks)
+	s.watches = f.Watches[s.apply]
 	return s, nil
 }
 
@@ -315,36 +326,138 @@ func (s *Store[S]) Rename(k Key, note string) error {
 
 // Delete removes the bookmark k names. Deleting one another debugger
 // has already deleted succeeds; deleting one this store never had is
-// ErrNotFound.
+// ErrNotFound. Undelete brings it back.
 func (s *Store[S]) Delete(k Key) error {
-	known := slices.ContainsFunc(s.List(k.Stream), k.is)
-	return s.change(func(marks []Bookmark) ([]Bookmark, error) {
+	var gone Bookmark
+	list := s.List(k.Stream)
+	i := slices.IndexFunc(list, k.is)
+	known := i >= 0
+	if known {
+		gone = list[i]
+	}
+	err := s.change(func(marks []Bookmark) ([]Bookmark, error) {
 		i := slices.IndexFunc(marks, k.is)
 		switch {
 		case i >= 0:
+			// This store's knows its status; the file's has its latest
+			// note.
+			if !known {
+				gone = marks[i]
+			}
+			gone.Note = marks[i].Note
 			return slices.Delete(marks, i, i+1), nil
 		case known:
 			return marks, nil
 		}
 		return nil, fmt.Errorf("bookmark at %s seq %d: %w", k.Stream, k.Seq, ErrNotFound)
 	})
+	if err == nil {
+		s.mu.Lock()
+		s.deleted = append(s.deleted, gone)
+		s.mu.Unlock()
+	}
+	return err
 }
 
-// change applies edit to the bookmarks as they are in the file now, under
-// the file's lock, and writes the result atomically. Editing what is on
-// disk rather than what this store read at Open is what keeps every other
-// debugger's changes, deletions included.
+// Undelete brings back the bookmark k names, which this store deleted,
+// as it was: its note, its state and what it is checked with, and its
+// status in this session. Undeleting one that is there (another debugger
+// brought it back) succeeds; one this store did not delete is
+// ErrNotFound.
+func (s *Store[S]) Undelete(k Key) error {
+	s.mu.Lock()
+	i := slices.IndexFunc(s.deleted, k.is)
+	var b Bookmark
+	if i >= 0 {
+		b = s.deleted[i]
+	}
+	s.mu.Unlock()
+	if i < 0 {
+		return fmt.Errorf("bookmark at %s seq %d: %w among those deleted", k.Stream, k.Seq, ErrNotFound)
+	}
+	err := s.change(func(marks []Bookmark) ([]Bookmark, error) {
+		if slices.ContainsFunc(marks, k.is) {
+			return marks, nil
+		}
+		j, _ := slices.BinarySearchFunc(marks, b, compare)
+		return slices.Insert(marks, j, b), nil
+	})
+	if err == nil {
+		s.mu.Lock()
+		s.deleted = slices.DeleteFunc(s.deleted, k.is)
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// Watches returns the watches of this store's apply: as the file had them
+// at Open, then as this store last saved them.
+func (s *Store[S]) Watches() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.watches)
+}
+
+// SaveWatches saves watches, in their order, as the watches of this
+// store's apply. What other debuggers changed since this store's last
+// Open or SaveWatches is kept: a watch another added is added (after
+// these), and one another deleted stays deleted, unless this store adds
+// it again. Other applies' watches are kept as they are.
+func (s *Store[S]) SaveWatches(watches []string) error {
+	watches = slices.Clone(watches)
+	s.mu.Lock()
+	base := s.watches
+	s.mu.Unlock()
+	err := s.changeFile(func(f *file) error {
+		disk := f.Watches[s.apply]
+		merged := slices.DeleteFunc(slices.Clone(watches), func(w string) bool {
+			// Another debugger deleted it, and this one did not add it.
+			return slices.Contains(base, w) && !slices.Contains(disk, w)
+		})
+		for _, w := range disk {
+			if !slices.Contains(base, w) && !slices.Contains(merged, w) {
+				merged = append(merged, w) // another debugger added it
+			}
+		}
+		if f.Watches == nil {
+			f.Watches = map[string][]string{}
+		}
+		f.Watches[s.apply] = merged
+		return nil
+	})
+	if err == nil {
+		s.mu.Lock()
+		s.watches = watches
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// change applies edit to the bookmarks as they are in the file now: see
+// changeFile.
 func (s *Store[S]) change(edit func([]Bookmark) ([]Bookmark, error)) error {
+	return s.changeFile(func(f *file) error {
+		marks, err := edit(f.Bookmarks)
+		f.Bookmarks = marks
+		return err
+	})
+}
+
+// changeFile applies edit to the file as it is now, under its lock, and
+// writes the result atomically. Editing what is on disk rather than what
+// this store read at Open is what keeps every other debugger's changes,
+// deletions included.
+func (s *Store[S]) changeFile(edit func(*file) error) error {
 	s.changing.Lock()
 	defer s.changing.Unlock()
 	if s.where == nil {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		marks, err := edit(slices.Clone(s.marks))
-		if err != nil {
+		f := file{Bookmarks: slices.Clone(s.marks)}
+		if err := edit(&f); err != nil {
 			return err
 		}
-		s.marks = marks
+		s.marks = f.Bookmarks
 		return nil
 	}
 	unlock, err := s.where.lock()
@@ -360,15 +473,16 @@ func (s *Store[S]) change(edit func([]Bookmark) ([]Bookmark, error)) error {
 	if err != nil {
 		return fmt.Errorf("bookmarks %s: %w; not overwriting it", s.path, err)
 	}
-	marks, err := edit(disk)
-	if err != nil {
+	f := disk
+	f.Bookmarks = slices.Clone(disk.Bookmarks)
+	if err := edit(&f); err != nil {
 		// What the file holds now is still worth showing.
 		s.mu.Lock()
-		s.marks = s.adopt(disk)
+		s.marks = s.adopt(disk.Bookmarks)
 		s.mu.Unlock()
 		return err
 	}
-	data, err = encode(marks)
+	data, err = encode(f)
 	if err != nil {
 		return fmt.Errorf("bookmarks %s: %w", s.path, err)
 	}
@@ -376,7 +490,7 @@ func (s *Store[S]) change(edit func([]Bookmark) ([]Bookmark, error)) error {
 		return fmt.Errorf("bookmarks %s: %w", s.path, err)
 	}
 	s.mu.Lock()
-	s.marks = s.adopt(marks)
+	s.marks = s.adopt(f.Bookmarks)
 	s.mu.Unlock()
 	return nil
 }

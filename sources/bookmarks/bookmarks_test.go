@@ -246,9 +246,9 @@ func TestVersion1BookmarksAreShownButNeverUsed(t *testing.T) {
 
 func TestANewerFileIsNeverOverwritten(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "b.json")
-	newer := `{"version": 3, "bookmarks": [], "somethingNew": true}`
+	newer := `{"version": 4, "bookmarks": [], "somethingNew": true}`
 	os.WriteFile(path, []byte(newer), 0o644)
-	if _, err := Open(path, rawCodec(), raw("a")); !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "version 3, this replaytui reads version 2") {
+	if _, err := Open(path, rawCodec(), raw("a")); !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "version 4, this replaytui reads version 3") {
 		t.Fatalf("Open of a newer file: %v", err)
 	}
 	// A store opened before a newer replaytui wrote the file.
@@ -266,8 +266,9 @@ func TestANewerFileIsNeverOverwritten(t *testing.T) {
 		"Add": func() error {
 			return s.Add(replay.Checkpoint[json.RawMessage]{Stream: "a", Seq: 2, State: json.RawMessage(`2`)}, "", time.Time{}, "")
 		},
-		"Rename": func() error { return s.Rename(key, "x") },
-		"Delete": func() error { return s.Delete(key) },
+		"Rename":      func() error { return s.Rename(key, "x") },
+		"Delete":      func() error { return s.Delete(key) },
+		"SaveWatches": func() error { return s.SaveWatches([]string{"state"}) },
 	} {
 		if err := change(); !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "not overwriting it") {
 			t.Errorf("%s over a newer file: %v", name, err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -19,34 +20,44 @@ import (
 //   - 2: adds apply, initial and sum, what a bookmark must match to be
 //     used. Bookmarks of version 1 lack them: they are read, kept and
 //     listed, but stale ("unverifiable"), never used.
-const Version = 2
+//   - 3: adds watches, the expressions a debugger shows at every step,
+//     by the apply they were made under. A file is written as version 3
+//     only when it holds watches: one without is version 2, which a
+//     replaytui that knows nothing of watches still reads and changes.
+const Version = 3
+
+// versionWithoutWatches is the version of a file that holds no watches.
+const versionWithoutWatches = 2
 
 type file struct {
 	Version   int        `json:"version"`
 	Bookmarks []Bookmark `json:"bookmarks"`
+	// Watches are by apply (Options.Apply): an expression over the states
+	// of one reducer means nothing over another's.
+	Watches map[string][]string `json:"watches,omitempty"`
 }
 
 // decode reads a bookmarks file. Empty data is no bookmarks: a file not
 // written yet, or one just created to be locked.
-func decode(data []byte) ([]Bookmark, error) {
+func decode(data []byte) (file, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil
+		return file{}, nil
 	}
 	var head struct {
 		Version int `json:"version"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("not a bookmarks file: %w", err)
+		return file{}, fmt.Errorf("not a bookmarks file: %w", err)
 	}
 	switch {
 	case head.Version > Version:
-		return nil, fmt.Errorf("version %d, this replaytui reads version %d: %w (it is left untouched)", head.Version, Version, ErrNewerVersion)
+		return file{}, fmt.Errorf("version %d, this replaytui reads version %d: %w (it is left untouched)", head.Version, Version, ErrNewerVersion)
 	case head.Version < 1:
-		return nil, errors.New("not a bookmarks file: it has no version")
+		return file{}, errors.New("not a bookmarks file: it has no version")
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("not a bookmarks file: %w", err)
+		return file{}, fmt.Errorf("not a bookmarks file: %w", err)
 	}
 	for i := range f.Bookmarks {
 		// Compact states take less memory, and are what sums are of.
@@ -55,21 +66,28 @@ func decode(data []byte) ([]Bookmark, error) {
 		}
 	}
 	slices.SortStableFunc(f.Bookmarks, compare)
-	return f.Bookmarks, nil
+	return f, nil
 }
 
-// encode writes a bookmarks file of the current version, indented for
-// people who read it. States keep their bytes: HTML characters are not
-// escaped, so that a state read back has the sum it was saved with.
-func encode(marks []Bookmark) ([]byte, error) {
-	if marks == nil {
-		marks = []Bookmark{}
+// encode writes a bookmarks file, indented for people who read it, of the
+// oldest version that holds what it has. States keep their bytes: HTML
+// characters are not escaped, so that a state read back has the sum it
+// was saved with.
+func encode(f file) ([]byte, error) {
+	if f.Bookmarks == nil {
+		f.Bookmarks = []Bookmark{}
+	}
+	f.Watches = maps.Clone(f.Watches)
+	maps.DeleteFunc(f.Watches, func(_ string, watches []string) bool { return len(watches) == 0 })
+	f.Version = versionWithoutWatches
+	if len(f.Watches) > 0 {
+		f.Version = Version
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(file{Version: Version, Bookmarks: marks}); err != nil {
+	if err := enc.Encode(f); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
