@@ -72,6 +72,9 @@ func (m *Model[S, E]) layOut() {
 	if m.list != nil {
 		m.list.SetSize(m.width, m.height-2)
 	}
+	if m.chart != nil {
+		m.chart.SetSize(m.width, m.height-2)
+	}
 }
 
 // View draws the debugger.
@@ -100,6 +103,8 @@ func (m *Model[S, E]) render() string {
 		body = m.renderHelp()
 	case m.list != nil:
 		body = m.list.View()
+	case m.chart != nil:
+		body = m.chart.View()
 	default:
 		right := []string{m.state.View(), m.diff.View()}
 		if m.showEvent {
