@@ -59,7 +59,7 @@ func newKeyMap() *keyMap {
 		Bisect:          key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "first seq where it holds (bisect)")),
 		Blame:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "who last changed this value (state)")),
 		Mark:            key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark: diff from the mark")),
-		Plot:            key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plot over the seqs: the state value, else the first watch (W: p on one)")),
+		Plot:            key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plot the value (state) or a watch")),
 		Play:            key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play / stop")),
 		Faster:          key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "play faster / slower")),
 		Slower:          key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "play slower")),

@@ -68,8 +68,10 @@ func (in *investigator[S, E]) plot(ctx context.Context, tl *replay.Timeline[S, E
 			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d); at seq %d: %v", source, last, p.errSeq, p.err)
 		case n == 0:
 			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d)", source, last)
+		case uint64(n) == last:
+			msg.message = fmt.Sprintf("plot of %s over %s (folded in %s)", source, plural(int(last), "seq"), cost.Took.Round(time.Millisecond))
 		default:
-			msg.message = fmt.Sprintf("plot of %s: a number at %d of %s (%s folded in %s)", source, n, plural(int(last), "seq"), plural(cost.Folded, "event"), cost.Took.Round(time.Millisecond))
+			msg.message = fmt.Sprintf("plot of %s over %s, %d with no number (folded in %s)", source, plural(int(last), "seq"), last-uint64(n), cost.Took.Round(time.Millisecond))
 		}
 		return msg
 	})
@@ -232,7 +234,7 @@ func (c *chartView) layOut() {
 	}
 	c.lines = []string{st.seq.Render(clean(where)) + st.dim.Render(clean(legend))}
 	c.lines = append(c.lines, strings.Split(chart.Render(s, c.options()), "\n")...)
-	c.lines = append(c.lines, st.dim.Render("←/→ move · pgup/pgdn: 10 columns · g/G: ends · enter: go to this seq · esc: close"))
+	c.lines = append(c.lines, st.dim.Render("←/→ move · pgup/pgdn faster · g/G ends · enter: go to this seq · esc: close"))
 }
 
 func (c *chartView) View() string {
