@@ -23,6 +23,10 @@ type plotted struct {
 	failed int        // seqs where the expression failed (gaps, like non-numbers)
 	err    error      // the first failure
 	errSeq replay.Seq // where it was
+	// condErr is the first failure of the condition, if it failed: its
+	// hits are then missing from the chart, and the chart says why.
+	condErr    error
+	condErrSeq replay.Seq
 }
 
 // plot folds the stream once, from its start, evaluating eval after
@@ -49,7 +53,11 @@ func (in *investigator[S, E]) plot(ctx context.Context, tl *replay.Timeline[S, E
 			}
 			p.series.Add(uint64(ev.Seq), f)
 			if hit != nil {
-				if h, err := hit(s, ev); err == nil && h == true {
+				h, err := hit(s, ev)
+				switch {
+				case err != nil && p.condErr == nil:
+					p.condErr, p.condErrSeq = err, ev.Seq
+				case err == nil && h == true:
 					p.series.Hit(uint64(ev.Seq))
 				}
 			}
@@ -228,6 +236,9 @@ func (c *chartView) layOut() {
 	}
 	if p.cond != "" {
 		legend += " · " + chart.HitMark + " " + p.cond
+		if p.condErr != nil {
+			legend += fmt.Sprintf(" (failed at seq %d: %v)", p.condErrSeq, p.condErr)
+		}
 	}
 	if p.failed > 0 {
 		legend += fmt.Sprintf(" · failed at %s, first at seq %d: %v", plural(p.failed, "seq"), p.errSeq, p.err)

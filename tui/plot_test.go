@@ -121,6 +121,12 @@ func TestPlotAWatch(t *testing.T) {
 	if lo, hi, _ := m.chart.plot.series.Range(); lo != 1 || hi != 12 {
 		t.Fatalf("state.Count: %v..%v", lo, hi)
 	}
+	// A condition that fails marks nothing, and the chart says why.
+	m.inv.lastCond = "oops"
+	press(t, m, "esc", "p")
+	if s := screen(m); !strings.Contains(s, "• oops (failed at seq 7: cannot fetch from nil)") {
+		t.Fatalf("a failing condition:\n%s", s)
+	}
 }
 
 func TestPlotAValueThatIsNoNumber(t *testing.T) {
