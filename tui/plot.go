@@ -244,8 +244,39 @@ func (c *chartView) layOut() {
 		legend += fmt.Sprintf(" · failed at %s, first at seq %d: %v", plural(p.failed, "seq"), p.errSeq, p.err)
 	}
 	c.lines = []string{st.seq.Render(clean(where)) + st.dim.Render(clean(legend))}
-	c.lines = append(c.lines, strings.Split(chart.Render(s, c.options()), "\n")...)
+	for _, line := range strings.Split(chart.Render(s, c.options()), "\n") {
+		c.lines = append(c.lines, c.colour(line))
+	}
 	c.lines = append(c.lines, st.dim.Render("←/→ move · pgup/pgdn faster · g/G ends · enter: go to this seq · esc: close"))
+}
+
+// colour styles a line of the chart: the line itself in the accent, the
+// cursor and bookmarks as seqs are, the condition's hits as changes.
+func (c *chartView) colour(line string) string {
+	st := c.st
+	var out strings.Builder
+	run := []rune(line)
+	for i := 0; i < len(run); {
+		r := run[i]
+		switch {
+		case r >= 0x2800 && r <= 0x28ff:
+			j := i
+			for j < len(run) && run[j] >= 0x2800 && run[j] <= 0x28ff {
+				j++
+			}
+			out.WriteString(st.title.UnsetBold().Render(string(run[i:j])))
+			i = j
+			continue
+		case r == '┊' || r == '┴' || string(r) == chart.BookmarkMark:
+			out.WriteString(st.seq.Render(string(r)))
+		case string(r) == chart.HitMark:
+			out.WriteString(st.changed.Render(string(r)))
+		default:
+			out.WriteRune(r)
+		}
+		i++
+	}
+	return out.String()
 }
 
 func (c *chartView) View() string {
