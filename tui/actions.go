@@ -48,6 +48,8 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.list = nil
 		}
 		return cmd
+	case m.chart != nil:
+		return m.onChartKey(msg)
 	}
 	if m.s == nil {
 		if key.Matches(msg, k.Quit) {
@@ -140,6 +142,8 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		})
 	case key.Matches(msg, k.Blame):
 		return m.blameSelected()
+	case key.Matches(msg, k.Plot):
+		return m.plotSelected()
 	case key.Matches(msg, k.Copy), key.Matches(msg, k.CopyPath):
 		return m.copySelected(key.Matches(msg, k.CopyPath))
 	case key.Matches(msg, k.Mark):
@@ -173,10 +177,11 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // escape is esc: it stops, in this order, a search, play, or a seek.
 func (m *Model[S, E]) escape() tea.Cmd {
 	s := m.s
+	keep := m.inv.job != nil && m.inv.job.keepSeq
 	if what, at, ok := m.inv.stop(); ok {
 		m.interrupt()
 		m.say(fmt.Sprintf("%s stopped at seq %d", what, at))
-		if at > 0 {
+		if at > 0 && !keep {
 			return m.seekTo(at)
 		}
 		return nil
@@ -265,6 +270,10 @@ func (m *Model[S, E]) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	default:
 		return nil
 	}
+	if m.chart != nil {
+		m.chart.move(delta / 3)
+		return nil
+	}
 	l := m.layout()
 	switch {
 	case l.state.contains(msg.X, msg.Y):
@@ -282,7 +291,7 @@ func (m *Model[S, E]) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 
 // onClick selects the clicked event, or focuses the clicked pane.
 func (m *Model[S, E]) onClick(msg tea.MouseClickMsg) tea.Cmd {
-	if msg.Button != tea.MouseLeft || m.list != nil || m.showHelp {
+	if msg.Button != tea.MouseLeft || m.list != nil || m.chart != nil || m.showHelp {
 		return nil
 	}
 	l := m.layout()

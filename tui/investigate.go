@@ -55,6 +55,9 @@ type job struct {
 	what    string
 	cancel  context.CancelFunc
 	reached replay.Seq // the seq it has got to, as last reported
+	// keepSeq leaves the selection where it is when the job stops (a
+	// plot: where it got to is no place to go).
+	keepSeq bool
 }
 
 // jobMsg reports a job's progress, or its end (done).
@@ -65,6 +68,7 @@ type jobMsg struct {
 	seq     replay.Seq // where to go
 	found   bool
 	blame   []changes.BlameEntry
+	plot    *plotted
 	message string
 	err     error
 	next    <-chan jobMsg

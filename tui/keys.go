@@ -16,6 +16,7 @@ type keyMap struct {
 	Rename, Delete, Undo                      key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
 	Bisect, Blame, Mark, Play, Faster, Slower key.Binding
+	Plot                                      key.Binding
 	// In lists with a filter, where letters are typed: arrows and
 	// ctrl+n, ctrl+p, tab move the selection.
 	ListDown, ListUp key.Binding
@@ -59,6 +60,7 @@ func newKeyMap() *keyMap {
 		Bisect:          key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "first seq where it holds (bisect)")),
 		Blame:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "who last changed this value (state)")),
 		Mark:            key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark: diff from the mark")),
+		Plot:            key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plot the value (state) or a watch")),
 		Play:            key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play / stop")),
 		Faster:          key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "play faster / slower")),
 		Slower:          key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "play slower")),
@@ -78,7 +80,7 @@ func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
 		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
-		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Copy, k.CopyPath, k.Blame, k.Mark, k.Stream},
+		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Copy, k.CopyPath, k.Blame, k.Plot, k.Mark, k.Stream},
 		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Undo},
 		{k.Help, k.Cancel, k.Quit, k.ForceQuit},
 	}

@@ -40,7 +40,8 @@ type Model[S, E any] struct {
 	event  eventPane
 	focus  pane
 	prompt prompt
-	list   *list // the overlay list open, if any
+	list   *list      // the overlay list open, if any
+	chart  *chartView // the plot open, if any
 	inv    investigator[S, E]
 	status status
 
@@ -490,6 +491,10 @@ func (m *Model[S, E]) onJob(msg jobMsg) tea.Cmd {
 		return nil
 	}
 	m.say(msg.message)
+	if msg.plot != nil && msg.plot.series.Numbers() > 0 {
+		m.openChart(msg.plot)
+		return nil
+	}
 	if len(msg.blame) > 0 {
 		m.inv.history = msg.blame
 		m.openBlame(msg.blame)

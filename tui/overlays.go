@@ -90,12 +90,16 @@ func bookmarkLine(b Bookmark) string {
 func (m *Model[S, E]) openWatches() {
 	m.openList(watchesList, &list{
 		title: "watches",
-		hint:  "enter: edit · d: delete · esc: close · w adds one",
+		hint:  "enter: edit · p: plot over the seqs · d: delete · esc: close · w adds one",
 		empty: "no watches yet: w watches an expression over state and event, e.g. state.balance",
 		actions: []listAction{
 			{m.c.keys.Enter, func(i int) tea.Cmd {
 				m.list = nil
 				return m.editWatch(i)
+			}},
+			{m.c.keys.Plot, func(i int) tea.Cmd {
+				m.list = nil
+				return m.plotWatch(i)
 			}},
 			{m.c.keys.Delete, func(i int) tea.Cmd {
 				m.inv.watches = append(m.inv.watches[:i:i], m.inv.watches[i+1:]...)

@@ -1,0 +1,284 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/replaytui/replaytui/internal/chart"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// plotted is a value computed at every seq of the stream, for the chart.
+type plotted struct {
+	source string // the expression plotted
+	cond   string // the condition whose hits are marked, if any
+	series *chart.Series
+	failed int        // seqs where the expression failed (gaps, like non-numbers)
+	err    error      // the first failure
+	errSeq replay.Seq // where it was
+	// condErr is the first failure of the condition, if it failed: its
+	// hits are then missing from the chart, and the chart says why.
+	condErr    error
+	condErrSeq replay.Seq
+}
+
+// plot folds the stream once, from its start, evaluating eval after
+// every event (a watch's evaluator, or a state path made into one) and
+// hit, when set, the condition whose seqs are marked. The series keeps
+// at most chart.DefaultBuckets buckets of min/max, whatever the length
+// of the stream. It runs as a job: progress in the status bar, esc
+// stops it and leaves the selection where it is.
+func (in *investigator[S, E]) plot(ctx context.Context, tl *replay.Timeline[S, E], source string, eval Evaluator[S, E], cond string, hit Evaluator[S, E]) tea.Cmd {
+	cmd := in.start(ctx, "plot "+source, 0, func(ctx context.Context, progress func(replay.Seq)) jobMsg {
+		p := &plotted{source: source, cond: cond, series: chart.NewSeries(0)}
+		record := func(s S, ev replay.Event[E]) (bool, error) {
+			v, err := eval(s, ev)
+			f, ok := chart.Number(v)
+			if err != nil {
+				if p.failed == 0 {
+					p.err, p.errSeq = err, ev.Seq
+				}
+				p.failed++
+				ok = false
+			}
+			if !ok {
+				f = math.NaN()
+			}
+			p.series.Add(uint64(ev.Seq), f)
+			if hit != nil {
+				h, err := hit(s, ev)
+				switch {
+				case err != nil && p.condErr == nil:
+					p.condErr, p.condErrSeq = err, ev.Seq
+				case err == nil && h == true:
+					p.series.Hit(uint64(ev.Seq))
+				}
+			}
+			return false, nil // never stop: every seq is wanted
+		}
+		_, _, cost, err := tl.Continue(ctx, 0, record, progress)
+		if err != nil {
+			return jobMsg{err: err}
+		}
+		msg := jobMsg{plot: p}
+		last := p.series.Last()
+		switch n := p.series.Numbers(); {
+		case last == 0:
+			msg.message = "the stream has no events to plot"
+		case n == 0 && p.err != nil:
+			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d); at seq %d: %v", source, last, p.errSeq, p.err)
+		case n == 0:
+			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d)", source, last)
+		case uint64(n) == last:
+			msg.message = fmt.Sprintf("plot of %s over %s (folded in %s)", source, plural(int(last), "seq"), cost.Took.Round(time.Millisecond))
+		default:
+			msg.message = fmt.Sprintf("plot of %s over %s, %d with no number (folded in %s)", source, plural(int(last), "seq"), last-uint64(n), cost.Took.Round(time.Millisecond))
+		}
+		return msg
+	})
+	in.job.keepSeq = true
+	return cmd
+}
+
+// pathExpr is the expression of a state path as the state pane writes
+// it (.a.b[2], .["odd key"]): state.a.b[2], state["odd key"].
+func pathExpr(path string) string {
+	if path == "" || path == "." {
+		return "state"
+	}
+	return "state" + path
+}
+
+// plotSelected plots the value under the state pane's cursor when the
+// state pane has the focus, else the first watch.
+func (m *Model[S, E]) plotSelected() tea.Cmd {
+	if m.c.cfg.Compile == nil {
+		m.status.fail(errors.New("this debugger has no expressions to plot"))
+		return nil
+	}
+	if m.focus == paneState {
+		sel := m.state.selected()
+		if sel == nil {
+			return nil
+		}
+		source := pathExpr(sel.Path)
+		eval, err := m.c.cfg.Compile(source)
+		if err != nil {
+			m.status.fail(fmt.Errorf("plot %s: %w", sel.Path, err))
+			return nil
+		}
+		return m.startPlot(source, eval)
+	}
+	if len(m.inv.watches) == 0 {
+		m.say("p plots the value under the cursor in the state pane (tab to it), or the first watch (w adds one)")
+		return nil
+	}
+	return m.plotWatch(0)
+}
+
+// plotWatch plots watch i.
+func (m *Model[S, E]) plotWatch(i int) tea.Cmd {
+	w := m.inv.watches[i]
+	return m.startPlot(w.source, w.eval)
+}
+
+// startPlot computes the series in the background, marking where the
+// last condition (of c, C or F) holds.
+func (m *Model[S, E]) startPlot(source string, eval Evaluator[S, E]) tea.Cmd {
+	var hit Evaluator[S, E]
+	cond := m.inv.lastCond
+	if cond != "" {
+		if h, err := m.c.cfg.Compile(cond); err == nil {
+			hit = h
+		} else {
+			cond = ""
+		}
+	}
+	return m.inv.plot(m.s.ctx, m.s.tl, source, eval, cond, hit)
+}
+
+// openChart shows a series, its cursor at the selected seq.
+func (m *Model[S, E]) openChart(p *plotted) {
+	marks := make([]uint64, 0, len(m.s.marks))
+	for _, b := range m.s.marks {
+		marks = append(marks, uint64(b.Seq))
+	}
+	last := p.series.Last()
+	m.chart = &chartView{theme: m.c.theme, plot: p, cursor: max(1, min(uint64(m.events.cursor), last)), bookmarks: marks}
+	m.chart.SetSize(m.width, m.height-2)
+}
+
+// onChartKey moves the chart's cursor; enter goes to its seq.
+func (m *Model[S, E]) onChartKey(msg tea.KeyPressMsg) tea.Cmd {
+	k, c := m.c.keys, m.chart
+	switch {
+	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit), key.Matches(msg, k.Plot):
+		m.chart = nil
+	case key.Matches(msg, k.Enter):
+		m.chart = nil
+		m.say(fmt.Sprintf("went to seq %d from the plot of %s", c.cursor, c.plot.source))
+		return m.seekTo(replay.Seq(c.cursor))
+	case key.Matches(msg, k.Next), key.Matches(msg, k.Down):
+		c.move(1)
+	case key.Matches(msg, k.Prev), key.Matches(msg, k.Up):
+		c.move(-1)
+	case key.Matches(msg, k.PageDown):
+		c.move(10)
+	case key.Matches(msg, k.PageUp):
+		c.move(-10)
+	case key.Matches(msg, k.First):
+		c.cursor = 1
+		c.layOut()
+	case key.Matches(msg, k.Last):
+		c.cursor = c.plot.series.Last()
+		c.layOut()
+	}
+	return nil
+}
+
+// chartView is the overlay that shows a value over the stream's seqs,
+// with a cursor of its own.
+type chartView struct {
+	*theme
+	width, height int
+	plot          *plotted
+	cursor        uint64
+	bookmarks     []uint64
+	lines         []string // laid out when something changes
+	title         string
+}
+
+func (c *chartView) SetSize(w, h int) {
+	c.width, c.height = w, h
+	c.layOut()
+}
+
+func (c *chartView) options() chart.Options {
+	// Inside the box, under a line that says where the cursor is and
+	// over the line of keys.
+	return chart.Options{Width: max(c.width-2, 1), Height: max(c.height-4, 4), Cursor: c.cursor, Bookmarks: c.bookmarks}
+}
+
+// move moves the cursor by columns of the plot.
+func (c *chartView) move(columns int) {
+	step := chart.SeqsPerColumn(c.plot.series, c.options())
+	last := c.plot.series.Last()
+	next := int64(c.cursor) + int64(columns)*int64(step)
+	c.cursor = uint64(max(1, min(next, int64(last))))
+	c.layOut()
+}
+
+// layOut draws the chart at its size.
+func (c *chartView) layOut() {
+	st, p := c.st, c.plot
+	s := p.series
+	lo, hi, _ := s.Range()
+	c.title = fmt.Sprintf("plot %s · min %s · max %s · seqs 1–%d", p.source, chart.FormatNumber(lo), chart.FormatNumber(hi), s.Last())
+	where := fmt.Sprintf("seq %d: ", c.cursor)
+	switch vlo, vhi, ok := s.At(c.cursor); {
+	case !ok:
+		where += "no number"
+	case vlo == vhi:
+		where += chart.FormatNumber(vlo)
+	default:
+		where += fmt.Sprintf("%s … %s (about here)", chart.FormatNumber(vlo), chart.FormatNumber(vhi))
+	}
+	legend := ""
+	if len(c.bookmarks) > 0 {
+		legend += " · " + chart.BookmarkMark + " bookmark"
+	}
+	if p.cond != "" {
+		legend += " · " + chart.HitMark + " " + p.cond
+		if p.condErr != nil {
+			legend += fmt.Sprintf(" (failed at seq %d: %v)", p.condErrSeq, p.condErr)
+		}
+	}
+	if p.failed > 0 {
+		legend += fmt.Sprintf(" · failed at %s, first at seq %d: %v", plural(p.failed, "seq"), p.errSeq, p.err)
+	}
+	c.lines = []string{st.seq.Render(clean(where)) + st.dim.Render(clean(legend))}
+	for _, line := range strings.Split(chart.Render(s, c.options()), "\n") {
+		c.lines = append(c.lines, c.colour(line))
+	}
+	c.lines = append(c.lines, st.dim.Render("←/→ move · pgup/pgdn faster · g/G ends · enter: go to this seq · esc: close"))
+}
+
+// colour styles a line of the chart: the line itself in the accent, the
+// cursor and bookmarks as seqs are, the condition's hits as changes.
+func (c *chartView) colour(line string) string {
+	st := c.st
+	var out strings.Builder
+	run := []rune(line)
+	for i := 0; i < len(run); {
+		r := run[i]
+		switch {
+		case r >= 0x2800 && r <= 0x28ff:
+			j := i
+			for j < len(run) && run[j] >= 0x2800 && run[j] <= 0x28ff {
+				j++
+			}
+			out.WriteString(st.title.UnsetBold().Render(string(run[i:j])))
+			i = j
+			continue
+		case r == '┊' || r == '┴' || string(r) == chart.BookmarkMark:
+			out.WriteString(st.seq.Render(string(r)))
+		case string(r) == chart.HitMark:
+			out.WriteString(st.changed.Render(string(r)))
+		default:
+			out.WriteRune(r)
+		}
+		i++
+	}
+	return out.String()
+}
+
+func (c *chartView) View() string {
+	return box(c.st, clean(c.title), c.lines, c.width, c.height, true)
+}
