@@ -40,6 +40,10 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.list = nil
 			return nil
 		}
+		if key.Matches(msg, k.Help) && m.list.filter == nil {
+			m.showHelp, m.helpTop = true, 0 // any key comes back to the list
+			return nil
+		}
 		cmd := m.list.Update(msg)
 		if m.list != nil && m.list.closed {
 			m.list = nil

@@ -193,12 +193,64 @@ func bar(frac float64, width int) string {
 	return "[" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + fmt.Sprintf("] %3.0f%%", frac*100)
 }
 
-// renderBottom is the prompt when one is open, else the short help.
+// renderBottom is the prompt when one is open, else the footer.
 func (m *Model[S, E]) renderBottom() string {
 	if m.prompt.open {
-		return m.prompt.View(m.width)
+		return m.prompt.View(m.width, m.footerKeys(inPrompt, m.width))
 	}
-	return fit(m.help.ShortHelpView(m.c.keys.ShortHelp()), m.width)
+	return m.footerKeys(m.place(), m.width)
+}
+
+// place is where the keys go now.
+func (m *Model[S, E]) place() place {
+	switch {
+	case m.prompt.open:
+		return inPrompt
+	case m.showHelp:
+		return inHelp
+	}
+	switch m.listKindOf() {
+	case bookmarksList:
+		return inBookmarks
+	case watchesList:
+		return inWatches
+	case streamsList:
+		return inStreams
+	case blameList:
+		return inHistory
+	}
+	switch m.focus {
+	case paneState:
+		return inState
+	case paneDiff:
+		return inDiff
+	case paneEvent:
+		return inEvent
+	}
+	return inEvents
+}
+
+// footerKeys is the keys of p on one line of at most width cells: the
+// less important ones go first when they do not all fit, and "? help"
+// stays at the end where ? opens the help. "" when none fits.
+func (m *Model[S, E]) footerKeys(p place, width int) string {
+	k := m.c.keys
+	keys := k.footer(p)
+	if m.s != nil && (m.inv.job != nil || m.inv.playing) && p < inHelp {
+		keys = append([]key.Binding{short(k.Cancel, "esc", "stop")}, keys...)
+	}
+	var end []key.Binding
+	if helpOpens(p) {
+		end = []key.Binding{short(k.Help, "?", "help")}
+	}
+	h := m.help
+	h.SetWidth(0) // fitting is done here, by dropping keys
+	for n := len(keys); n >= 0; n-- {
+		if line := h.ShortHelpView(append(keys[:n:n], end...)); lipgloss.Width(line) <= width {
+			return line
+		}
+	}
+	return ""
 }
 
 func (m *Model[S, E]) renderHelp() string {
