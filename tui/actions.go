@@ -217,7 +217,9 @@ func (m *Model[S, E]) editWatch(i int) tea.Cmd {
 		if err := m.inv.addWatch(text, i); err != nil {
 			return nil, err
 		}
-		return m.seekTo(m.events.cursor), nil // show its value
+		// The diff pane makes room for the watches and shows their values.
+		m.layOut()
+		return m.seekTo(m.events.cursor), nil
 	})
 }
 

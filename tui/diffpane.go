@@ -48,18 +48,8 @@ func (p *diffPane) scroll(delta int) {
 
 func (p *diffPane) View() string {
 	title := "changes"
-	var lines []string
 	inner := p.width - 2
-	if len(p.watches) > 0 {
-		for _, w := range p.watches {
-			line := fit("  "+clean(w.source)+" = "+clean(clip(w.value, inner)), inner)
-			if w.changed {
-				line = p.st.changed.Render(fit("* "+clean(w.source)+" = "+clean(clip(w.value, inner)), inner))
-			}
-			lines = append(lines, line)
-		}
-		lines = append(lines, p.st.dim.Render(strings.Repeat("─", max(inner, 0))))
-	}
+	lines := p.watchLines(inner, p.height-2)
 	rest := p.height - 2 - len(lines)
 	switch {
 	case p.failed:
@@ -77,4 +67,53 @@ func (p *diffPane) View() string {
 		title = "watches · " + title
 	}
 	return box(p.st, title, lines, p.width, p.height, p.focused)
+}
+
+// watchLines are the watches' values, one a line, and a rule under them.
+// They take at most half of the pane's rows, the changes the rest: when
+// they do not fit, the last line says how many more W lists.
+func (p *diffPane) watchLines(width, rows int) []string {
+	if len(p.watches) == 0 {
+		return nil
+	}
+	share := max(rows/2, 1)
+	rule := share >= 2 // a rule only where it leaves a watch a line
+	n := share
+	if rule {
+		n--
+	}
+	var lines []string
+	for i, w := range p.watches {
+		if i == n-1 && len(p.watches) > n {
+			more := fmt.Sprintf("  … %d more (W lists them)", len(p.watches)-i)
+			if i == 0 {
+				more = fmt.Sprintf("  %s = %s · %d more (W)", clean(w.source), clean(clip(w.text(), width)), len(p.watches)-1)
+			}
+			lines = append(lines, p.st.dim.Render(fit(more, width)))
+			break
+		}
+		head, value := "  "+clean(w.source)+" = ", clean(clip(w.value, width))
+		if w.absent {
+			value = p.st.dim.Render("absent")
+		}
+		if w.changed {
+			head = p.st.changed.Render("* " + clean(w.source) + " = ")
+			if !w.absent {
+				value = p.st.changed.Render(value)
+			}
+		}
+		lines = append(lines, fit(head+value, width))
+	}
+	if rule {
+		lines = append(lines, p.st.dim.Render(strings.Repeat("─", max(width, 0))))
+	}
+	return lines
+}
+
+// text is the watch's value as shown.
+func (w watchValue) text() string {
+	if w.absent {
+		return "absent"
+	}
+	return w.value
 }

@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/replaytui/replaytui/replay"
 )
 
 // footer is the screen's last line.
@@ -52,4 +54,60 @@ func TestTheFooterShowsTheKeysOfWhereTheFocusIs(t *testing.T) {
 		press(t, m, "esc")
 	}
 	golden(t, "footers", got.String())
+}
+
+// TestASmallTerminal is 60x15: the watches leave the changes room, and a
+// long message takes lines of its own until the next key.
+func TestASmallTerminal(t *testing.T) {
+	m := investigating(t, 30)
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 60, Height: 15} })
+	press(t, m, "w")
+	typeText(t, m, "state.Balance")
+	press(t, m, "enter", "l", "l")
+	rows := func() int { return len(strings.Split(screen(m), "\n")) }
+	s := screen(m)
+	if !strings.Contains(s, "state.Balance = 60") || !strings.Contains(s, "~ state.Count  2 → 3") || rows() != 15 {
+		t.Fatalf("one watch, the changes under it:\n%s", s)
+	}
+	golden(t, "watch", s)
+	press(t, m, "w")
+	typeText(t, m, "state.Count / 10")
+	press(t, m, "enter")
+	if s := screen(m); !strings.Contains(s, "state.Balance = 60 · 1 more (W)") || !strings.Contains(s, "~ state.Balance  30 → 60") {
+		t.Fatalf("two watches on one line, and the changes:\n%s", s)
+	}
+	press(t, m, ":")
+	typeText(t, m, "yesterday at noon")
+	press(t, m, "enter")
+	s = screen(m)
+	golden(t, "long-error", s)
+	if !strings.Contains(s, "(2026-05-30T12:00:00Z) or a date (2026-05-30)") || rows() != 15 {
+		t.Fatalf("the whole error, on lines of its own:\n%s", s)
+	}
+	press(t, m, "esc")
+	if s := screen(m); strings.Contains(s, "neither") || rows() != 15 || m.statusRows != 1 {
+		t.Fatalf("esc: the message goes, the panes get their rows back:\n%s", s)
+	}
+}
+
+func TestAWatchWithNoValueSaysAbsent(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 5))
+	cfg.Compile = func(source string) (Evaluator[account, deposit], error) {
+		return func(s account, _ replay.Event[deposit]) (any, error) {
+			if source == "typed nil" {
+				return (*account)(nil), nil
+			}
+			return nil, nil
+		}, nil
+	}
+	m := newModel(t, cfg, 120, 35)
+	for _, w := range []string{"state.Missing", "typed nil"} {
+		press(t, m, "w")
+		typeText(t, m, w)
+		press(t, m, "enter")
+	}
+	s := screen(m)
+	if !strings.Contains(s, "state.Missing = absent") || !strings.Contains(s, "typed nil = absent") || strings.Contains(s, "<nil>") {
+		t.Fatalf("watches with no value:\n%s", s)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -22,6 +23,7 @@ type watch[S, E any] struct {
 type watchValue struct {
 	source  string
 	value   string
+	absent  bool // no value: a path the state does not have
 	changed bool // it differs from its value at the seq before
 }
 
@@ -123,13 +125,17 @@ func condition[S, E any](source string, eval Evaluator[S, E]) replay.Condition[S
 // watchesChange is the condition "a watch changes", for c and C with no
 // expression: it compares each watch with its value at the seq before.
 func watchesChange[S, E any](watches []watch[S, E]) replay.Condition[S, E] {
-	var last []string
+	type value struct {
+		text   string
+		absent bool
+	}
+	var last []value
 	return func(s S, ev replay.Event[E]) (bool, error) {
-		now := make([]string, len(watches))
+		now := make([]value, len(watches))
 		for i, w := range watches {
-			now[i] = evaluate(w.eval, s, ev)
+			now[i].text, now[i].absent = evaluate(w.eval, s, ev)
 		}
-		changed := last != nil && fmt.Sprint(now) != fmt.Sprint(last)
+		changed := last != nil && !slices.Equal(now, last)
 		last = now
 		return changed, nil
 	}

@@ -25,7 +25,7 @@ const (
 // openList opens l as the overlay.
 func (m *Model[S, E]) openList(kind listKind, l *list) {
 	l.theme, l.kind = m.c.theme, kind
-	l.SetSize(m.width, m.height-2)
+	l.SetSize(m.width, m.bodyHeight())
 	m.list = l
 }
 
@@ -99,6 +99,7 @@ func (m *Model[S, E]) openWatches() {
 			}},
 			{m.c.keys.Delete, func(i int) tea.Cmd {
 				m.inv.watches = append(m.inv.watches[:i:i], m.inv.watches[i+1:]...)
+				m.layOut()
 				m.refreshList()
 				return m.seekTo(m.events.cursor)
 			}},
@@ -175,7 +176,7 @@ func (m *Model[S, E]) refreshList() {
 		for i, w := range m.inv.watches {
 			items[i] = w.source
 			if sh := m.s.shown; sh != nil && i < len(sh.watches) {
-				items[i] += " = " + sh.watches[i].value
+				items[i] += " = " + sh.watches[i].text()
 			}
 		}
 		m.list.setItems(items)
