@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -110,4 +111,42 @@ func TestAWatchWithNoValueSaysAbsent(t *testing.T) {
 	if !strings.Contains(s, "state.Missing = absent") || !strings.Contains(s, "typed nil = absent") || strings.Contains(s, "<nil>") {
 		t.Fatalf("watches with no value:\n%s", s)
 	}
+}
+
+func TestAStreamWithNoNameLeavesNoEmptySeparators(t *testing.T) {
+	log := replay.NewMemoryLog[deposit]()
+	for range 3 {
+		if _, err := log.Append(context.Background(), replay.Event[deposit]{Payload: deposit{Type: "deposit", Amount: 5}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := typedConfig(t, log)
+	cfg.Stream = ""
+	m := newModel(t, cfg, 80, 24)
+	press(t, m, "g", "l", "b", "enter")
+	s := screen(m)
+	if !strings.Contains(s, "╭─ events─") || !strings.Contains(s, "seq 2/3 · from") || strings.Contains(s, "·  ·") {
+		t.Fatalf("an unnamed stream:\n%s", s)
+	}
+	if title := m.View().WindowTitle; title != "replaytui" {
+		t.Fatalf("window title %q", title)
+	}
+	press(t, m, "B")
+	if s := screen(m); !strings.Contains(s, "╭─ bookmarks─") {
+		t.Fatalf("the bookmarks of an unnamed stream:\n%s", s)
+	}
+}
+
+func TestABookmarkAndTheMarkOnOneSeqShowBoth(t *testing.T) {
+	m := newModel(t, typedConfig(t, ledger(t, 5)), 80, 24)
+	press(t, m, "l", "b", "enter", "m")
+	for _, l := range strings.Split(screen(m), "\n") {
+		if strings.Contains(l, "2  2026-05-30 12:02") {
+			if !strings.Contains(l, "★▸") {
+				t.Fatalf("seq 2, bookmarked and marked: %q", l)
+			}
+			return
+		}
+	}
+	t.Fatalf("no row for seq 2:\n%s", screen(m))
 }

@@ -171,7 +171,8 @@ func (in *investigator[S, E]) continueTo(ctx context.Context, tl *replay.Timelin
 	if backward {
 		what = "reverse-continue"
 	}
-	if source == "" {
+	watching := source == ""
+	if watching {
 		source = "a watch changes"
 	}
 	return in.start(ctx, what+" until "+source, from, func(ctx context.Context, progress func(replay.Seq)) jobMsg {
@@ -185,10 +186,17 @@ func (in *investigator[S, E]) continueTo(ctx context.Context, tl *replay.Timelin
 			seq, ok, cost, err = tl.Continue(ctx, from, cond, progress)
 		}
 		msg := jobMsg{seq: seq, found: ok, err: err}
+		took := fmt.Sprintf("(%s folded in %s)", plural(cost.Folded, "event"), cost.Took.Round(time.Microsecond))
 		switch {
 		case err != nil:
+		case ok && watching:
+			msg.message = fmt.Sprintf("a watch changes at seq %d %s", seq, took)
 		case ok:
-			msg.message = fmt.Sprintf("%s: seq %d (%s folded in %s)", source, seq, plural(cost.Folded, "event"), cost.Took.Round(time.Microsecond))
+			msg.message = fmt.Sprintf("%s: seq %d %s", source, seq, took)
+		case watching && backward:
+			msg.message = fmt.Sprintf("no watch changes before seq %d", from)
+		case watching:
+			msg.message = fmt.Sprintf("no watch changes after seq %d", from)
 		case backward:
 			msg.message = fmt.Sprintf("no seq before %d where %s", from, source)
 		default:

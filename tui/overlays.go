@@ -40,7 +40,7 @@ func (m *Model[S, E]) listKindOf() listKind {
 func (m *Model[S, E]) openBookmarks() {
 	s := m.s
 	m.openList(bookmarksList, &list{
-		title: "bookmarks · " + string(s.stream),
+		title: joinNonEmpty(" · ", "bookmarks", clean(string(s.stream))),
 		hint:  "enter: go to · m: mark (then enter on another: the diff between them) · r: rename · d: delete · esc: close",
 		empty: "no bookmarks in this stream yet: b bookmarks the selected seq",
 		detail: func(i int) string {

@@ -95,7 +95,7 @@ func (m *Model[S, E]) View() tea.View {
 	if m.s != nil {
 		stream = clean(string(m.s.stream))
 	}
-	v.WindowTitle = fmt.Sprintf("%s — %s", m.c.cfg.Title, stream)
+	v.WindowTitle = joinNonEmpty(" — ", m.c.cfg.Title, stream)
 	return v
 }
 
@@ -103,7 +103,7 @@ func (m *Model[S, E]) View() tea.View {
 func (m *Model[S, E]) render() string {
 	l := m.layout()
 	if l.tooSmall {
-		lines := wrap(fmt.Sprintf("replaytui needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height), max(m.width, 1))
+		lines := wrap(fmt.Sprintf("%s needs at least %dx%d; this terminal is %dx%d", m.c.cfg.Title, minWidth, minHeight, m.width, m.height), max(m.width, 1))
 		return strings.Join(lines[:min(len(lines), max(m.height, 1))], "\n")
 	}
 	var body string
