@@ -77,10 +77,12 @@ func (p *diffPane) watchLines(width, rows int) []string {
 		return nil
 	}
 	share := max(rows/2, 1)
-	rule := share >= 2 // a rule only where it leaves a watch a line
+	// A rule under them only when every watch fits above it: else the
+	// line shows one more.
+	rule := len(p.watches) < share
 	n := share
 	if rule {
-		n--
+		n = len(p.watches)
 	}
 	var lines []string
 	for i, w := range p.watches {

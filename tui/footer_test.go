@@ -89,6 +89,20 @@ func TestASmallTerminal(t *testing.T) {
 	if s := screen(m); strings.Contains(s, "neither") || rows() != 15 || m.statusRows != 1 {
 		t.Fatalf("esc: the message goes, the panes get their rows back:\n%s", s)
 	}
+	// 80x24: the diff pane has six rows, three for the watches.
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 80, Height: 24} })
+	if s := screen(m); !strings.Contains(s, "state.Count / 10 = 0") || !strings.Contains(s, "│─────") {
+		t.Fatalf("two watches and a rule under them:\n%s", s)
+	}
+	for _, w := range []string{"state.Balance > 5", "event.Type == refund"} {
+		press(t, m, "w")
+		typeText(t, m, w)
+		press(t, m, "enter")
+	}
+	s = screen(m)
+	if !strings.Contains(s, "state.Count / 10 = 0") || !strings.Contains(s, "… 2 more (W lists them)") || !strings.Contains(s, "~ state.Balance  30 → 60") {
+		t.Fatalf("four watches in three lines:\n%s", s)
+	}
 }
 
 func TestAWatchWithNoValueSaysAbsent(t *testing.T) {

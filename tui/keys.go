@@ -116,7 +116,7 @@ func (k *keyMap) footer(p place) []key.Binding {
 	case inEvent:
 		return []key.Binding{scroll, step, short(k.Copy, "y", "copy event"), short(k.ToggleEvent, "e", "hide"), pane, quit}
 	case inHelp:
-		return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Quit, "q", "quit"), note("any other key", "close")}
+		return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Quit, "q", "quit"), note("any other key", "closes")}
 	case inBookmarks:
 		return []key.Binding{short(k.Enter, "enter", "go to"), closeList, move, short(k.Mark, "m", "mark"),
 			short(k.Rename, "r", "rename"), short(k.Delete, "d", "delete")}
