@@ -86,12 +86,9 @@ func (p *diffPane) watchLines(width, rows int) []string {
 	}
 	var lines []string
 	for i, w := range p.watches {
-		if i == n-1 && len(p.watches) > n {
-			more := fmt.Sprintf("  … %d more (W lists them)", len(p.watches)-i)
-			if i == 0 {
-				more = fmt.Sprintf("  %s = %s · %d more (W)", clean(w.source), clean(clip(w.text(), width)), len(p.watches)-1)
-			}
-			lines = append(lines, p.st.dim.Render(fit(more, width)))
+		more := len(p.watches) - i - 1 // after this one
+		if i == n-1 && more > 0 && i > 0 {
+			lines = append(lines, p.st.dim.Render(fit(fmt.Sprintf("  … %d more (W lists them)", more+1), width)))
 			break
 		}
 		head, value := "  "+clean(w.source)+" = ", clean(clip(w.value, width))
@@ -104,7 +101,13 @@ func (p *diffPane) watchLines(width, rows int) []string {
 				value = p.st.changed.Render(value)
 			}
 		}
+		if i == n-1 && more > 0 { // one line for them all
+			value += p.st.dim.Render(fmt.Sprintf(" · %d more (W)", more))
+		}
 		lines = append(lines, fit(head+value, width))
+		if i == n-1 {
+			break
+		}
 	}
 	if rule {
 		lines = append(lines, p.st.dim.Render(strings.Repeat("─", max(width, 0))))
