@@ -55,6 +55,10 @@ func TestTheFooterShowsTheKeysOfWhereTheFocusIs(t *testing.T) {
 		press(t, m, "esc")
 	}
 	golden(t, "footers", got.String())
+	m.inv.playing = true
+	if f := footer(m); !strings.HasPrefix(f, "esc stop • →/l next") {
+		t.Fatalf("while playing, the footer says how to stop first: %q", f)
+	}
 }
 
 // TestASmallTerminal is 60x15: the watches leave the changes room, and a
