@@ -27,8 +27,9 @@ func (m *Model[S, E]) bodyHeight() int { return m.height - 1 - max(m.statusRows,
 
 // layout places the panes: the event list left and state over diff right
 // on a wide terminal, all stacked on a narrow one; the event pane, when
-// shown, takes the bottom of the right side (or of the stack). Two lines
-// at the bottom hold the status bar and the help line or the prompt.
+// shown, takes the bottom of the right side (or of the stack). Below
+// them are the status bar (a line, more while a long message shows) and
+// the footer or the prompt.
 func (m *Model[S, E]) layout() layout {
 	w, h := m.width, m.bodyHeight()
 	if m.width < minWidth || m.height < minHeight {
