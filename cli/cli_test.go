@@ -353,3 +353,25 @@ func TestSeqPastTheEndIsNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestCountsOfOneAreSingular(t *testing.T) {
+	one := filepath.Join(t.TempDir(), "one.jsonl")
+	os.WriteFile(one, []byte(`{"stream":"a","payload":{"n":1}}`+"\n"), 0o644)
+	out, errOut, code := run(t, "verify", one)
+	wantCode(t, code, 0, out, errOut)
+	if out != "ok: 1 line, 1 event in 1 stream; seqs in order; the reducer is pure on every stream\n" {
+		t.Fatalf("verify = %q", out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"stream":"a","payload":{"n":1}}`+"\nGARBAGE\n"), 0o644)
+	out, _, _ = run(t, "verify", bad)
+	if !strings.HasPrefix(out, "1 problem:\n") {
+		t.Fatalf("verify = %q", out)
+	}
+	two := filepath.Join(t.TempDir(), "two.jsonl")
+	os.WriteFile(two, []byte(`{"stream":"a","payload":{"n":1}}`+"\n"+`{"stream":"b","payload":{"n":1}}`+"\n"+`{"stream":"b","payload":{"n":2}}`+"\n"), 0o644)
+	_, errOut, _ = run(t, "state", two)
+	if !strings.Contains(errOut, `"a" (1 event), "b" (2 events)`) {
+		t.Fatalf("choosing a stream: %q", errOut)
+	}
+}

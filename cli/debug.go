@@ -168,10 +168,10 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 		Streams: src.infos,
 		ParseTime: func(s string) (time.Time, error) {
 			t, ok, err := jsonl.ParseTime([]byte(strconv.Quote(s)))
-			if err == nil && !ok {
-				err = errors.New("no time")
+			if err != nil || !ok {
+				return t, errors.New("want RFC 3339 (2026-05-30T12:00:00Z), a date or Unix time")
 			}
-			return t, err
+			return t, nil
 		},
 		Follow: a.follow,
 		Compile: func(source string) (tui.Evaluator[S, E], error) {

@@ -103,7 +103,7 @@ func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
 		if err := os.Rename(tmp.Name(), c.Output); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.errOut, "wrote %d events of %d streams to %s\n", total, len(keys), c.Output)
+		fmt.Fprintf(a.errOut, "wrote %s of %s to %s\n", count(total, "event"), count(len(keys), "stream"), c.Output)
 	}
 	return nil
 }

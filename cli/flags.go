@@ -47,7 +47,7 @@ func (a *app[S, E]) warn(src *source[S, E]) {
 	}
 	st := src.files.Stats()
 	if st.Skipped > 0 || st.Renumbered > 0 {
-		fmt.Fprintf(a.errOut, "%s: warning: --skip-bad skipped %s and renumbered %d:\n", a.cfg.name, lines(st.Skipped), st.Renumbered)
+		fmt.Fprintf(a.errOut, "%s: warning: --skip-bad skipped %s and renumbered %d:\n", a.cfg.name, count(st.Skipped, "line"), st.Renumbered)
 		for i, p := range st.Problems {
 			if i == 5 {
 				fmt.Fprintf(a.errOut, "  … and %d more (see the verify command)\n", st.Skipped+st.Renumbered-5)
@@ -75,10 +75,10 @@ func (a *app[S, E]) opened(files []string) (*source[S, E], error) {
 	return src, nil
 }
 
-// lines is a count of lines, in words: 1 line, 2 lines.
-func lines(n int) string {
+// count is a count and its noun, in words: 1 line, 2 lines.
+func count(n int, noun string) string {
 	if n == 1 {
-		return "1 line"
+		return "1 " + noun
 	}
-	return fmt.Sprintf("%d lines", n)
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -69,7 +69,7 @@ func (a *app[S, E]) exportToNATS(c *exportCmd[S, E]) error {
 				_, err = log.Append(a.ctx, ev)
 			}
 			if err != nil {
-				fmt.Fprintf(a.errOut, "loaded %d events into JetStream stream %s before stream %q failed\n", total+n, a.nats.NATSStream, key)
+				fmt.Fprintf(a.errOut, "loaded %s into JetStream stream %s before stream %q failed\n", count(total+n, "event"), a.nats.NATSStream, key)
 				return err
 			}
 			n++
@@ -80,6 +80,6 @@ func (a *app[S, E]) exportToNATS(c *exportCmd[S, E]) error {
 		total += n
 	}
 	a.warn(&source[S, E]{files: files})
-	fmt.Fprintf(a.errOut, "loaded %d events of %d streams into JetStream stream %s (subjects %s.*)\n", total, len(keys), a.nats.NATSStream, prefix)
+	fmt.Fprintf(a.errOut, "loaded %s of %s into JetStream stream %s (subjects %s.*)\n", count(total, "event"), count(len(keys), "stream"), a.nats.NATSStream, prefix)
 	return nil
 }

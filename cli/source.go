@@ -174,7 +174,7 @@ func listStreams(infos []replay.StreamInfo) string {
 	const most = 12
 	names := make([]string, 0, most)
 	for _, info := range infos[:min(len(infos), most)] {
-		names = append(names, fmt.Sprintf("%q (%d events)", info.Key, info.Events))
+		names = append(names, fmt.Sprintf("%q (%s)", info.Key, count(info.Events, "event")))
 	}
 	if len(infos) > most {
 		names = append(names, fmt.Sprintf("and %d more (see the streams command)", len(infos)-most))

@@ -44,7 +44,7 @@ func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
 			problems = append(problems, p.Error())
 		}
 		if n := st.Skipped + st.Renumbered - len(st.Problems); n > 0 && st.Truncated == nil {
-			problems = append(problems, fmt.Sprintf("… and %d more problems", n))
+			problems = append(problems, "… and "+count(n, "more problem"))
 		}
 	}
 	var keys []replay.StreamKey
@@ -90,9 +90,9 @@ func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
 			return err
 		}
 	} else if len(problems) == 0 {
-		fmt.Fprintf(a.out, "ok: %d lines, %d events in %d streams; seqs in order; the reducer is pure on every stream\n", st.Lines, st.Events, len(keys))
+		fmt.Fprintf(a.out, "ok: %s, %s in %s; seqs in order; the reducer is pure on every stream\n", count(st.Lines, "line"), count(st.Events, "event"), count(len(keys), "stream"))
 	} else {
-		fmt.Fprintf(a.out, "%d problems:\n", len(problems))
+		fmt.Fprintf(a.out, "%s:\n", count(len(problems), "problem"))
 		for _, p := range problems {
 			fmt.Fprintf(a.out, "  %s\n", p)
 		}

@@ -43,6 +43,10 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.list = nil
 			return nil
 		}
+		if key.Matches(msg, k.Help) && m.list.filter == nil {
+			m.showHelp, m.helpTop = true, 0 // any key comes back to the list
+			return nil
+		}
 		cmd := m.list.Update(msg)
 		if m.list != nil && m.list.closed {
 			m.list = nil
@@ -236,7 +240,9 @@ func (m *Model[S, E]) editWatch(i int) tea.Cmd {
 		if err := m.inv.addWatch(text, i); err != nil {
 			return nil, err
 		}
-		return tea.Batch(m.inv.saveWatches(), m.seekTo(m.events.cursor)), nil // show its value
+		// The diff pane makes room for the watches and shows their values.
+		m.layOut()
+		return tea.Batch(m.inv.saveWatches(), m.seekTo(m.events.cursor)), nil
 	})
 }
 

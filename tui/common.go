@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/replaytui/replaytui/replay"
 )
@@ -30,6 +31,18 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// joinNonEmpty joins the parts that are not empty: a log with no stream
+// names leaves no empty place between two separators.
+func joinNonEmpty(sep string, parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, sep)
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

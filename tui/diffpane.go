@@ -48,18 +48,8 @@ func (p *diffPane) scroll(delta int) {
 
 func (p *diffPane) View() string {
 	title := "changes"
-	var lines []string
 	inner := p.width - 2
-	if len(p.watches) > 0 {
-		for _, w := range p.watches {
-			line := fit("  "+clean(w.source)+" = "+clean(clip(w.value, inner)), inner)
-			if w.changed {
-				line = p.st.changed.Render(fit("* "+clean(w.source)+" = "+clean(clip(w.value, inner)), inner))
-			}
-			lines = append(lines, line)
-		}
-		lines = append(lines, p.st.dim.Render(strings.Repeat("─", max(inner, 0))))
-	}
+	lines := p.watchLines(inner, p.height-2)
 	rest := p.height - 2 - len(lines)
 	switch {
 	case p.failed:
@@ -77,4 +67,58 @@ func (p *diffPane) View() string {
 		title = "watches · " + title
 	}
 	return box(p.st, title, lines, p.width, p.height, p.focused)
+}
+
+// watchLines are the watches' values, one a line, and a rule under them.
+// They take at most half of the pane's rows, the changes the rest: when
+// they do not fit, the last line says how many more W lists.
+func (p *diffPane) watchLines(width, rows int) []string {
+	if len(p.watches) == 0 {
+		return nil
+	}
+	share := max(rows/2, 1)
+	// A rule under them only when every watch fits above it: else the
+	// line shows one more.
+	rule := len(p.watches) < share
+	n := share
+	if rule {
+		n = len(p.watches)
+	}
+	var lines []string
+	for i, w := range p.watches {
+		more := len(p.watches) - i - 1 // after this one
+		if i == n-1 && more > 0 && i > 0 {
+			lines = append(lines, p.st.dim.Render(fit(fmt.Sprintf("  … %d more (W lists them)", more+1), width)))
+			break
+		}
+		head, value := "  "+clean(w.source)+" = ", clean(clip(w.value, width))
+		if w.absent {
+			value = p.st.dim.Render("absent")
+		}
+		if w.changed {
+			head = p.st.changed.Render("* " + clean(w.source) + " = ")
+			if !w.absent {
+				value = p.st.changed.Render(value)
+			}
+		}
+		if i == n-1 && more > 0 { // one line for them all
+			value += p.st.dim.Render(fmt.Sprintf(" · %d more (W)", more))
+		}
+		lines = append(lines, fit(head+value, width))
+		if i == n-1 {
+			break
+		}
+	}
+	if rule {
+		lines = append(lines, p.st.dim.Render(strings.Repeat("─", max(width, 0))))
+	}
+	return lines
+}
+
+// text is the watch's value as shown.
+func (w watchValue) text() string {
+	if w.absent {
+		return "absent"
+	}
+	return w.value
 }

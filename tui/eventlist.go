@@ -223,5 +223,5 @@ func (l *eventList[S, E]) View() string {
 			lines = []string{st.dim.Render("reading…")}
 		}
 	}
-	return box(st, "events · "+clean(string(l.stream)), lines, l.width, l.height, l.focused)
+	return box(st, joinNonEmpty(" · ", "events", clean(string(l.stream))), lines, l.width, l.height, l.focused)
 }

@@ -23,6 +23,7 @@ type watch[S, E any] struct {
 type watchValue struct {
 	source  string
 	value   string
+	absent  bool // no value: a path the state does not have
 	changed bool // it differs from its value at the seq before
 }
 
@@ -132,13 +133,17 @@ func condition[S, E any](source string, eval Evaluator[S, E]) replay.Condition[S
 // watchesChange is the condition "a watch changes", for c and C with no
 // expression: it compares each watch with its value at the seq before.
 func watchesChange[S, E any](watches []watch[S, E]) replay.Condition[S, E] {
-	var last []string
+	type value struct {
+		text   string
+		absent bool
+	}
+	var last []value
 	return func(s S, ev replay.Event[E]) (bool, error) {
-		now := make([]string, len(watches))
+		now := make([]value, len(watches))
 		for i, w := range watches {
-			now[i] = evaluate(w.eval, s, ev)
+			now[i].text, now[i].absent = evaluate(w.eval, s, ev)
 		}
-		changed := last != nil && fmt.Sprint(now) != fmt.Sprint(last)
+		changed := last != nil && !slices.Equal(now, last)
 		last = now
 		return changed, nil
 	}
@@ -174,7 +179,8 @@ func (in *investigator[S, E]) continueTo(ctx context.Context, tl *replay.Timelin
 	if backward {
 		what = "reverse-continue"
 	}
-	if source == "" {
+	watching := source == ""
+	if watching {
 		source = "a watch changes"
 	}
 	return in.start(ctx, what+" until "+source, from, func(ctx context.Context, progress func(replay.Seq)) jobMsg {
@@ -188,10 +194,17 @@ func (in *investigator[S, E]) continueTo(ctx context.Context, tl *replay.Timelin
 			seq, ok, cost, err = tl.Continue(ctx, from, cond, progress)
 		}
 		msg := jobMsg{seq: seq, found: ok, err: err}
+		took := fmt.Sprintf("(%s folded in %s)", plural(cost.Folded, "event"), cost.Took.Round(time.Microsecond))
 		switch {
 		case err != nil:
+		case ok && watching:
+			msg.message = fmt.Sprintf("a watch changes at seq %d %s", seq, took)
 		case ok:
-			msg.message = fmt.Sprintf("%s: seq %d (%s folded in %s)", source, seq, plural(cost.Folded, "event"), cost.Took.Round(time.Microsecond))
+			msg.message = fmt.Sprintf("%s: seq %d %s", source, seq, took)
+		case watching && backward:
+			msg.message = fmt.Sprintf("no watch changes before seq %d", from)
+		case watching:
+			msg.message = fmt.Sprintf("no watch changes after seq %d", from)
 		case backward:
 			msg.message = fmt.Sprintf("no seq before %d where %s", from, source)
 		default:

@@ -70,9 +70,82 @@ func newKeyMap() *keyMap {
 	}
 }
 
-// ShortHelp is the help line under the panes.
-func (k *keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Prev, k.Goto, k.Search, k.Continue, k.Watch, k.Bookmark, k.Help, k.Quit}
+// ShortHelp is the footer's keys where the event list has the focus.
+func (k *keyMap) ShortHelp() []key.Binding { return k.footer(inEvents) }
+
+// place is where the keys go: a pane with the focus, an overlay, the
+// prompt. The footer shows the keys of the place.
+type place int
+
+const (
+	inEvents place = iota
+	inState
+	inDiff
+	inEvent
+	inHelp
+	inBookmarks
+	inWatches
+	inStreams
+	inHistory
+	inPlot
+	inPrompt
+)
+
+// short is b with a shorter description, for the footer.
+func short(b key.Binding, keys, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keys, desc))
+}
+
+// footer is the keys of a place, most important first: the footer drops
+// them from the end when the width is short. The ? that ends it, where ?
+// opens the help, is not among them (see footerKeys).
+func (k *keyMap) footer(p place) []key.Binding {
+	step := short(k.Next, "←/→", "step")
+	move := short(k.Down, "↑/↓", "move")
+	scroll := short(k.Down, "↑/↓", "scroll")
+	pane := short(k.Focus, "tab", "pane")
+	quit := short(k.Quit, "q", "quit")
+	closeList := short(k.Cancel, "esc", "close")
+	// what is not one key, shown only (a key that none types)
+	note := func(keys, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(""), key.WithHelp(keys, desc))
+	}
+	switch p {
+	case inState:
+		return []key.Binding{move, short(k.Fold, "enter", "fold"), step, short(k.Copy, "y", "copy"),
+			short(k.Blame, "L", "history"), short(k.Plot, "p", "plot"), short(k.Search, "/", "search state"), short(k.CopyPath, "Y", "copy path"), pane, quit}
+	case inDiff:
+		return []key.Binding{scroll, step, short(k.Mark, "m", "mark"), short(k.Watch, "w", "watch"),
+			short(k.Watches, "W", "watches"), pane, quit}
+	case inEvent:
+		return []key.Binding{scroll, step, short(k.Copy, "y", "copy event"), short(k.ToggleEvent, "e", "hide"), pane, quit}
+	case inHelp:
+		return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Quit, "q", "quit"), note("any other key", "closes")}
+	case inBookmarks:
+		return []key.Binding{short(k.Enter, "enter", "go to"), closeList, move, short(k.Mark, "m", "mark"),
+			short(k.Rename, "r", "rename"), short(k.Delete, "d", "delete"), short(k.Undo, "u", "undo delete")}
+	case inWatches:
+		return []key.Binding{short(k.Enter, "enter", "edit"), closeList, move, short(k.Delete, "d", "delete"), short(k.Plot, "p", "plot")}
+	case inPlot:
+		return []key.Binding{short(k.Next, "←/→", "move"), short(k.Enter, "enter", "go to"), short(k.Cancel, "esc", "close"),
+			short(k.PageDown, "pgup/pgdn", "faster"), short(k.Last, "g/G", "ends")}
+	case inStreams:
+		return []key.Binding{short(k.Enter, "enter", "open"), closeList, short(k.ListDown, "↑/↓", "move"), note("type", "to filter")}
+	case inHistory:
+		return []key.Binding{short(k.Enter, "enter", "go to"), closeList, move}
+	case inPrompt:
+		return []key.Binding{short(k.Enter, "enter", "ok"), short(k.Cancel, "esc", "cancel")}
+	}
+	return []key.Binding{short(k.Next, "→/l", "next"), short(k.Prev, "←/h", "prev"), short(k.Goto, ":", "go to"),
+		short(k.Search, "/", "search"), short(k.Continue, "c", "continue"), short(k.Watch, "w", "watch"),
+		short(k.Bookmark, "b", "bookmark"), pane, short(k.Mark, "m", "mark"), short(k.Play, "space", "play"),
+		short(k.Stream, "s", "streams"), short(k.ToggleEvent, "e", "event"), quit}
+}
+
+// helpOpens reports whether ? opens the help in a place: not where it
+// is typed.
+func helpOpens(p place) bool {
+	return p != inStreams && p != inPrompt && p != inHelp && p != inPlot
 }
 
 // FullHelp is the ? screen.

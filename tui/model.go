@@ -50,6 +50,7 @@ type Model[S, E any] struct {
 
 	showHelp, showEvent bool
 	helpTop             int           // the first line of the help shown
+	statusRows          int           // the status bar's lines: more for a long message
 	tickEvery           time.Duration // 0: no ticks (tests drive the model by hand)
 }
 
@@ -217,6 +218,17 @@ func (m *Model[S, E]) step(delta int) tea.Cmd {
 // results of commands to the component that asked for them. It does no
 // I/O and folds nothing itself.
 func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	if rows := len(m.statusLines()); rows != max(m.statusRows, 1) {
+		// A long message takes rows from the panes while it shows.
+		m.statusRows = rows
+		m.layOut()
+		cmd = tea.Batch(cmd, m.events.load())
+	}
+	return m, cmd
+}
+
+func (m *Model[S, E]) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

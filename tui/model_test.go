@@ -904,8 +904,14 @@ func TestContinueAndReverseContinue(t *testing.T) {
 	press(t, m, "enter", "g", "c")
 	m.prompt.input.SetValue("")
 	press(t, m, "enter")
-	if m.events.cursor != 10 {
-		t.Fatalf("continue until a watch changes: seq %d", m.events.cursor)
+	if m.events.cursor != 10 || !strings.HasPrefix(m.status.text, "a watch changes at seq 10 (") {
+		t.Fatalf("continue until a watch changes: seq %d %q", m.events.cursor, m.status.text)
+	}
+	press(t, m, "g", "C")
+	m.prompt.input.SetValue("")
+	press(t, m, "enter")
+	if m.events.cursor != 1 || m.status.text != "no watch changes before seq 1" {
+		t.Fatalf("reverse-continue from the start until a watch changes: seq %d %q", m.events.cursor, m.status.text)
 	}
 }
 

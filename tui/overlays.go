@@ -25,7 +25,7 @@ const (
 // openList opens l as the overlay.
 func (m *Model[S, E]) openList(kind listKind, l *list) {
 	l.theme, l.kind = m.c.theme, kind
-	l.SetSize(m.width, m.height-2)
+	l.SetSize(m.width, m.bodyHeight())
 	m.list = l
 }
 
@@ -40,8 +40,8 @@ func (m *Model[S, E]) listKindOf() listKind {
 func (m *Model[S, E]) openBookmarks() {
 	s := m.s
 	m.openList(bookmarksList, &list{
-		title: "bookmarks · " + string(s.stream),
-		hint:  "enter: go to · r: rename · d: delete · u: undo delete · m: mark (then enter on another: their diff) · esc: close",
+		title: joinNonEmpty(" · ", "bookmarks", clean(string(s.stream))),
+		hint:  "m marks one, then enter on another shows the diff between them",
 		empty: "no bookmarks in this stream yet: b bookmarks the selected seq",
 		detail: func(i int) string {
 			if b := s.marks[i]; b.Status == Unusable {
@@ -103,6 +103,7 @@ func (m *Model[S, E]) openWatches() {
 			}},
 			{m.c.keys.Delete, func(i int) tea.Cmd {
 				m.inv.watches = append(m.inv.watches[:i:i], m.inv.watches[i+1:]...)
+				m.layOut()
 				m.refreshList()
 				return tea.Batch(m.inv.saveWatches(), m.seekTo(m.events.cursor))
 			}},
@@ -179,7 +180,7 @@ func (m *Model[S, E]) refreshList() {
 		for i, w := range m.inv.watches {
 			items[i] = w.source
 			if sh := m.s.shown; sh != nil && i < len(sh.watches) {
-				items[i] += " = " + sh.watches[i].value
+				items[i] += " = " + sh.watches[i].text()
 			}
 		}
 		m.list.setItems(items)

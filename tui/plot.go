@@ -201,9 +201,9 @@ func (c *chartView) SetSize(w, h int) {
 }
 
 func (c *chartView) options() chart.Options {
-	// Inside the box, under a line that says where the cursor is and
-	// over the line of keys.
-	return chart.Options{Width: max(c.width-2, 1), Height: max(c.height-4, 4), Cursor: c.cursor, Bookmarks: c.bookmarks}
+	// Inside the box, under a line that says where the cursor is (the
+	// keys are in the footer).
+	return chart.Options{Width: max(c.width-2, 1), Height: max(c.height-3, 4), Cursor: c.cursor, Bookmarks: c.bookmarks}
 }
 
 // move moves the cursor by columns of the plot.
@@ -247,7 +247,6 @@ func (c *chartView) layOut() {
 	for _, line := range strings.Split(chart.Render(s, c.options()), "\n") {
 		c.lines = append(c.lines, c.colour(line))
 	}
-	c.lines = append(c.lines, st.dim.Render("←/→ move · pgup/pgdn faster · g/G ends · enter: go to this seq · esc: close"))
 }
 
 // colour styles a line of the chart: the line itself in the accent, the

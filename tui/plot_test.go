@@ -65,7 +65,7 @@ func TestPlotTheValueUnderTheStateCursor(t *testing.T) {
 		t.Fatalf("range %v..%v, want 10..4650", lo, hi)
 	}
 	s := screen(m)
-	for _, want := range []string{"plot state.Balance · min 10 · max 4650 · seqs 1–30", "seq 10: 550", "◆ bookmark", "• state.Balance > 2000", "┴", "enter: go to this seq"} {
+	for _, want := range []string{"plot state.Balance · min 10 · max 4650 · seqs 1–30", "seq 10: 550", "◆ bookmark", "• state.Balance > 2000", "┴", "←/→ move • enter go to"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("the chart does not show %q:\n%s", want, s)
 		}

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // prompt is the line at the bottom where the user types a seq, a search,
@@ -76,7 +77,13 @@ func (p *prompt) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// View is the prompt's line; its error, if any, shows on the status line.
-func (p *prompt) View(width int) string {
-	return fit(p.st.prompt.Render(p.input.View()), width)
+// View is the prompt's line, with keys at its right end when they leave
+// room to type; its error, if any, shows on the status line.
+func (p *prompt) View(width int, keys string) string {
+	in := p.st.prompt.Render(p.input.View())
+	const room = 16 // cells kept free for typing
+	if pad := width - ansi.StringWidth(in) - ansi.StringWidth(keys); keys != "" && pad >= room {
+		return in + strings.Repeat(" ", pad) + keys
+	}
+	return fit(in, width)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -124,9 +125,10 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 			}
 		}
 		for _, w := range req.watches {
-			now := evaluate(w.eval, state, msg.event)
-			was := evaluate(w.eval, prev, prevEv)
-			msg.watches = append(msg.watches, watchValue{source: w.source, value: now, changed: seq > 0 && now != was})
+			now, absent := evaluate(w.eval, state, msg.event)
+			was, wasAbsent := evaluate(w.eval, prev, prevEv)
+			changed := seq > 0 && (now != was || absent != wasAbsent)
+			msg.watches = append(msg.watches, watchValue{source: w.source, value: now, absent: absent, changed: changed})
 		}
 		if req.stopIf != nil && seq > 0 {
 			v, err := req.stopIf(state, msg.event)
@@ -138,16 +140,20 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 	}
 }
 
-// evaluate renders an expression's value, or its error, for a watch.
-func evaluate[S, E any](eval Evaluator[S, E], state S, ev replay.Event[E]) string {
+// evaluate renders an expression's value, or its error, for a watch;
+// absent reports no value at all (a path the state does not have).
+func evaluate[S, E any](eval Evaluator[S, E], state S, ev replay.Event[E]) (text string, absent bool) {
 	v, err := eval(state, ev)
 	switch {
 	case err != nil:
-		return "error: " + err.Error()
+		return "error: " + err.Error(), false
 	case v == nil:
-		return "(none)"
+		return "", true
 	}
-	return fmt.Sprintf("%v", v)
+	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) && rv.IsNil() {
+		return "", true // a typed nil: fmt would say <nil>
+	}
+	return fmt.Sprintf("%v", v), false
 }
 
 // lastMsg reports how far the stream goes.

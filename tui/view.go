@@ -22,12 +22,16 @@ type layout struct {
 // Smallest usable terminal.
 const minWidth, minHeight = 40, 10
 
+// bodyHeight is the rows above the status bar.
+func (m *Model[S, E]) bodyHeight() int { return m.height - 1 - max(m.statusRows, 1) }
+
 // layout places the panes: the event list left and state over diff right
 // on a wide terminal, all stacked on a narrow one; the event pane, when
-// shown, takes the bottom of the right side (or of the stack). Two lines
-// at the bottom hold the status bar and the help line or the prompt.
+// shown, takes the bottom of the right side (or of the stack). Below
+// them are the status bar (a line, more while a long message shows) and
+// the footer or the prompt.
 func (m *Model[S, E]) layout() layout {
-	w, h := m.width, m.height-2
+	w, h := m.width, m.bodyHeight()
 	if m.width < minWidth || m.height < minHeight {
 		r := rect{0, 0, max(w, 1), 3}
 		return layout{tooSmall: true, events: r, state: r, diff: r, event: r}
@@ -42,7 +46,7 @@ func (m *Model[S, E]) layout() layout {
 			l.event = rect{lw, h - eh, w - lw, eh}
 			right.h -= eh
 		}
-		sh := max(3, right.h*3/5)
+		sh := max(3, m.stateRows(right.h))
 		l.state = rect{lw, 0, w - lw, sh}
 		l.diff = rect{lw, sh, w - lw, right.h - sh}
 		return l
@@ -55,11 +59,20 @@ func (m *Model[S, E]) layout() layout {
 		l.event = rect{0, h - evh, w, evh}
 		rest -= evh
 	}
-	sh := max(3, rest*3/5)
+	sh := max(3, m.stateRows(rest))
 	l.events = rect{0, 0, w, eh}
 	l.state = rect{0, eh, w, sh}
 	l.diff = rect{0, eh + sh, w, rest - sh}
 	return l
+}
+
+// stateRows is the state pane's share of the rows it has with the diff:
+// three fifths, half when the diff pane shows watches too.
+func (m *Model[S, E]) stateRows(rows int) int {
+	if len(m.inv.watches) > 0 {
+		return rows / 2
+	}
+	return rows * 3 / 5
 }
 
 // layOut gives every component its size.
@@ -70,7 +83,7 @@ func (m *Model[S, E]) layOut() {
 	m.diff.SetSize(l.diff.w, l.diff.h)
 	m.event.SetSize(l.event.w, l.event.h)
 	if m.list != nil {
-		m.list.SetSize(m.width, m.height-2)
+		m.list.SetSize(m.width, m.bodyHeight())
 	}
 	if m.chart != nil {
 		m.chart.SetSize(m.width, m.height-2)
@@ -86,7 +99,7 @@ func (m *Model[S, E]) View() tea.View {
 	if m.s != nil {
 		stream = clean(string(m.s.stream))
 	}
-	v.WindowTitle = fmt.Sprintf("%s — %s", m.c.cfg.Title, stream)
+	v.WindowTitle = joinNonEmpty(" — ", m.c.cfg.Title, stream)
 	return v
 }
 
@@ -94,7 +107,7 @@ func (m *Model[S, E]) View() tea.View {
 func (m *Model[S, E]) render() string {
 	l := m.layout()
 	if l.tooSmall {
-		lines := wrap(fmt.Sprintf("replaytui needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height), max(m.width, 1))
+		lines := wrap(fmt.Sprintf("%s needs at least %dx%d; this terminal is %dx%d", m.c.cfg.Title, minWidth, minHeight, m.width, m.height), max(m.width, 1))
 		return strings.Join(lines[:min(len(lines), max(m.height, 1))], "\n")
 	}
 	var body string
@@ -120,15 +133,22 @@ func (m *Model[S, E]) render() string {
 }
 
 // renderStatus is the status bar: where we are, what the last seek cost,
-// and what runs in the background.
+// what runs in the background, and the last message. A message too long
+// for the line gets lines of its own, up to maxStatusRows in all.
 func (m *Model[S, E]) renderStatus() string {
+	return strings.Join(m.statusLines(), "\n")
+}
+
+const maxStatusRows = 3
+
+// statusLines is the status bar, one line or more.
+func (m *Model[S, E]) statusLines() []string {
 	st := m.c.st
 	if m.s == nil {
-		left := "opening…"
-		if m.status.text != "" {
-			left = st.statusErr.Render(clean(m.status.text))
+		if m.status.text == "" {
+			return []string{fit("opening…", m.width)}
 		}
-		return fit(left, m.width)
+		return m.messageLines(st.statusErr, clean(m.status.text), maxStatusRows)
 	}
 	s := m.s
 	total := seqText(m.events.last)
@@ -143,6 +163,51 @@ func (m *Model[S, E]) renderStatus() string {
 		c := s.shown.cost
 		parts = append(parts, fmt.Sprintf("from %s@%d +%d folded in %s", c.Origin, c.From, c.Folded, c.Took.Round(time.Microsecond)))
 	}
+	right, rightStyle := m.statusRight()
+	where := strings.Join(parts, " · ")
+	width := max(m.width-lipgloss.Width(right)-1, 0)
+	line := func(left string) string {
+		return fit(st.status.Render(fit(left, width))+" "+rightStyle.Render(right), m.width)
+	}
+	msg, msgStyle := "", st.status
+	switch {
+	case m.prompt.open && m.prompt.err != "":
+		first, _, _ := strings.Cut(m.prompt.err, "\n")
+		msg, msgStyle = clean(first), st.statusErr
+	case m.status.text != "" && m.status.isErr:
+		msg, msgStyle = clean(m.status.text), st.statusErr
+	case m.status.text != "":
+		msg = clean(m.status.text)
+	}
+	switch {
+	case msg == "":
+		return []string{line(where)}
+	case m.prompt.open && m.prompt.err != "" && lipgloss.Width(msg) <= width:
+		return []string{line(msgStyle.Render(msg))} // the error in place of where we are
+	case lipgloss.Width(where+" · "+msg) <= width || m.height < minHeight+maxStatusRows:
+		return []string{line(where + " · " + msgStyle.Render(msg))}
+	}
+	return append([]string{line(where)}, m.messageLines(msgStyle, msg, maxStatusRows-1)...)
+}
+
+// messageLines is msg wrapped to the width on at most rows lines, the
+// last cut when it is longer still.
+func (m *Model[S, E]) messageLines(style lipgloss.Style, msg string, rows int) []string {
+	lines := wrap(msg, m.width)
+	if len(lines) > rows {
+		lines[rows-1] = strings.Join(lines[rows-1:], " ")
+		lines = lines[:rows]
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(fit(l, m.width))
+	}
+	return lines
+}
+
+// statusRight is the right of the status bar: what runs in the
+// background, or how reading the log went.
+func (m *Model[S, E]) statusRight() (string, lipgloss.Style) {
+	st, s := m.c.st, m.s
 	right, rightStyle := "", st.dim
 	health := s.reading
 	switch {
@@ -177,18 +242,7 @@ func (m *Model[S, E]) renderStatus() string {
 		// A long reason leaves room for where we are.
 		right = fit(right, min(lipgloss.Width(right), max(m.width*2/3, 20)))
 	}
-	left := strings.Join(parts, " · ")
-	switch {
-	case m.prompt.open && m.prompt.err != "":
-		first, _, _ := strings.Cut(m.prompt.err, "\n")
-		left = st.statusErr.Render(clean(first))
-	case m.status.text != "" && m.status.isErr:
-		left += " · " + st.statusErr.Render(clean(m.status.text))
-	case m.status.text != "":
-		left += " · " + st.status.Render(clean(m.status.text))
-	}
-	width := m.width - lipgloss.Width(right) - 1
-	return fit(st.status.Render(fit(left, max(width, 0)))+" "+rightStyle.Render(right), m.width)
+	return right, rightStyle
 }
 
 // bar draws a progress bar of width cells.
@@ -198,12 +252,66 @@ func bar(frac float64, width int) string {
 	return "[" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + fmt.Sprintf("] %3.0f%%", frac*100)
 }
 
-// renderBottom is the prompt when one is open, else the short help.
+// renderBottom is the prompt when one is open, else the footer.
 func (m *Model[S, E]) renderBottom() string {
 	if m.prompt.open {
-		return m.prompt.View(m.width)
+		return m.prompt.View(m.width, m.footerKeys(inPrompt, m.width))
 	}
-	return fit(m.help.ShortHelpView(m.c.keys.ShortHelp()), m.width)
+	return m.footerKeys(m.place(), m.width)
+}
+
+// place is where the keys go now.
+func (m *Model[S, E]) place() place {
+	switch {
+	case m.prompt.open:
+		return inPrompt
+	case m.showHelp:
+		return inHelp
+	case m.chart != nil:
+		return inPlot
+	}
+	switch m.listKindOf() {
+	case bookmarksList:
+		return inBookmarks
+	case watchesList:
+		return inWatches
+	case streamsList:
+		return inStreams
+	case blameList:
+		return inHistory
+	}
+	switch m.focus {
+	case paneState:
+		return inState
+	case paneDiff:
+		return inDiff
+	case paneEvent:
+		return inEvent
+	}
+	return inEvents
+}
+
+// footerKeys is the keys of p on one line of at most width cells: the
+// less important ones go first when they do not all fit, and "? help"
+// stays at the end where ? opens the help. "" when none fits.
+func (m *Model[S, E]) footerKeys(p place, width int) string {
+	k := m.c.keys
+	keys := k.footer(p)
+	if m.s != nil && (m.inv.job != nil || m.inv.playing) && p < inHelp {
+		keys = append([]key.Binding{short(k.Cancel, "esc", "stop")}, keys...)
+	}
+	var end []key.Binding
+	if helpOpens(p) {
+		end = []key.Binding{short(k.Help, "?", "help")}
+	}
+	h := m.help
+	h.SetWidth(0) // fitting is done here, by dropping keys
+	for n := len(keys); n >= 0; n-- {
+		if line := h.ShortHelpView(append(keys[:n:n], end...)); lipgloss.Width(line) <= width {
+			return line
+		}
+	}
+	return ""
 }
 
 func (m *Model[S, E]) renderHelp() string {
@@ -217,13 +325,13 @@ func (m *Model[S, E]) renderHelp() string {
 	lines = append(lines, "", "any other key closes this help")
 	// Scroll when it does not fit: ↓ and ↑ move it, and the title says
 	// there is more.
-	h := m.height - 4
+	h := m.bodyHeight() - 2
 	top := max(0, min(m.helpTop, len(lines)-h))
 	title := "help"
 	if len(lines) > h {
 		title = fmt.Sprintf("help · lines %d–%d of %d · ↓↑ scroll", top+1, min(top+h, len(lines)), len(lines))
 	}
-	return box(m.c.st, title, lines[top:], m.width, m.height-2, true)
+	return box(m.c.st, title, lines[top:], m.width, m.bodyHeight(), true)
 }
 
 // helpColumns lays the key groups out in columns, as many side by side

@@ -6,4 +6,4 @@ package main
 
 import "github.com/replaytui/replaytui/cli"
 
-func main() { cli.Main(Apply, State{}) }
+func main() { cli.Main(Apply, State{}, cli.WithName("bank")) }

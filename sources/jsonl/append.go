@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 
@@ -50,7 +51,12 @@ func OpenAppend(path string, opts Options) (*Log, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
 	if err != nil {
 		l.Close()
-		return nil, fmt.Errorf("open for appending: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open for appending" // not "open for appending: open"
+			return nil, pe
+		}
+		return nil, err
 	}
 	in.close = append(in.close, f.Close)
 	l.w = &output{file: f}

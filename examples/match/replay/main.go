@@ -8,4 +8,4 @@ import (
 	"github.com/replaytui/replaytui/examples/match/game"
 )
 
-func main() { cli.Main(game.Apply, game.State{}, cli.WithClone(game.Clone)) }
+func main() { cli.Main(game.Apply, game.State{}, cli.WithClone(game.Clone), cli.WithName("match")) }
