@@ -435,6 +435,28 @@ func TestASummarySaysWhatTheEventDid(t *testing.T) {
 	}
 }
 
+func TestASummaryOfChosenFields(t *testing.T) {
+	move := Payload{
+		Value:  []byte(`{"fen_after":"rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2","ply":2,"san":"g6","tags":{"White":"Navara,D","Elo":2706},"note":"` + strings.Repeat("ab", 50) + `"}`),
+		Fields: []Field{{Name: "type", Value: []byte(`"move"`)}, {Name: "gseq", Value: []byte(`17`)}},
+	}
+	for _, c := range []struct {
+		fields []string
+		want   string
+	}{
+		{[]string{"san"}, "move  san=g6"},
+		{[]string{"san", "fen_after"}, "move  san=g6  fen_after=rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2"},
+		{[]string{"tags.White", "tags.Elo", "gseq"}, "move  tags.White=Navara,D  tags.Elo=2706  gseq=17"},
+		{[]string{"tags"}, `move  tags={"White":"Navara,D","Elo":2706}`},
+		{[]string{"missing", "tags.missing", "san.x"}, "move"},
+		{[]string{"note"}, "move  note=" + strings.Repeat("ab", 31) + "a…"},
+	} {
+		if got := move.SummaryOf(c.fields); got != c.want {
+			t.Errorf("SummaryOf(%q) = %q, want %q", c.fields, got, c.want)
+		}
+	}
+}
+
 func TestAStoredEventComesBackAsItWent(t *testing.T) {
 	p := Payload{Value: []byte(`{"amount":5}`), Fields: []Field{{Name: "type", Value: []byte(`"deposit"`)}, {Name: "id", Value: []byte(`7`)}}}
 	value, fields, err := EncodeStored(p)

@@ -2,6 +2,7 @@ package jsonv
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 
@@ -171,6 +172,78 @@ func (p Payload) Summary() string {
 		b.WriteString(item)
 	}
 	return b.String()
+}
+
+// SummaryOf describes the event by the values at fields, in their
+// order: its type, then name=value for each field the payload has. A
+// field names a payload member, a dotted path to a member inside one
+// (tags.White), or an extra top-level field of the line (gseq). Long
+// values are cut to 64 characters; the row they go in is cut to its
+// width.
+func (p Payload) SummaryOf(fields []string) string {
+	const longest = 64
+	var b strings.Builder
+	b.WriteString(p.Type())
+	for _, f := range fields {
+		raw, ok := p.lookup(f)
+		if !ok {
+			continue
+		}
+		text := string(raw)
+		if raw[0] == '"' {
+			if s, err := jsonscan.Unquote(raw); err == nil {
+				text = s
+			}
+		}
+		if r := []rune(text); len(r) > longest {
+			text = string(r[:longest-1]) + "…"
+		}
+		if b.Len() > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(f + "=" + text)
+	}
+	return b.String()
+}
+
+// errFound stops a scan of members at the one looked for.
+var errFound = errors.New("found")
+
+// lookup is the raw value at a dotted path: in the payload, or else an
+// extra field of the line.
+func (p Payload) lookup(path string) (json.RawMessage, bool) {
+	steps := strings.Split(path, ".")
+	value := []byte(p.Value)
+	if raw, ok := p.Field(steps[0]); ok && !hasMember(value, steps[0]) {
+		value, steps = raw, steps[1:]
+	}
+	for _, step := range steps {
+		var next []byte
+		jsonscan.MembersRaw(value, 0, func(key, v []byte) error {
+			if string(key) == step {
+				next = v
+				return errFound
+			}
+			return nil
+		})
+		if next == nil {
+			return nil, false
+		}
+		value = next
+	}
+	return value, len(value) > 0
+}
+
+func hasMember(value []byte, name string) bool {
+	found := false
+	jsonscan.MembersRaw(value, 0, func(key, _ []byte) error {
+		if string(key) == name {
+			found = true
+			return errFound
+		}
+		return nil
+	})
+	return found
 }
 
 // isID reports a member that names an identifier, which says which event

@@ -46,17 +46,18 @@ type eventList[S, E any] struct {
 	mark       replay.Seq
 	marked     bool
 	bookmarked map[replay.Seq]bool
-	search     string // rows whose event matches it are highlighted
+	search     string   // rows whose event matches it are highlighted
+	fields     []string // the payload values rows show; none: Config.Summary's
 }
 
 func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
-	return eventList[S, E]{c: c, top: 1}
+	return eventList[S, E]{c: c, top: 1, fields: c.cfg.SummaryFields}
 }
 
 // open shows a new stream, from its start.
 func (l *eventList[S, E]) open(ctx context.Context, stream replay.StreamKey) {
 	*l = eventList[S, E]{c: l.c, width: l.width, height: l.height, focused: l.focused, ctx: ctx, stream: stream, top: 1,
-		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}, search: l.search}
+		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}, search: l.search, fields: l.fields}
 }
 
 func (l *eventList[S, E]) SetSize(w, h int) {
@@ -197,6 +198,15 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 	return seq, seq >= 1 && seq <= l.last
 }
 
+// summary is what the row of ev says of it: the fields the user chose,
+// or the program's summary.
+func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
+	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
+		return l.c.cfg.SummaryOf(ev, l.fields)
+	}
+	return l.c.cfg.Summary(ev)
+}
+
 func (l *eventList[S, E]) View() string {
 	st := l.c.st
 	var lines []string
@@ -208,7 +218,7 @@ func (l *eventList[S, E]) View() string {
 		ev, ok := l.event(seq)
 		row := eventRow{seq: uint64(seq), loaded: ok}
 		if ok {
-			row.time, row.summary = ev.Time, l.c.cfg.Summary(ev)
+			row.time, row.summary = ev.Time, l.summary(ev)
 			row.match = l.search != "" && containsFold(l.c.cfg.Line(ev), l.search)
 		}
 		lines = append(lines, renderEvent(st, row, l.width-2, seq == l.cursor, l.marked && seq == l.mark, l.bookmarked[seq]))
