@@ -12,6 +12,7 @@ type keyMap struct {
 	Bookmark, Bookmarks                       key.Binding
 	Focus, Stream, ToggleEvent                key.Binding
 	Copy, CopyPath                            key.Binding
+	Detail, ScrollLeft, ScrollRight, Summary  key.Binding
 	Help, Quit, ForceQuit, Cancel, Enter      key.Binding
 	Rename, Delete                            key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
@@ -43,6 +44,10 @@ func newKeyMap() *keyMap {
 		ToggleEvent: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show the event itself")),
 		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the value (state) or the event")),
 		CopyPath:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy the value's path (state)")),
+		Detail:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "the value under the cursor, whole")),
+		ScrollLeft:  key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "scroll left (state, event)")),
+		ScrollRight: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "scroll right (state, event)")),
+		Summary:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "choose the fields rows show")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit, from anywhere")),
@@ -77,7 +82,8 @@ func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
 		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
-		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Copy, k.CopyPath, k.Blame, k.Mark, k.Stream},
+		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Detail, k.ScrollLeft, k.ScrollRight, k.Copy, k.CopyPath},
+		{k.Blame, k.Mark, k.Stream, k.Summary},
 		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete},
 		{k.Help, k.Cancel, k.Quit, k.ForceQuit},
 	}

@@ -40,7 +40,8 @@ type Model[S, E any] struct {
 	event  eventPane
 	focus  pane
 	prompt prompt
-	list   *list // the overlay list open, if any
+	list   *list       // the overlay list open, if any
+	detail *detailView // the value shown whole, if one is
 	inv    investigator[S, E]
 	status status
 

@@ -72,6 +72,9 @@ func (m *Model[S, E]) layOut() {
 	if m.list != nil {
 		m.list.SetSize(m.width, m.height-2)
 	}
+	if m.detail != nil {
+		m.detail.SetSize(m.width, m.height-2)
+	}
 }
 
 // View draws the debugger.
@@ -100,6 +103,8 @@ func (m *Model[S, E]) render() string {
 		body = m.renderHelp()
 	case m.list != nil:
 		body = m.list.View()
+	case m.detail != nil:
+		body = m.detail.View()
 	default:
 		right := []string{m.state.View(), m.diff.View()}
 		if m.showEvent {
@@ -208,7 +213,7 @@ func (m *Model[S, E]) renderHelp() string {
 		where = "The event list is at the top; the state after the selected event and what that event changed are below it."
 	}
 	lines = append(lines, "")
-	lines = append(lines, wrap(where+" tab moves between them; in the state pane, enter folds and unfolds, and the title shows the path. e shows the event itself. Bookmarks (b) are saved beside the log and speed up seeking next time.", m.width-2)...)
+	lines = append(lines, wrap(where+" tab moves between them; in the state pane, enter folds and unfolds, and the title shows the path. e shows the event itself, v the value under the cursor whole, and < > scroll the state and event panes sideways. Bookmarks (b) are saved beside the log and speed up seeking next time.", m.width-2)...)
 	lines = append(lines, "", "any other key closes this help")
 	// Scroll when it does not fit: ↓ and ↑ move it, and the title says
 	// there is more.
