@@ -136,6 +136,11 @@ func (d *detailView) Update(msg tea.KeyPressMsg) (closed bool) {
 	return false
 }
 
+// help is the line under the detail view: its keys.
+func (d *detailView) help(width int) string {
+	return fit(d.st.dim.Render("↓↑ scroll · pgdn pgup a page · g G top, end · y copy · esc close"), width)
+}
+
 func (d *detailView) View() string {
 	var lines []string
 	for i := d.top; i < d.top+d.page(); i++ {
@@ -155,6 +160,5 @@ func (d *detailView) View() string {
 	default:
 		title += fmt.Sprintf(" · rows %d–%d · %.0f%%", d.top+1, last, 100*d.rows.progress(d.top))
 	}
-	title += " · y copy · esc close"
 	return box(d.st, title, lines, d.width, d.height, true)
 }

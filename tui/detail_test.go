@@ -233,7 +233,7 @@ func TestAHugeValueKeepsFramesCheap(t *testing.T) {
 		t.Fatalf("a frame of the detail view of a 10 MB value allocated %d bytes", bytes)
 	}
 	press(t, m, "G")
-	if !strings.Contains(screen(m), "rows 95296–95326 of 95326 ·") { // 10 words a row
+	if !strings.Contains(screen(m), "rows 95296–95326 of 95326─") { // 10 words a row
 		t.Fatalf("G:\n%s", screen(m))
 	}
 	press(t, m, "esc", "tab", "tab")

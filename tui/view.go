@@ -203,6 +203,9 @@ func (m *Model[S, E]) renderBottom() string {
 	if m.prompt.open {
 		return m.prompt.View(m.width)
 	}
+	if m.detail != nil {
+		return m.detail.help(m.width)
+	}
 	return fit(m.help.ShortHelpView(m.c.keys.ShortHelp()), m.width)
 }
 
