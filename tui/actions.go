@@ -215,6 +215,7 @@ func (m *Model[S, E]) chooseSummary() tea.Cmd {
 		m.say("the rows of this program's events say what it chose; there are no fields to choose")
 		return nil
 	}
+	m.prompt.input.Placeholder = ""
 	return m.prompt.Open("fields rows show (a, b.c; empty: automatic): ", strings.Join(m.events.fields, ", "), func(text string) (tea.Cmd, error) {
 		m.events.fields = splitFields(text)
 		if len(m.events.fields) == 0 {

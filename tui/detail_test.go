@@ -243,7 +243,7 @@ func TestAHugeValueKeepsFramesCheap(t *testing.T) {
 	if bytes := allocated(func() { frame = m.render() }); bytes > 1<<20 {
 		t.Fatalf("a frame with a 10 MB event allocated %d bytes", bytes)
 	}
-	if !strings.Contains(frame, "more: v shows it whole") {
+	if !strings.Contains(frame, "event 1 · 9.0 MB more: v shows it whole") {
 		t.Fatalf("the event pane does not say the event is cut:\n%s", frame)
 	}
 }

@@ -99,6 +99,17 @@ func (p *eventPane) scrollSideways(delta int) bool {
 	return p.left != was
 }
 
+// sizeText is a number of bytes for a person: 912 bytes, 9.0 MB.
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return plural(n, "byte")
+}
+
 func (p *eventPane) View() string {
 	var out []string
 	inner := p.width - 2
@@ -114,7 +125,7 @@ func (p *eventPane) View() string {
 	}
 	title := "event " + seqText(p.seq)
 	if p.cut > 0 {
-		title += fmt.Sprintf(" · %s more: v shows it whole", plural(p.cut, "byte"))
+		title += fmt.Sprintf(" · %s more: v shows it whole", sizeText(p.cut))
 	}
 	if p.left > 0 {
 		title += fmt.Sprintf(" · →%d", p.left)
