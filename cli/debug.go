@@ -32,7 +32,7 @@ s switch stream, ? all keys, q quit.
 Examples:
 
     replaytui testdata/match.jsonl
-    replaytui --summary san,fen_after chess.jsonl.gz
+    replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
     zcat capture.jsonl.gz | replaytui -`
 }
