@@ -22,6 +22,7 @@ type detailView struct {
 	text          string // what y copies
 	rows          wrapped
 	top           int
+	place         float64 // how far into the text the reader scrolled: kept across sizes
 }
 
 // newDetailView shows text; indented text (JSON) wraps its long lines
@@ -93,10 +94,9 @@ func readable(text string) string {
 
 func (d *detailView) SetSize(w, h int) {
 	d.width, d.height = w, h
-	at := d.rows.progress(d.top)
 	d.rows.resize(w - 2)
-	if d.top > 0 {
-		d.top = d.rows.rowHolding(at) // where the reader was
+	if d.place > 0 {
+		d.top = d.rows.rowHolding(d.place)
 	}
 }
 
@@ -133,6 +133,7 @@ func (d *detailView) Update(msg tea.KeyPressMsg) (closed bool) {
 	case key.Matches(msg, k.Last):
 		d.top = max(d.rows.count()-d.page(), 0)
 	}
+	d.place = d.rows.progress(d.top)
 	return false
 }
 

@@ -247,3 +247,24 @@ func TestAHugeValueKeepsFramesCheap(t *testing.T) {
 		t.Fatalf("the event pane does not say the event is cut:\n%s", frame)
 	}
 }
+
+func TestTheDetailViewKeepsItsPlaceAcrossSizes(t *testing.T) {
+	m := newModel(t, jsonConfig(chessNote(t)), 80, 24)
+	press(t, m, "l", "tab")
+	for m.state.selected() != nil && m.state.selected().Path != ".note" {
+		press(t, m, "down")
+	}
+	press(t, m, "v", "pgdown")
+	before := m.detail.rows.progress(m.detail.top)
+	for _, size := range [][2]int{{120, 35}, {60, 15}, {40, 10}, {200, 60}, {80, 24}} {
+		drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: size[0], Height: size[1]} })
+		checkFrame(t, m)
+		if lines := strings.Split(m.render(), "\n"); len(lines) != size[1] {
+			t.Fatalf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+	}
+	// Back at 80x24, on the same row: the place was kept through each size.
+	if at := m.detail.rows.progress(m.detail.top); at > before || before-at > 0.05 {
+		t.Fatalf("the view moved from %.3f to %.3f of the text", before, at)
+	}
+}
