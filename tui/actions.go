@@ -309,6 +309,10 @@ func (m *Model[S, E]) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	default:
 		return nil
 	}
+	if m.detail != nil {
+		m.detail.scroll(delta)
+		return nil
+	}
 	l := m.layout()
 	switch {
 	case l.state.contains(msg.X, msg.Y):
@@ -326,7 +330,7 @@ func (m *Model[S, E]) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 
 // onClick selects the clicked event, or focuses the clicked pane.
 func (m *Model[S, E]) onClick(msg tea.MouseClickMsg) tea.Cmd {
-	if msg.Button != tea.MouseLeft || m.list != nil || m.showHelp {
+	if msg.Button != tea.MouseLeft || m.list != nil || m.showHelp || m.detail != nil {
 		return nil
 	}
 	l := m.layout()

@@ -107,10 +107,11 @@ func (d *detailView) page() int { return max(d.height-2, 1) }
 func (d *detailView) scroll(delta int) {
 	top := max(d.top+delta, 0)
 	d.rows.row(top+d.page(), d.width) // find the rows up to there, no further
-	if n, _ := d.rows.found(); top > n-d.page() {
+	if n, all := d.rows.found(); all && top > n-d.page() {
 		top = max(n-d.page(), 0)
 	}
 	d.top = top
+	d.place = d.rows.progress(d.top)
 }
 
 // Update handles the keys of the detail view; it reports whether the view

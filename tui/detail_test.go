@@ -76,6 +76,12 @@ func TestTheDetailViewShowsTheValueUnderTheCursorWhole(t *testing.T) {
 	if d.top != 0 {
 		t.Fatalf("g: top %d", d.top)
 	}
+	// The wheel scrolls the view, not the event list under it.
+	drive(t, m, func() tea.Msg { return tea.MouseWheelMsg{X: 5, Y: 3, Button: tea.MouseWheelDown} })
+	drive(t, m, func() tea.Msg { return tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft} })
+	if d.top != 3 || m.events.cursor != 2 || m.focus != paneState {
+		t.Fatalf("the wheel over the detail view: top %d, seq %d, focus %d", d.top, m.events.cursor, m.focus)
+	}
 	if got := fmt.Sprint(pressed(t, m, "y")); got != note || !strings.Contains(m.status.text, "copied the value at .note") {
 		t.Fatalf("y copied %.40q: %q", got, m.status.text)
 	}
