@@ -158,7 +158,7 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			}
 			return a.cfg.summary(ev.Payload)
 		},
-		SummaryOf: func(ev replay.Event[E], fields []string) string {
+		SummaryOf: func(ev replay.Event[E], fields []string, width int) string {
 			p, ok := any(ev.Payload).(jsonv.Payload)
 			if !ok {
 				var err error
@@ -166,7 +166,7 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 					return a.cfg.summary(ev.Payload)
 				}
 			}
-			return p.SummaryOf(fields)
+			return p.SummaryOf(fields, width)
 		},
 		Doc:  a.cfg.doc,
 		Diff: a.cfg.diff,

@@ -30,7 +30,7 @@ func TestSummaryChoosesTheValuesRowsShow(t *testing.T) {
 				out = append(out, cfg.Summary(ev))
 				continue
 			}
-			out = append(out, cfg.SummaryOf(ev, cfg.SummaryFields))
+			out = append(out, cfg.SummaryOf(ev, cfg.SummaryFields, 0))
 		}
 		return out
 	}
@@ -48,7 +48,7 @@ func TestSummaryChoosesTheValuesRowsShow(t *testing.T) {
 			t.Errorf("without --summary: rows %q", got)
 		}
 		ev := replay.Event[jsonv.Payload]{Payload: jsonv.Payload{Value: []byte(`{"a":{"b":5}}`)}}
-		if got := cfg.SummaryOf(ev, []string{"a.b"}); got != "a.b=5" {
+		if got := cfg.SummaryOf(ev, []string{"a.b"}, 0); got != "a.b=5" {
 			t.Errorf("SummaryOf a.b = %q", got)
 		}
 	}, log)

@@ -451,9 +451,27 @@ func TestASummaryOfChosenFields(t *testing.T) {
 		{[]string{"missing", "tags.missing", "san.x"}, "move"},
 		{[]string{"note"}, "move  note=" + strings.Repeat("ab", 31) + "a…"},
 	} {
-		if got := move.SummaryOf(c.fields); got != c.want {
+		if got := move.SummaryOf(c.fields, 0); got != c.want {
 			t.Errorf("SummaryOf(%q) = %q, want %q", c.fields, got, c.want)
 		}
+	}
+	// In a narrow row every field shows, the longest values cut first, and
+	// without their names when those leave too little room.
+	for _, c := range []struct {
+		width int
+		want  string
+	}{
+		{40, "move  san=g6  fen_after=rnbqkbnr/pppppp…"},
+		{30, "move  g6  rnbqkbnr/pppppp1p/6…"},
+		{24, "move  g6  rnbqkbnr/pppp…"},
+		{200, "move  san=g6  fen_after=rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2"},
+	} {
+		if got := move.SummaryOf([]string{"san", "fen_after"}, c.width); got != c.want {
+			t.Errorf("SummaryOf(san, fen_after) in %d = %q, want %q", c.width, got, c.want)
+		}
+	}
+	if got := move.SummaryOf([]string{"note", "tags.White"}, 40); got != "move  note=abababa…  tags.White=Navara,D" {
+		t.Errorf("SummaryOf(note, tags.White) in 40 = %q", got)
 	}
 }
 

@@ -177,13 +177,14 @@ func (p Payload) Summary() string {
 // SummaryOf describes the event by the values at fields, in their
 // order: its type, then name=value for each field the payload has. A
 // field names a payload member, a dotted path to a member inside one
-// (tags.White), or an extra top-level field of the line (gseq). Long
-// values are cut to 64 characters; the row they go in is cut to its
-// width.
-func (p Payload) SummaryOf(fields []string) string {
-	const longest = 64
-	var b strings.Builder
-	b.WriteString(p.Type())
+// (tags.White), or an extra top-level field of the line (gseq). Values
+// longer than 64 characters are cut. With a width > 0 the summary is
+// made to fit it when it can: the longest values are cut further, and
+// when the names leave too little room for the values, the values go
+// without them (move  Nf3).
+func (p Payload) SummaryOf(fields []string, width int) string {
+	var names []string
+	var values [][]rune
 	for _, f := range fields {
 		raw, ok := p.lookup(f)
 		if !ok {
@@ -195,15 +196,54 @@ func (p Payload) SummaryOf(fields []string) string {
 				text = s
 			}
 		}
-		if r := []rune(text); len(r) > longest {
-			text = string(r[:longest-1]) + "…"
+		names, values = append(names, f), append(values, []rune(text))
+	}
+	typ := p.Type()
+	most, fits := longestThatFits(typ, names, values, width, 8)
+	if !fits {
+		names = nil
+		most, _ = longestThatFits(typ, names, values, width, 4)
+	}
+	var b strings.Builder
+	b.WriteString(typ)
+	for i, v := range values {
+		text := string(v)
+		if len(v) > most {
+			text = string(v[:most-1]) + "…"
 		}
 		if b.Len() > 0 {
 			b.WriteString("  ")
 		}
-		b.WriteString(f + "=" + text)
+		if names != nil {
+			b.WriteString(names[i] + "=")
+		}
+		b.WriteString(text)
 	}
 	return b.String()
+}
+
+// longestThatFits is the longest a value may be for the summary to fit
+// in width (0: any), and whether it fits with values no shorter than
+// least.
+func longestThatFits(typ string, names []string, values [][]rune, width, least int) (int, bool) {
+	const longest = 64
+	fixed := len([]rune(typ)) // what is never cut: the type, the names
+	for i := range values {
+		fixed += 2
+		if names != nil {
+			fixed += len([]rune(names[i])) + 1
+		}
+	}
+	for most := longest; most >= least; most-- {
+		total := fixed
+		for _, v := range values {
+			total += min(len(v), most)
+		}
+		if width <= 0 || total <= width {
+			return most, true
+		}
+	}
+	return least, false
 }
 
 // errFound stops a scan of members at the one looked for.

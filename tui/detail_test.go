@@ -182,7 +182,9 @@ func TestLongValuesScreens(t *testing.T) {
 
 func TestSummaryFieldsChooseWhatRowsShow(t *testing.T) {
 	cfg := jsonConfig(chessNote(t))
-	cfg.SummaryOf = func(ev replay.Event[jsonv.Payload], fields []string) string { return ev.Payload.SummaryOf(fields) }
+	cfg.SummaryOf = func(ev replay.Event[jsonv.Payload], fields []string, width int) string {
+		return ev.Payload.SummaryOf(fields, width)
+	}
 	cfg.SummaryFields = []string{"san"}
 	m := newModel(t, cfg, 140, 30)
 	if s := screen(m); !strings.Contains(s, "move  san=Nf3") {

@@ -199,10 +199,10 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 }
 
 // summary is what the row of ev says of it: the fields the user chose,
-// or the program's summary.
+// sized to the room the row leaves them, or the program's summary.
 func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
 	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
-		return l.c.cfg.SummaryOf(ev, l.fields)
+		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time}, l.width-2))
 	}
 	return l.c.cfg.Summary(ev)
 }

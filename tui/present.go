@@ -52,6 +52,12 @@ type eventRow struct {
 	match   bool // the event matches the search
 }
 
+// summaryRoom is how many cells a row of width leaves its summary, after
+// the flags, the seq and the time renderEvent puts before it.
+func summaryRoom(r eventRow, width int) int {
+	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(formatTime(r.time)) - 2
+}
+
 // renderEvent renders one row of the event list: a bookmark flag, a mark
 // flag, the seq, the time and the summary. The parts are styled first and
 // the line is cut after, by cells, so that a cut never splits a character

@@ -47,8 +47,8 @@ type Config[S, E any] struct {
 	Summary func(replay.Event[E]) string
 	// SummaryOf describes an event by the values at fields, payload
 	// member names or dotted paths to members inside them, chosen by the
-	// user (S); nil: the user cannot choose.
-	SummaryOf func(ev replay.Event[E], fields []string) string
+	// user (S), in about width cells; nil: the user cannot choose.
+	SummaryOf func(ev replay.Event[E], fields []string, width int) string
 	// SummaryFields are the fields the rows show at the start (with
 	// SummaryOf); none: Summary's.
 	SummaryFields []string
