@@ -217,7 +217,7 @@ func (m *Model[S, E]) chooseSummary() tea.Cmd {
 	}
 	m.prompt.input.Placeholder = ""
 	return m.prompt.Open("fields rows show (a, b.c; empty: automatic): ", strings.Join(m.events.fields, ", "), func(text string) (tea.Cmd, error) {
-		m.events.fields = splitFields(text)
+		m.events.setFields(splitFields(text))
 		if len(m.events.fields) == 0 {
 			m.say("rows show the type and the short values")
 		} else {

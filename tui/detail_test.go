@@ -221,7 +221,20 @@ func TestSummaryFieldsChooseWhatRowsShow(t *testing.T) {
 // view and the event pane lay out only the rows they show.
 func TestAHugeValueKeepsFramesCheap(t *testing.T) {
 	huge := strings.Repeat("abcdefghij ", 1<<20)[:10<<20]
-	m := newModel(t, jsonConfig(jsonLog(t, `{"type":"blob","text":"`+huge+`"}`)), 120, 35)
+	cfg := jsonConfig(jsonLog(t, `{"type":"blob","text":"`+huge+`"}`))
+	summaries, lines := 0, 0
+	summary := cfg.Summary
+	cfg.Summary = func(ev replay.Event[jsonv.Payload]) string { summaries++; return summary(ev) }
+	cfg.Line = func(ev replay.Event[jsonv.Payload]) string { lines++; return string(ev.Payload.Value) }
+	m := newModel(t, cfg, 120, 35)
+	// The row's summary and whether it matches a search scan the event:
+	// they are worked out once, not at every frame.
+	m.searchFor("abc", false)
+	summaries, lines = 0, 0
+	m.render()
+	if summaries != 0 || lines != 0 {
+		t.Fatalf("a frame summarised the event %d times and wrote it %d times", summaries, lines)
+	}
 	press(t, m, "e", "tab")
 	for m.state.selected() != nil && m.state.selected().Path != ".text" {
 		press(t, m, "down")

@@ -535,7 +535,7 @@ func (m *Model[S, E]) searchFor(text string, backward bool) tea.Cmd {
 		return nil
 	}
 	s.findGen++
-	m.events.search = text
+	m.events.setSearch(text)
 	if c := s.matches; c != nil && c.text == text && c.last >= m.events.last {
 		// Counted already, and the stream has not grown since.
 		seq, pos, wrapped, ok := c.next(m.events.cursor, backward)
