@@ -289,3 +289,15 @@ func TestTheDetailViewKeepsItsPlaceAcrossSizes(t *testing.T) {
 		t.Fatalf("the view moved from %.3f to %.3f of the text", before, at)
 	}
 }
+
+func TestTheDetailViewOfAGoState(t *testing.T) {
+	m := newModel(t, typedConfig(t, ledger(t, 5)), 100, 30)
+	press(t, m, "l", "l", "tab", "v")
+	if m.detail == nil || !strings.Contains(m.detail.text, "Balance:") || !strings.Contains(m.detail.what, "the value at . after seq 3") {
+		t.Fatalf("v on a Go state: %+v (%q)", m.detail, m.status.text)
+	}
+	press(t, m, "esc", "tab", "v")
+	if m.detail == nil || !strings.Contains(m.detail.text, "was:\n") {
+		t.Fatalf("v on a Go change: %+v (%q)", m.detail, m.status.text)
+	}
+}
