@@ -462,7 +462,7 @@ func TestASummaryOfChosenFields(t *testing.T) {
 		want  string
 	}{
 		{40, "move  san=g6  fen_after=rnbqkbnr/pppppp…"},
-		{30, "move  g6  rnbqkbnr/pppppp1p/6…"},
+		{30, "move  san=g6  fen_after=rnbqkbn…"}, // the row cuts the rest
 		{24, "move  g6  rnbqkbnr/pppp…"},
 		{200, "move  san=g6  fen_after=rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2"},
 	} {
@@ -472,6 +472,14 @@ func TestASummaryOfChosenFields(t *testing.T) {
 	}
 	if got := move.SummaryOf([]string{"note", "tags.White"}, 40); got != "move  note=abababa…  tags.White=Navara,D" {
 		t.Errorf("SummaryOf(note, tags.White) in 40 = %q", got)
+	}
+	// Whether the names show does not hang on the type: a list's rows
+	// have them all, or none.
+	long := Payload{Value: []byte(`{"type":"Take in charge ticket","workgroup":"Value 1","product":"Value 12"}`)}
+	short := Payload{Value: []byte(`{"type":"Wait","workgroup":"Value 1","product":"Value 12"}`)}
+	fields := []string{"workgroup", "product"}
+	if a, b := long.SummaryOf(fields, 44), short.SummaryOf(fields, 44); !strings.Contains(a, "workgroup=") || !strings.Contains(b, "workgroup=") {
+		t.Errorf("in 44: %q and %q", a, b)
 	}
 }
 

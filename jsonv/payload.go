@@ -181,7 +181,7 @@ func (p Payload) Summary() string {
 // longer than 64 characters are cut. With a width > 0 the summary is
 // made to fit it when it can: the longest values are cut further, and
 // when the names leave too little room for the values, the values go
-// without them (move  Nf3).
+// without them (move  Nf3  rnbqk…).
 func (p Payload) SummaryOf(fields []string, width int) string {
 	var names []string
 	var values [][]rune
@@ -198,12 +198,15 @@ func (p Payload) SummaryOf(fields []string, width int) string {
 		}
 		names, values = append(names, f), append(values, []rune(text))
 	}
-	typ := p.Type()
-	most, fits := longestThatFits(typ, names, values, width, 8)
-	if !fits {
-		names = nil
-		most, _ = longestThatFits(typ, names, values, width, 4)
+	// The names stay when they leave the values room, whatever the type:
+	// so that the rows of a list, whose types differ, all have them or
+	// none does.
+	least := 8 // a value cut shorter says little
+	if _, fits := longestThatFits("", names, values, width, least); !fits {
+		names, least = nil, 4
 	}
+	typ := p.Type()
+	most, _ := longestThatFits(typ, names, values, width, least)
 	var b strings.Builder
 	b.WriteString(typ)
 	for i, v := range values {
