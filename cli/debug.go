@@ -21,6 +21,7 @@ type debugCmd[S, E any] struct {
 	filesArg
 	streamFlag
 	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json)."`
+	Summary   string `placeholder:"FIELDS" help:"The payload values the event list shows after each event's type, comma-separated; a dotted path reaches inside a value (tags.White). S changes them in the debugger. Default: the short ones."`
 }
 
 func (c *debugCmd[S, E]) Help() string {
@@ -31,6 +32,7 @@ s switch stream, ? all keys, q quit.
 Examples:
 
     replaytui testdata/match.jsonl
+    replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
     zcat capture.jsonl.gz | replaytui -`
 }
@@ -89,6 +91,7 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
 	}
+	cfg.SummaryFields = strings.FieldsFunc(c.Summary, func(r rune) bool { return r == ',' || r == ' ' })
 	if err := a.cfg.debugger(a.ctx, cfg); err != nil {
 		return err
 	}
@@ -154,6 +157,16 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 				return p.Summary()
 			}
 			return a.cfg.summary(ev.Payload)
+		},
+		SummaryOf: func(ev replay.Event[E], fields []string, width int) string {
+			p, ok := any(ev.Payload).(jsonv.Payload)
+			if !ok {
+				var err error
+				if p, err = a.cfg.codec.Encode(ev.Payload); err != nil {
+					return a.cfg.summary(ev.Payload)
+				}
+			}
+			return p.SummaryOf(fields, width)
 		},
 		Doc:  a.cfg.doc,
 		Diff: a.cfg.diff,

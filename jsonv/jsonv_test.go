@@ -435,6 +435,54 @@ func TestASummarySaysWhatTheEventDid(t *testing.T) {
 	}
 }
 
+func TestASummaryOfChosenFields(t *testing.T) {
+	move := Payload{
+		Value:  []byte(`{"fen_after":"rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2","ply":2,"san":"g6","tags":{"White":"Navara,D","Elo":2706},"note":"` + strings.Repeat("ab", 50) + `"}`),
+		Fields: []Field{{Name: "type", Value: []byte(`"move"`)}, {Name: "gseq", Value: []byte(`17`)}},
+	}
+	for _, c := range []struct {
+		fields []string
+		want   string
+	}{
+		{[]string{"san"}, "move  san=g6"},
+		{[]string{"san", "fen_after"}, "move  san=g6  fen_after=rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2"},
+		{[]string{"tags.White", "tags.Elo", "gseq"}, "move  tags.White=Navara,D  tags.Elo=2706  gseq=17"},
+		{[]string{"tags"}, `move  tags={"White":"Navara,D","Elo":2706}`},
+		{[]string{"missing", "tags.missing", "san.x"}, "move"},
+		{[]string{"note"}, "move  note=" + strings.Repeat("ab", 31) + "a…"},
+	} {
+		if got := move.SummaryOf(c.fields, 0); got != c.want {
+			t.Errorf("SummaryOf(%q) = %q, want %q", c.fields, got, c.want)
+		}
+	}
+	// In a narrow row every field shows, the longest values cut first, and
+	// without their names when those leave too little room.
+	for _, c := range []struct {
+		width int
+		want  string
+	}{
+		{40, "move  san=g6  fen_after=rnbqkbnr/pppppp…"},
+		{30, "move  san=g6  fen_after=rnbqkbn…"}, // the row cuts the rest
+		{24, "move  g6  rnbqkbnr/pppp…"},
+		{200, "move  san=g6  fen_after=rnbqkbnr/pppppp1p/6p1/8/8/5N2/PPPPPPPP/RNBQKB1R b KQkq - 1 2"},
+	} {
+		if got := move.SummaryOf([]string{"san", "fen_after"}, c.width); got != c.want {
+			t.Errorf("SummaryOf(san, fen_after) in %d = %q, want %q", c.width, got, c.want)
+		}
+	}
+	if got := move.SummaryOf([]string{"note", "tags.White"}, 40); got != "move  note=abababa…  tags.White=Navara,D" {
+		t.Errorf("SummaryOf(note, tags.White) in 40 = %q", got)
+	}
+	// Whether the names show does not hang on the type: a list's rows
+	// have them all, or none.
+	long := Payload{Value: []byte(`{"type":"Take in charge ticket","workgroup":"Value 1","product":"Value 12"}`)}
+	short := Payload{Value: []byte(`{"type":"Wait","workgroup":"Value 1","product":"Value 12"}`)}
+	fields := []string{"workgroup", "product"}
+	if a, b := long.SummaryOf(fields, 44), short.SummaryOf(fields, 44); !strings.Contains(a, "workgroup=") || !strings.Contains(b, "workgroup=") {
+		t.Errorf("in 44: %q and %q", a, b)
+	}
+}
+
 func TestAStoredEventComesBackAsItWent(t *testing.T) {
 	p := Payload{Value: []byte(`{"amount":5}`), Fields: []Field{{Name: "type", Value: []byte(`"deposit"`)}, {Name: "id", Value: []byte(`7`)}}}
 	value, fields, err := EncodeStored(p)

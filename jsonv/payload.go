@@ -2,6 +2,7 @@ package jsonv
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 
@@ -171,6 +172,121 @@ func (p Payload) Summary() string {
 		b.WriteString(item)
 	}
 	return b.String()
+}
+
+// SummaryOf describes the event by the values at fields, in their
+// order: its type, then name=value for each field the payload has. A
+// field names a payload member, a dotted path to a member inside one
+// (tags.White), or an extra top-level field of the line (gseq). Values
+// longer than 64 characters are cut. With a width > 0 the summary is
+// made to fit it when it can: the longest values are cut further, and
+// when the names leave too little room for the values, the values go
+// without them (move  Nf3  rnbqk…).
+func (p Payload) SummaryOf(fields []string, width int) string {
+	var names []string
+	var values [][]rune
+	for _, f := range fields {
+		raw, ok := p.lookup(f)
+		if !ok {
+			continue
+		}
+		text := string(raw)
+		if raw[0] == '"' {
+			if s, err := jsonscan.Unquote(raw); err == nil {
+				text = s
+			}
+		}
+		names, values = append(names, f), append(values, []rune(text))
+	}
+	// The names stay when they leave the values room, whatever the type:
+	// so that the rows of a list, whose types differ, all have them or
+	// none does.
+	least := 8 // a value cut shorter says little
+	if _, fits := longestThatFits("", names, values, width, least); !fits {
+		names, least = nil, 4
+	}
+	typ := p.Type()
+	most, _ := longestThatFits(typ, names, values, width, least)
+	var b strings.Builder
+	b.WriteString(typ)
+	for i, v := range values {
+		text := string(v)
+		if len(v) > most {
+			text = string(v[:most-1]) + "…"
+		}
+		if b.Len() > 0 {
+			b.WriteString("  ")
+		}
+		if names != nil {
+			b.WriteString(names[i] + "=")
+		}
+		b.WriteString(text)
+	}
+	return b.String()
+}
+
+// longestThatFits is the longest a value may be for the summary to fit
+// in width (0: any), and whether it fits with values no shorter than
+// least.
+func longestThatFits(typ string, names []string, values [][]rune, width, least int) (int, bool) {
+	const longest = 64
+	fixed := len([]rune(typ)) // what is never cut: the type, the names
+	for i := range values {
+		fixed += 2
+		if names != nil {
+			fixed += len([]rune(names[i])) + 1
+		}
+	}
+	for most := longest; most >= least; most-- {
+		total := fixed
+		for _, v := range values {
+			total += min(len(v), most)
+		}
+		if width <= 0 || total <= width {
+			return most, true
+		}
+	}
+	return least, false
+}
+
+// errFound stops a scan of members at the one looked for.
+var errFound = errors.New("found")
+
+// lookup is the raw value at a dotted path: in the payload, or else an
+// extra field of the line.
+func (p Payload) lookup(path string) (json.RawMessage, bool) {
+	steps := strings.Split(path, ".")
+	value := []byte(p.Value)
+	if raw, ok := p.Field(steps[0]); ok && !hasMember(value, steps[0]) {
+		value, steps = raw, steps[1:]
+	}
+	for _, step := range steps {
+		var next []byte
+		jsonscan.MembersRaw(value, 0, func(key, v []byte) error {
+			if string(key) == step {
+				next = v
+				return errFound
+			}
+			return nil
+		})
+		if next == nil {
+			return nil, false
+		}
+		value = next
+	}
+	return value, len(value) > 0
+}
+
+func hasMember(value []byte, name string) bool {
+	found := false
+	jsonscan.MembersRaw(value, 0, func(key, _ []byte) error {
+		if string(key) == name {
+			found = true
+			return errFound
+		}
+		return nil
+	})
+	return found
 }
 
 // isID reports a member that names an identifier, which says which event

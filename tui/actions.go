@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -54,6 +55,18 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case m.chart != nil:
 		return m.onChartKey(msg)
+	case m.detail != nil:
+		switch {
+		case key.Matches(msg, k.Quit):
+			return tea.Quit
+		case key.Matches(msg, k.Copy):
+			m.say(fmt.Sprintf("copied %s (%s) to the clipboard", m.detail.what, plural(len(m.detail.text), "byte")))
+			return tea.SetClipboard(m.detail.text)
+		}
+		if m.detail.Update(msg) {
+			m.detail = nil
+		}
+		return nil
 	}
 	if m.s == nil {
 		if key.Matches(msg, k.Quit) {
@@ -148,6 +161,12 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.blameSelected()
 	case key.Matches(msg, k.Plot):
 		return m.plotSelected()
+	case key.Matches(msg, k.Detail):
+		m.openDetail()
+	case key.Matches(msg, k.Summary):
+		return m.chooseSummary()
+	case key.Matches(msg, k.ScrollLeft), key.Matches(msg, k.ScrollRight):
+		m.scrollSideways(key.Matches(msg, k.ScrollRight))
 	case key.Matches(msg, k.Copy), key.Matches(msg, k.CopyPath):
 		return m.copySelected(key.Matches(msg, k.CopyPath))
 	case key.Matches(msg, k.Mark):
@@ -201,6 +220,49 @@ func (m *Model[S, E]) escape() tea.Cmd {
 		m.say("seek cancelled")
 	}
 	return nil
+}
+
+// chooseSummary opens the prompt to choose the payload values the rows of
+// the event list show.
+func (m *Model[S, E]) chooseSummary() tea.Cmd {
+	if m.c.cfg.SummaryOf == nil {
+		m.say("the rows of this program's events say what it chose; there are no fields to choose")
+		return nil
+	}
+	m.prompt.input.Placeholder = ""
+	return m.prompt.Open("fields rows show (a, b.c; empty: automatic): ", strings.Join(m.events.fields, ", "), func(text string) (tea.Cmd, error) {
+		m.events.setFields(splitFields(text))
+		if len(m.events.fields) == 0 {
+			m.say("rows show the type and the short values")
+		} else {
+			m.say("rows show the type and " + strings.Join(m.events.fields, ", "))
+		}
+		return nil, nil
+	})
+}
+
+// splitFields reads a list of fields, separated by commas or spaces.
+func splitFields(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// scrollSideways scrolls the focused pane half its width right, or left.
+func (m *Model[S, E]) scrollSideways(right bool) {
+	moved := false
+	switch m.focus {
+	case paneState:
+		step := max((m.state.width-2)/2, 4)
+		moved = m.state.scrollSideways(map[bool]int{true: step, false: -step}[right])
+	case paneEvent:
+		step := max((m.event.width-2)/2, 4)
+		moved = m.event.scrollSideways(map[bool]int{true: step, false: -step}[right])
+	default:
+		m.say("< and > scroll the state pane and the event pane sideways (tab to one; e shows the event)")
+		return
+	}
+	if !moved && right {
+		m.say("nothing here is wider than the pane: v shows a value whole")
+	}
 }
 
 // cycleFocus moves the focus to the next pane on screen.
@@ -276,8 +338,12 @@ func (m *Model[S, E]) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	if m.chart != nil {
+	switch {
+	case m.chart != nil:
 		m.chart.move(delta / 3)
+		return nil
+	case m.detail != nil:
+		m.detail.scroll(delta)
 		return nil
 	}
 	l := m.layout()
@@ -297,7 +363,7 @@ func (m *Model[S, E]) onWheel(msg tea.MouseWheelMsg) tea.Cmd {
 
 // onClick selects the clicked event, or focuses the clicked pane.
 func (m *Model[S, E]) onClick(msg tea.MouseClickMsg) tea.Cmd {
-	if msg.Button != tea.MouseLeft || m.list != nil || m.chart != nil || m.showHelp {
+	if msg.Button != tea.MouseLeft || m.list != nil || m.chart != nil || m.showHelp || m.detail != nil {
 		return nil
 	}
 	l := m.layout()

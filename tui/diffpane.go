@@ -46,6 +46,14 @@ func (p *diffPane) scroll(delta int) {
 	p.top = max(0, min(p.top+delta, len(p.changes)-1))
 }
 
+// selected is the change on top, which v shows whole.
+func (p *diffPane) selected() (Change, bool) {
+	if p.failed || p.initial || p.top >= len(p.changes) {
+		return Change{}, false
+	}
+	return p.changes[p.top], true
+}
+
 func (p *diffPane) View() string {
 	title := "changes"
 	inner := p.width - 2
@@ -56,12 +64,12 @@ func (p *diffPane) View() string {
 		lines = append(lines, p.st.dim.Render("no state, no changes"))
 	case p.hasMark:
 		title = fmt.Sprintf("from the mark at seq %d to seq %d (%s)", p.mark, p.seq, plural(len(p.changes), "change"))
-		lines = append(lines, renderDiff(p.st, p.changes, inner, rest, p.top)...)
+		lines = append(lines, renderDiff(p.st, p.changes, inner, rest, p.top, p.focused)...)
 	case p.initial:
 		lines = append(lines, p.st.dim.Render("the initial state"))
 	case p.seq > 0:
 		title = fmt.Sprintf("changed by seq %d (%s)", p.seq, plural(len(p.changes), "change"))
-		lines = append(lines, renderDiff(p.st, p.changes, inner, rest, p.top)...)
+		lines = append(lines, renderDiff(p.st, p.changes, inner, rest, p.top, p.focused)...)
 	}
 	if len(p.watches) > 0 {
 		title = "watches · " + title

@@ -225,6 +225,20 @@ func clip(s string, width int) string {
 	return cut + "…"
 }
 
+// readableValue is the whole value of a row to read: a JSON string as the
+// text it holds, with no pass over it, and indented is false; anything
+// else as valueText writes it.
+func readableValue(doc Doc, folded map[string]bool, r Row) (text string, indented bool) {
+	if d, ok := doc.(jsonDoc); ok {
+		w := rowWalker{from: math.MaxInt, to: math.MaxInt, find: r.Path, found: -1, keep: true}
+		w.visit(d.v, "", 0)
+		if s, ok := w.value.(string); ok && w.found >= 0 {
+			return s, false
+		}
+	}
+	return valueText(doc, folded, r), true
+}
+
 // valueText is the whole value of a row, to copy: a JSON value as
 // indented JSON, whatever the row shows of it; a Go value as its rows.
 func valueText(doc Doc, folded map[string]bool, r Row) string {

@@ -42,7 +42,7 @@ func TestADeeplyNestedStateCostsInProportionToItsSize(t *testing.T) {
 	screen := allocated(func() {
 		st := newStyles(true)
 		for _, r := range rows {
-			renderRow(st, r, 60, false, false, false)
+			renderRow(st, r, 60, 0, false, false, false)
 		}
 	})
 	if screen > 1<<20 {
@@ -63,7 +63,7 @@ func TestAHugeValueIsCutBeforeItIsShown(t *testing.T) {
 	st := newStyles(true)
 	changes := []Change{{Path: ".s", Kind: "changed", Old: `"` + huge + `"`, New: `"x"`}, {Path: ".s", Kind: "added", New: huge}}
 	var lines []string
-	got := allocated(func() { lines = renderDiff(st, changes, 80, 10, 0) })
+	got := allocated(func() { lines = renderDiff(st, changes, 80, 10, 0, false) })
 	if got > 1<<20 || len(lines) != 2 {
 		t.Errorf("rendering the diff of a 20 MB value allocated %d KB (%d lines)", got>>10, len(lines))
 	}

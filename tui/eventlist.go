@@ -46,22 +46,65 @@ type eventList[S, E any] struct {
 	mark       replay.Seq
 	marked     bool
 	bookmarked map[replay.Seq]bool
-	search     string // rows whose event matches it are highlighted
+	search     string   // rows whose event matches it are highlighted
+	fields     []string // the payload values rows show; none: Config.Summary's
+	// what the rows of each loaded page say, worked out when the page
+	// comes (and when what they say changes), not at every frame: a
+	// summary or a search scans the event, which may be 10 MB
+	said map[replay.Seq][]rowSaid
+}
+
+// rowSaid is what the row of an event says of it.
+type rowSaid struct {
+	summary string
+	match   bool
 }
 
 func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
-	return eventList[S, E]{c: c, top: 1}
+	return eventList[S, E]{c: c, top: 1, fields: c.cfg.SummaryFields, said: map[replay.Seq][]rowSaid{}}
 }
 
 // open shows a new stream, from its start.
 func (l *eventList[S, E]) open(ctx context.Context, stream replay.StreamKey) {
 	*l = eventList[S, E]{c: l.c, width: l.width, height: l.height, focused: l.focused, ctx: ctx, stream: stream, top: 1,
-		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}, search: l.search}
+		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}, search: l.search, fields: l.fields, said: map[replay.Seq][]rowSaid{}}
 }
 
 func (l *eventList[S, E]) SetSize(w, h int) {
+	resized := w != l.width
 	l.width, l.height = w, h
 	l.scrollToCursor()
+	if resized && len(l.fields) > 0 {
+		l.redescribe() // the chosen fields are sized to the width
+	}
+}
+
+// setSearch highlights the rows whose event holds text.
+func (l *eventList[S, E]) setSearch(text string) {
+	l.search = text
+	l.redescribe()
+}
+
+// setFields chooses the payload values rows show.
+func (l *eventList[S, E]) setFields(fields []string) {
+	l.fields = fields
+	l.redescribe()
+}
+
+// describe works out what the rows of the page at first say.
+func (l *eventList[S, E]) describe(first replay.Seq) {
+	events := l.pages[first]
+	said := make([]rowSaid, len(events))
+	for i, ev := range events {
+		said[i] = rowSaid{summary: l.summary(ev), match: l.search != "" && containsFold(l.c.cfg.Line(ev), l.search)}
+	}
+	l.said[first] = said
+}
+
+func (l *eventList[S, E]) redescribe() {
+	for first := range l.pages {
+		l.describe(first)
+	}
 }
 
 // rows is how many events fit.
@@ -76,6 +119,7 @@ func (l *eventList[S, E]) setLast(last replay.Seq, final bool) bool {
 		for first, events := range l.pages {
 			if len(events) < pageSize {
 				delete(l.pages, first)
+				delete(l.said, first)
 			}
 		}
 	}
@@ -137,6 +181,7 @@ func (l *eventList[S, E]) Update(msg tea.Msg) (error, tea.Cmd) {
 	}
 	if len(page.events) > 0 || l.final {
 		l.pages[page.first] = page.events
+		l.describe(page.first)
 	}
 	l.dropFarPages()
 	return nil, nil
@@ -170,6 +215,7 @@ func (l *eventList[S, E]) dropFarPages() {
 	for first := range l.pages {
 		if first+pageSize*keep/2 < l.top || first > l.top+pageSize*keep/2 {
 			delete(l.pages, first)
+			delete(l.said, first)
 		}
 	}
 }
@@ -187,6 +233,15 @@ func (l *eventList[S, E]) event(seq replay.Seq) (replay.Event[E], bool) {
 	return replay.Event[E]{}, false
 }
 
+// rowSaid is what the row of seq, loaded, says.
+func (l *eventList[S, E]) rowSaid(seq replay.Seq) rowSaid {
+	first := ((seq-1)/pageSize)*pageSize + 1
+	if said := l.said[first]; int(seq-first) < len(said) {
+		return said[seq-first]
+	}
+	return rowSaid{}
+}
+
 // seqAt is the seq on row y of the pane (0 is its top border), if any.
 func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 	row := y - 1
@@ -195,6 +250,15 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 	}
 	seq := l.top + replay.Seq(row)
 	return seq, seq >= 1 && seq <= l.last
+}
+
+// summary is what the row of ev says of it: the fields the user chose,
+// sized to the room the row leaves them, or the program's summary.
+func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
+	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
+		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time}, l.width-2))
+	}
+	return l.c.cfg.Summary(ev)
 }
 
 func (l *eventList[S, E]) View() string {
@@ -208,8 +272,8 @@ func (l *eventList[S, E]) View() string {
 		ev, ok := l.event(seq)
 		row := eventRow{seq: uint64(seq), loaded: ok}
 		if ok {
-			row.time, row.summary = ev.Time, l.c.cfg.Summary(ev)
-			row.match = l.search != "" && containsFold(l.c.cfg.Line(ev), l.search)
+			said := l.rowSaid(seq)
+			row.time, row.summary, row.match = ev.Time, said.summary, said.match
 		}
 		lines = append(lines, renderEvent(st, row, l.width-2, seq == l.cursor, l.marked && seq == l.mark, l.bookmarked[seq]))
 	}

@@ -12,6 +12,7 @@ type keyMap struct {
 	Bookmark, Bookmarks                       key.Binding
 	Focus, Stream, ToggleEvent                key.Binding
 	Copy, CopyPath                            key.Binding
+	Detail, ScrollLeft, ScrollRight, Summary  key.Binding
 	Help, Quit, ForceQuit, Cancel, Enter      key.Binding
 	Rename, Delete, Undo                      key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
@@ -44,6 +45,10 @@ func newKeyMap() *keyMap {
 		ToggleEvent: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "show the event itself")),
 		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the value (state) or the event")),
 		CopyPath:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy the value's path (state)")),
+		Detail:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "the value under the cursor, whole")),
+		ScrollLeft:  key.NewBinding(key.WithKeys("<"), key.WithHelp("<", "scroll left (state, event)")),
+		ScrollRight: key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "scroll right (state, event)")),
+		Summary:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "choose the fields rows show")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit, from anywhere")),
@@ -88,6 +93,7 @@ const (
 	inStreams
 	inHistory
 	inPlot
+	inDetail
 	inPrompt
 )
 
@@ -112,13 +118,13 @@ func (k *keyMap) footer(p place) []key.Binding {
 	}
 	switch p {
 	case inState:
-		return []key.Binding{move, short(k.Fold, "enter", "fold"), step, short(k.Copy, "y", "copy"),
+		return []key.Binding{move, short(k.Fold, "enter", "fold"), step, short(k.Copy, "y", "copy"), short(k.Detail, "v", "whole"),
 			short(k.Blame, "L", "history"), short(k.Plot, "p", "plot"), short(k.Search, "/", "search state"), short(k.CopyPath, "Y", "copy path"), pane, quit}
 	case inDiff:
 		return []key.Binding{scroll, step, short(k.Mark, "m", "mark"), short(k.Watch, "w", "watch"),
 			short(k.Watches, "W", "watches"), pane, quit}
 	case inEvent:
-		return []key.Binding{scroll, step, short(k.Copy, "y", "copy event"), short(k.ToggleEvent, "e", "hide"), pane, quit}
+		return []key.Binding{scroll, step, short(k.Copy, "y", "copy event"), short(k.Detail, "v", "whole"), short(k.ToggleEvent, "e", "hide"), pane, quit}
 	case inHelp:
 		return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Quit, "q", "quit"), note("any other key", "closes")}
 	case inBookmarks:
@@ -126,6 +132,9 @@ func (k *keyMap) footer(p place) []key.Binding {
 			short(k.Rename, "r", "rename"), short(k.Delete, "d", "delete"), short(k.Undo, "u", "undo delete")}
 	case inWatches:
 		return []key.Binding{short(k.Enter, "enter", "edit"), closeList, move, short(k.Delete, "d", "delete"), short(k.Plot, "p", "plot")}
+	case inDetail:
+		return []key.Binding{scroll, short(k.PageDown, "pgdn/pgup", "page"), short(k.Last, "g/G", "top, end"),
+			short(k.Copy, "y", "copy"), short(k.Cancel, "esc", "close")}
 	case inPlot:
 		return []key.Binding{short(k.Next, "←/→", "move"), short(k.Enter, "enter", "go to"), short(k.Cancel, "esc", "close"),
 			short(k.PageDown, "pgup/pgdn", "faster"), short(k.Last, "g/G", "ends")}
@@ -145,7 +154,7 @@ func (k *keyMap) footer(p place) []key.Binding {
 // helpOpens reports whether ? opens the help in a place: not where it
 // is typed.
 func helpOpens(p place) bool {
-	return p != inStreams && p != inPrompt && p != inHelp && p != inPlot
+	return p != inStreams && p != inPrompt && p != inHelp && p != inPlot && p != inDetail
 }
 
 // FullHelp is the ? screen.
@@ -153,7 +162,8 @@ func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
 		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
-		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Copy, k.CopyPath, k.Blame, k.Plot, k.Mark, k.Stream},
+		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Detail, k.ScrollLeft, k.ScrollRight, k.Copy, k.CopyPath},
+		{k.Blame, k.Plot, k.Mark, k.Stream, k.Summary},
 		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Undo},
 		{k.Help, k.Cancel, k.Quit, k.ForceQuit},
 	}

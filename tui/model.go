@@ -40,8 +40,9 @@ type Model[S, E any] struct {
 	event  eventPane
 	focus  pane
 	prompt prompt
-	list   *list      // the overlay list open, if any
-	chart  *chartView // the plot open, if any
+	list   *list       // the overlay list open, if any
+	chart  *chartView  // the plot open, if any
+	detail *detailView // the value shown whole, if one is
 	inv    investigator[S, E]
 	status status
 
@@ -577,7 +578,7 @@ func (m *Model[S, E]) searchFor(text string, backward bool) tea.Cmd {
 		return nil
 	}
 	s.findGen++
-	m.events.search = text
+	m.events.setSearch(text)
 	if c := s.matches; c != nil && c.text == text && c.last >= m.events.last {
 		// Counted already, and the stream has not grown since.
 		seq, pos, wrapped, ok := c.next(m.events.cursor, backward)

@@ -152,7 +152,7 @@ func (m *Model[S, E]) openChart(p *plotted) {
 	}
 	last := p.series.Last()
 	m.chart = &chartView{theme: m.c.theme, plot: p, cursor: max(1, min(uint64(m.events.cursor), last)), bookmarks: marks}
-	m.chart.SetSize(m.width, m.height-2)
+	m.chart.SetSize(m.width, m.bodyHeight())
 }
 
 // onChartKey moves the chart's cursor; enter goes to its seq.

@@ -52,6 +52,12 @@ type eventRow struct {
 	match   bool // the event matches the search
 }
 
+// summaryRoom is how many cells a row of width leaves its summary, after
+// the flags, the seq and the time renderEvent puts before it.
+func summaryRoom(r eventRow, width int) int {
+	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(formatTime(r.time)) - 2
+}
+
 // renderEvent renders one row of the event list: a bookmark flag, a mark
 // flag, the seq, the time and the summary. The parts are styled first and
 // the line is cut after, by cells, so that a cut never splits a character
@@ -81,8 +87,8 @@ func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked
 }
 
 // renderDiff renders the changes an event made, one a line, coloured by
-// kind, cut to width.
-func renderDiff(st *styles, list []Change, width, height, offset int) []string {
+// kind, cut to width; the first, when selected, is the one v shows.
+func renderDiff(st *styles, list []Change, width, height, offset int, selected bool) []string {
 	if len(list) == 0 {
 		return []string{st.dim.Render(fit("no change", width))}
 	}
@@ -101,15 +107,18 @@ func renderDiff(st *styles, list []Change, width, height, offset int) []string {
 		case changes.Removed:
 			style = st.removed
 		}
+		if selected && len(lines) == 0 {
+			style = st.selected
+		}
 		lines = append(lines, style.Render(fit(clean(short.String()), width)))
 	}
 	return lines
 }
 
-// renderRow renders one row of the state document; changed marks a value
-// the selected event changed.
-func renderRow(st *styles, r Row, width int, selected, match, changed bool) string {
-	indent := strings.Repeat("  ", min(r.Depth, width/2)) // the rest is off screen
+// renderRow renders one row of the state document, scrolled left cells
+// sideways; changed marks a value the selected event changed.
+func renderRow(st *styles, r Row, width, left int, selected, match, changed bool) string {
+	indent := strings.Repeat("  ", min(r.Depth, (left+width)/2)) // the rest is off screen
 	marker := "  "
 	if r.Foldable {
 		marker = "▾ "
@@ -121,8 +130,11 @@ func renderRow(st *styles, r Row, width int, selected, match, changed bool) stri
 	if r.Key != "" {
 		key = clean(r.Key) + ": "
 	}
-	text := clean(r.Text)
-	line := fit(indent+marker+key+text, width)
+	line := indent + marker + key + clean(r.Text)
+	if left > 0 {
+		line = ansi.Cut(line, left, left+width)
+	}
+	line = fit(line, width)
 	switch {
 	case selected:
 		return st.selected.Render(line)

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/replaytui/replaytui/replay"
 )
@@ -29,6 +31,7 @@ type statePane struct {
 	rows    []Row  // the rows on screen, laid out when something changes
 	changed map[string]bool
 	search  string
+	left    int // cells scrolled sideways
 }
 
 func newStatePane(t *theme) statePane {
@@ -163,6 +166,22 @@ func (p *statePane) scroll(delta int) {
 	p.move(0)
 }
 
+// scrollSideways moves the rows delta cells right (left when negative),
+// no further than the widest row on screen needs; it reports whether
+// they moved.
+func (p *statePane) scrollSideways(delta int) bool {
+	was, widest := p.left, 0
+	for _, r := range p.rows {
+		w := 2*r.Depth + 2 + ansi.StringWidth(clean(r.Text))
+		if r.Key != "" {
+			w += ansi.StringWidth(clean(r.Key)) + 2
+		}
+		widest = max(widest, w)
+	}
+	p.left = max(0, min(p.left+delta, widest-(p.width-2)))
+	return p.left != was
+}
+
 // clickRow selects row y of the pane (0 is its top border).
 func (p *statePane) clickRow(y int) {
 	if y >= 1 {
@@ -266,10 +285,13 @@ func (p *statePane) View() string {
 		for i, row := range p.rows {
 			selected := p.focused && p.top+i == p.row
 			match := p.search != "" && rowMatches(row, p.search)
-			lines = append(lines, renderRow(st, row, p.width-2, selected, match, p.isChanged(row)))
+			lines = append(lines, renderRow(st, row, p.width-2, p.left, selected, match, p.isChanged(row)))
 		}
 		if sel := p.selected(); p.focused && sel != nil && sel.Path != "" {
 			title += " · " + clean(sel.Path)
+		}
+		if p.left > 0 {
+			title += fmt.Sprintf(" · →%d", p.left)
 		}
 	}
 	return box(st, title, lines, p.width, p.height, p.focused)

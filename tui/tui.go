@@ -45,6 +45,13 @@ type Config[S, E any] struct {
 	// Summary is the one-line description of an event in the event list
 	// (default: its payload, shortened).
 	Summary func(replay.Event[E]) string
+	// SummaryOf describes an event by the values at fields, payload
+	// member names or dotted paths to members inside them, chosen by the
+	// user (S), in about width cells; nil: the user cannot choose.
+	SummaryOf func(ev replay.Event[E], fields []string, width int) string
+	// SummaryFields are the fields the rows show at the start (with
+	// SummaryOf); none: Summary's.
+	SummaryFields []string
 	// Doc lays a state out in rows (default: PrettyDoc, kr/pretty).
 	Doc func(S) Doc
 	// Diff lists what changed between two states (default: by

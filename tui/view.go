@@ -86,7 +86,10 @@ func (m *Model[S, E]) layOut() {
 		m.list.SetSize(m.width, m.bodyHeight())
 	}
 	if m.chart != nil {
-		m.chart.SetSize(m.width, m.height-2)
+		m.chart.SetSize(m.width, m.bodyHeight())
+	}
+	if m.detail != nil {
+		m.detail.SetSize(m.width, m.bodyHeight())
 	}
 }
 
@@ -118,6 +121,8 @@ func (m *Model[S, E]) render() string {
 		body = m.list.View()
 	case m.chart != nil:
 		body = m.chart.View()
+	case m.detail != nil:
+		body = m.detail.View()
 	default:
 		right := []string{m.state.View(), m.diff.View()}
 		if m.showEvent {
@@ -269,6 +274,8 @@ func (m *Model[S, E]) place() place {
 		return inHelp
 	case m.chart != nil:
 		return inPlot
+	case m.detail != nil:
+		return inDetail
 	}
 	switch m.listKindOf() {
 	case bookmarksList:
@@ -321,7 +328,7 @@ func (m *Model[S, E]) renderHelp() string {
 		where = "The event list is at the top; the state after the selected event and what that event changed are below it."
 	}
 	lines = append(lines, "")
-	lines = append(lines, wrap(where+" tab moves between them; in the state pane, enter folds and unfolds, and the title shows the path. e shows the event itself. p plots the value under the state pane's cursor over every seq, or, from another pane, the first watch (p in the watch list W plots that one). Bookmarks (b) are saved beside the log and speed up seeking next time.", m.width-2)...)
+	lines = append(lines, wrap(where+" tab moves between them; in the state pane, enter folds and unfolds, and the title shows the path. e shows the event itself, v the value under the cursor whole, and < > scroll the state and event panes sideways. p plots the value under the state pane's cursor over every seq, or, from another pane, the first watch (p in the watch list W plots that one). Bookmarks (b) are saved beside the log and speed up seeking next time.", m.width-2)...)
 	lines = append(lines, "", "any other key closes this help")
 	// Scroll when it does not fit: ↓ and ↑ move it, and the title says
 	// there is more.
