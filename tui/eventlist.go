@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -46,8 +47,13 @@ type eventList[S, E any] struct {
 	mark       replay.Seq
 	marked     bool
 	bookmarked map[replay.Seq]bool
-	search     string   // rows whose event matches it are highlighted
-	fields     []string // the payload values rows show; none: Config.Summary's
+	search     string // rows whose event matches it are highlighted
+	// clock: some event loaded so far has a time of day, so rows show
+	// one; in a log of dates (bank statements, fines) they show the date
+	// alone and leave the summary ten more cells
+	clock  bool
+	dated  bool     // some event loaded so far has a time
+	fields []string // the payload values rows show; none: Config.Summary's
 	// what the rows of each loaded page say, worked out when the page
 	// comes (and when what they say changes), not at every frame: a
 	// summary or a search scans the event, which may be 10 MB
@@ -181,6 +187,12 @@ func (l *eventList[S, E]) Update(msg tea.Msg) (error, tea.Cmd) {
 	}
 	if len(page.events) > 0 || l.final {
 		l.pages[page.first] = page.events
+		dated := l.dated || slices.ContainsFunc(page.events, func(ev replay.Event[E]) bool { return !ev.Time.IsZero() })
+		clock := l.clock || slices.ContainsFunc(page.events, func(ev replay.Event[E]) bool { return hasClock(ev.Time) })
+		if dated != l.dated || clock != l.clock {
+			l.dated, l.clock = dated, clock
+			l.redescribe() // the chosen fields have less room
+		}
 		l.describe(page.first)
 	}
 	l.dropFarPages()
@@ -256,7 +268,7 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 // sized to the room the row leaves them, or the program's summary.
 func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
 	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
-		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time}, l.width-2))
+		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock}, l.width-2))
 	}
 	return l.c.cfg.Summary(ev)
 }
@@ -270,7 +282,7 @@ func (l *eventList[S, E]) View() string {
 			break // no placeholder for an event that may never come
 		}
 		ev, ok := l.event(seq)
-		row := eventRow{seq: uint64(seq), loaded: ok}
+		row := eventRow{seq: uint64(seq), loaded: ok, dated: l.dated, clock: l.clock}
 		if ok {
 			said := l.rowSaid(seq)
 			row.time, row.summary, row.match = ev.Time, said.summary, said.match

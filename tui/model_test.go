@@ -1249,3 +1249,37 @@ func TestCopyTheValueItsPathOrTheEvent(t *testing.T) {
 		t.Fatalf("Y copied %q, %q", got, m.status.text)
 	}
 }
+
+// The time column is as wide as the log needs: the date alone where no
+// event has a time of day (bank statements, fines), to the second where
+// one has, none where no event has a time.
+func TestTheTimeColumnFitsTheLog(t *testing.T) {
+	day := time.Date(2000, 3, 15, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name  string
+		times []time.Time
+		want  []string
+	}{
+		{"dates", []time.Time{day, day.AddDate(0, 1, 1)}, []string{"1  2000-03-15  a", "2  2000-04-16  b"}},
+		{"a time of day", []time.Time{day, day.Add(90 * time.Second)}, []string{"1  2000-03-15 00:00:00  a", "2  2000-03-15 00:01:30  b"}},
+		{"one without a time", []time.Time{{}, day}, []string{"1  -           a", "2  2000-03-15  b"}},
+		{"no times", []time.Time{{}, {}}, []string{"1  a", "2  b"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			log := replay.NewMemoryLog[jsonv.Payload]()
+			for i, at := range c.times {
+				ev := replay.Event[jsonv.Payload]{Stream: "s", Time: at, Payload: jsonv.Payload{Value: []byte(fmt.Sprintf(`{"type":%q}`, string(rune('a'+i))))}}
+				if _, err := log.Append(context.Background(), ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := newModel(t, jsonConfig(log), 100, 30)
+			s := screen(m)
+			for _, want := range c.want {
+				if !strings.Contains(s, want) {
+					t.Errorf("no row %q in\n%s", want, s)
+				}
+			}
+		})
+	}
+}

@@ -43,10 +43,37 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05")
 }
 
+// hasClock says whether t has a time of day: events dated at midnight
+// UTC, as logs of dates are read, have none.
+func hasClock(t time.Time) bool {
+	h, m, s := t.UTC().Clock()
+	return h != 0 || m != 0 || s != 0
+}
+
+// rowTime is a row's time and the space after it: to the second, or the
+// date alone in a list whose events have no time of day; "-" for none,
+// as wide, so that the summaries line up; nothing in a list whose events
+// have no time.
+func rowTime(r eventRow) string {
+	if !r.dated {
+		return ""
+	}
+	layout := "2006-01-02"
+	if r.clock {
+		layout = "2006-01-02 15:04:05"
+	}
+	if r.time.IsZero() {
+		return "-" + strings.Repeat(" ", len(layout)-1) + "  "
+	}
+	return r.time.UTC().Format(layout) + "  "
+}
+
 // eventRow is what the event list shows of one event.
 type eventRow struct {
 	seq     uint64
 	time    time.Time
+	dated   bool // show the time
+	clock   bool // to the second
 	summary string
 	loaded  bool
 	match   bool // the event matches the search
@@ -55,7 +82,7 @@ type eventRow struct {
 // summaryRoom is how many cells a row of width leaves its summary, after
 // the flags, the seq and the time renderEvent puts before it.
 func summaryRoom(r eventRow, width int) int {
-	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(formatTime(r.time)) - 2
+	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(rowTime(r))
 }
 
 // renderEvent renders one row of the event list: a bookmark flag, a mark
@@ -76,7 +103,7 @@ func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked
 		flags += " "
 	}
 	seq := fmt.Sprintf("%7d", r.seq)
-	rest := "  " + formatTime(r.time) + "  " + clean(r.summary)
+	rest := "  " + rowTime(r) + clean(r.summary)
 	if selected {
 		return st.selected.Render(fit(flags+seq+rest, width))
 	}
