@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,8 @@ import (
 // command it starts (through a JSON Lines log on disk), the message that
 // comes back, Update again, and View — over a 1,000,000-event stream
 // whose state has 10,000 keys, once keyframes are built. Step forward,
-// step back and a jump to a random seq, each with its p50 and p99.
+// step back and a jump to a random seq, each with its p50 and p99, with
+// the event pane, a watch and a search's highlighted matches on screen.
 // Target: p99 under 16 ms, one frame at 60 Hz.
 //
 //	go test ./tui -run '^$' -bench Frame -benchtime 1000x
@@ -73,6 +75,18 @@ func BenchmarkFrame(b *testing.B) {
 			return string(line)
 		},
 	}
+	// A watch reads one key of the state, as state.k00001 would through
+	// the command line's expressions.
+	cfg.Compile = func(source string) (Evaluator[any, jsonv.Payload], error) {
+		key := strings.TrimPrefix(source, "state.")
+		return func(s any, _ replay.Event[jsonv.Payload]) (any, error) {
+			if o, ok := s.(*jsonv.Object); ok {
+				v, _ := o.Get(key)
+				return v, nil
+			}
+			return nil, nil
+		}, nil
+	}
 	// As the command line sets it up for the merge reducer: the long part
 	// of a seek folds in place.
 	cfg.Accumulate = func(from any) replay.Accumulator[any, jsonv.Payload] { return reduce.Accumulate("merge", from) }
@@ -89,6 +103,24 @@ func BenchmarkFrame(b *testing.B) {
 	press := func(k string) tea.Cmd {
 		_, cmd := m.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
 		return cmd
+	}
+	// What a user has on screen while stepping: the event itself, a watch,
+	// and a search whose matches the event list highlights.
+	typed := func(keys string) {
+		for _, k := range keys {
+			drive(b, m, press(string(k)))
+		}
+		_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		if m.prompt.open {
+			b.Fatalf("%s: %s", keys, m.prompt.err)
+		}
+		drive(b, m, cmd)
+	}
+	drive(b, m, press("e"))
+	typed("wstate.k00001")
+	typed("/k00042")
+	if !m.showEvent || len(m.inv.watches) != 1 || m.events.search == "" {
+		b.Fatalf("the event pane, a watch and a search are not all on screen: %v %d %q; status %q", m.showEvent, len(m.inv.watches), m.events.search, m.status.text)
 	}
 	for _, c := range []struct {
 		name string
