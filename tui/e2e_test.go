@@ -20,6 +20,7 @@ type snapshot struct {
 	cursor, shown uint64
 	count         int
 	seeking       bool
+	chart         uint64 // the chart's cursor; 0: no chart open
 }
 
 type probeMsg chan snapshot
@@ -27,6 +28,9 @@ type probeMsg chan snapshot
 func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if ch, ok := msg.(probeMsg); ok {
 		snap := snapshot{cursor: uint64(p.events.cursor)}
+		if p.chart != nil {
+			snap.chart = p.chart.cursor
+		}
 		if p.s != nil && p.s.shown != nil {
 			snap.shown, snap.count, snap.seeking = uint64(p.s.shown.seq), p.s.shown.state.Count, p.s.seeking
 		}

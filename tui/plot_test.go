@@ -162,54 +162,6 @@ func TestEscStopsAPlotAndStaysPut(t *testing.T) {
 	}
 }
 
-// chartProbed reports, on a probe, where the chart's cursor is (0: no
-// chart) and the seq shown, from the program's own goroutine.
-type chartProbed struct{ *Model[account, deposit] }
-
-type chartSnapshot struct {
-	chart, shown replay.Seq
-	seeking      bool
-}
-
-type chartProbeMsg chan chartSnapshot
-
-func (p chartProbed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ch, ok := msg.(chartProbeMsg); ok {
-		var snap chartSnapshot
-		if p.chart != nil {
-			snap.chart = replay.Seq(p.chart.cursor)
-		}
-		if p.s != nil && p.s.shown != nil {
-			snap.shown, snap.seeking = p.s.shown.seq, p.s.seeking
-		}
-		ch <- snap
-		return p, nil
-	}
-	_, cmd := p.Model.Update(msg)
-	return p, cmd
-}
-
-func waitForChart(t *testing.T, tm *teatest.TestModel, cond func(chartSnapshot) bool) chartSnapshot {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ch := make(chartProbeMsg, 1)
-		tm.Send(ch)
-		select {
-		case s := <-ch:
-			if cond(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the program never got there; it shows %+v", s)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("the program does not answer")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // End to end: select the balance in the state pane, p, and the chart
 // comes once the stream is folded; → moves its cursor and enter goes
 // there.
@@ -221,13 +173,13 @@ func TestEndToEndPlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.shutdown()
-	tm := teatest.NewTestModel(t, chartProbed{m}, teatest.WithInitialTermSize(120, 35),
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(120, 35),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	waitForChart(t, tm, func(s chartSnapshot) bool { return s.shown == 1 })
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 1 })
 	tm.Send(tea.KeyPressMsg{Code: ':', Text: ":"})
 	tm.Type("100")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitForChart(t, tm, func(s chartSnapshot) bool { return s.shown == 100 && !s.seeking })
+	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 100 && !s.seeking })
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 	tm.Send(tea.KeyPressMsg{Code: 'j', Text: "j"}) // .Balance
 	tm.Send(tea.KeyPressMsg{Code: 'p', Text: "p"})
@@ -235,14 +187,14 @@ func TestEndToEndPlot(t *testing.T) {
 		return bytes.Contains(b, []byte("plot state.Balance · min 10 · max 201000 · seqs 1–200"))
 	},
 		teatest.WithDuration(10*time.Second))
-	waitForChart(t, tm, func(s chartSnapshot) bool { return s.chart == 100 })
+	waitUntil(t, tm, func(s snapshot) bool { return s.chart == 100 })
 	for range 3 {
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
 	}
 	// 200 seqs in 110 columns: two seqs a column.
-	waitForChart(t, tm, func(s chartSnapshot) bool { return s.chart == 106 })
+	waitUntil(t, tm, func(s snapshot) bool { return s.chart == 106 })
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitForChart(t, tm, func(s chartSnapshot) bool { return s.chart == 0 && s.shown == 106 && !s.seeking })
+	waitUntil(t, tm, func(s snapshot) bool { return s.chart == 0 && s.shown == 106 && !s.seeking })
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
