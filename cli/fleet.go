@@ -114,7 +114,7 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 	for _, ans := range failed {
 		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
 	}
-	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events in %.1f s\n", thousands(matched), thousands(len(infos)), thousands(int(f.folded.Load())), took.Seconds())
+	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events folded in %.1f s\n", thousands(matched), thousands(len(infos)), thousands(int(f.folded.Load())), took.Seconds())
 	switch {
 	case len(failed) > 0:
 		return &exitError{exitBadInput, fmt.Errorf("%s could not be searched (see above); the others were", count(len(failed), "stream"))}
@@ -255,7 +255,8 @@ func (f *fleetSearch[S, E]) printTable(ms []fleetMatch) error {
 	}
 	fmt.Fprintln(w)
 	for _, m := range ms {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s", streamName(m.Stream), m.Seq, formatTime(m.Time), cell(m.Summary))
+		summary := cmp.Or(m.Summary, "-")
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s", streamName(m.Stream), m.Seq, formatTime(m.Time), cell(summary))
 		for _, v := range m.Values {
 			fmt.Fprintf(w, "\t%s", cell(valueText(v)))
 		}
