@@ -111,13 +111,18 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 	if err != nil {
 		return err
 	}
-	for _, ans := range failed {
+	const most = 10 // a condition that fails fails on every stream alike
+	for i, ans := range failed {
+		if i == most {
+			fmt.Fprintf(a.errOut, "  … and %s more (--json lists them all)\n", thousands(len(failed)-most))
+			break
+		}
 		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
 	}
 	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events folded in %.1f s\n", thousands(matched), thousands(len(infos)), thousands(int(f.folded.Load())), took.Seconds())
 	switch {
 	case len(failed) > 0:
-		return &exitError{exitBadInput, fmt.Errorf("%s could not be searched (see above); the others were", count(len(failed), "stream"))}
+		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(len(infos)))}
 	case matched == 0:
 		if !c.JSON {
 			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of any stream\n", a.cfg.name, c.Where)

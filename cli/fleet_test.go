@@ -141,7 +141,7 @@ func TestAStreamThatFailsIsReportedAndTheOthersAnswered(t *testing.T) {
 		if !strings.Contains(out, "\nb       2  ") || !strings.Contains(out, "\nc       3  ") || strings.Contains(out, "\nd ") {
 			t.Errorf("bisect %v: the other streams' answers =\n%s", bisect, out)
 		}
-		if !strings.Contains(errOut, `stream "d": `) || !strings.Contains(errOut, "found in 2 of 5 streams") || !strings.Contains(errOut, "1 stream could not be searched") {
+		if !strings.Contains(errOut, `stream "d": `) || !strings.Contains(errOut, "found in 2 of 5 streams") || !strings.Contains(errOut, "1 of 5 streams could not be searched") {
 			t.Errorf("bisect %v: stderr = %q", bisect, errOut)
 		}
 	}
