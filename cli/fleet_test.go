@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -289,5 +290,22 @@ func TestBerkaAccountsThatDisagreeWithTheBank(t *testing.T) {
 	}
 	if w := want["acct-1000"]; w.seq != 15 || w.bank != 96031.5 {
 		t.Errorf("acct-1000 first disagrees at %+v, want seq 15 where the bank says 96031.5", w)
+	}
+}
+
+func TestTheValuesAConditionLooksAt(t *testing.T) {
+	for where, want := range map[string][]string{
+		"state.balance != event.expect.balance":           {"state.balance", "event.expect.balance"},
+		`event.type == "x" && state.items[0].n > 1`:       {"event.type", "state.items[0].n"},
+		"len(state.items) > 2 || state.items == nil":      {"state.items"},
+		"event.expect != nil && event.expect.balance > 0": {"event.expect.balance"},
+		`state["odd key"] > 1 && state.balance > 0`:       {`state["odd key"]`, "state.balance"},
+		"state == nil":    {"state"},
+		"1 > 0":           nil,
+		"state.balance <": nil,
+	} {
+		if got := lookedAt(where); !slices.Equal(got, want) {
+			t.Errorf("lookedAt(%q) = %q, want %q", where, got, want)
+		}
 	}
 }
