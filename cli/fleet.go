@@ -39,7 +39,6 @@ type fleetMatch struct {
 type fleetAnswer struct {
 	stream  replay.StreamKey
 	matches []fleetMatch
-	folded  int // events applied
 	err     error
 }
 
@@ -55,7 +54,9 @@ type fleetSearch[S, E any] struct {
 	paths  []string
 	values []*condition[S, E]
 
-	done, folded atomic.Int64 // streams answered, events applied: progress
+	// done and folded count the streams answered and the events applied,
+	// for the progress line and the summary.
+	done, folded atomic.Int64
 }
 
 // runFleet answers find over every stream of the log.
@@ -169,7 +170,6 @@ func (f *fleetSearch[S, E]) searchStream(stream replay.StreamKey) fleetAnswer {
 			ans.err = err
 			return ans
 		}
-		ans.folded++
 		f.folded.Add(1)
 		ok, err := f.cond.holds(step.State, step.Event)
 		if err != nil {
@@ -202,7 +202,6 @@ func (f *fleetSearch[S, E]) bisectStream(stream replay.StreamKey) fleetAnswer {
 		return ans
 	}
 	seq, cost, err := tl.Bisect(f.a.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return f.cond.holds(s, ev) })
-	ans.folded = cost.Folded
 	f.folded.Add(int64(cost.Folded))
 	if errors.Is(err, replay.ErrConditionNeverHolds) {
 		return ans
