@@ -72,6 +72,9 @@ type app[S, E any] struct {
 	// for the JSON Lines export writes.
 	out, errOut, jsonOut io.Writer
 	dataOut              io.Writer
+	// progress is standard error when it is a terminal, for progress
+	// lines redrawn in place (replaytui's own text only); nil otherwise.
+	progress io.Writer
 
 	// reduceFlag and initialFlag point at --reduce and --initial, which
 	// programs with a reducer option have.
@@ -96,7 +99,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 	defer out.Flush()
 	defer errOut.Flush()
 	defer jsonOut.Flush()
-	dataOut := stdout
+	dataOut, progress := stdout, terminal(stderr)
 	stdout, stderr = out, errOut
 	cfg := defaults(apply, initial)
 	for _, o := range opts {
@@ -105,7 +108,7 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 			return exitUsage
 		}
 	}
-	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, applyID: cfg.applyIdentity(), out: out, errOut: errOut, jsonOut: jsonOut, dataOut: dataOut}
+	a := &app[S, E]{ctx: ctx, cfg: cfg, apply: apply, initial: initial, applyID: cfg.applyIdentity(), out: out, errOut: errOut, jsonOut: jsonOut, dataOut: dataOut, progress: progress}
 
 	var globals *globalFlags
 	var model any
@@ -192,6 +195,19 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		return exitCode(err)
 	}
 	return exitOK
+}
+
+// terminal is w when it is a terminal, else nil.
+func terminal(w io.Writer) io.Writer {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return f
 }
 
 // eventLine renders an event as its JSON Lines line, for messages.

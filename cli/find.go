@@ -18,9 +18,11 @@ import (
 type findCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Where  string `required:"" placeholder:"EXPR" help:"A condition over state (after the event) and event, in the expr language: e.g. 'state.balance < 0' or 'event.type == \"withdrawal\" && event.payload.amount > 100'."`
-	All    bool   `help:"List every seq where it holds, not just the first."`
-	Bisect bool   `help:"Find the first seq where it holds by bisection, in a few seeks instead of a fold of everything before: for an invariant that, once broken, stays broken."`
+	Where      string `required:"" placeholder:"EXPR" help:"A condition over state (after the event) and event, in the expr language: e.g. 'state.balance < 0' or 'event.type == \"withdrawal\" && event.payload.amount > 100'."`
+	All        bool   `help:"List every seq where it holds, not just the first."`
+	Bisect     bool   `help:"Find the first seq where it holds by bisection, in a few seeks instead of a fold of everything before: for an invariant that, once broken, stays broken."`
+	AllStreams bool   `name:"all-streams" help:"Search every stream, in parallel, and answer with a table: stream, seq, time, event and the values the condition looks at. What find does without --stream on a log of several streams; this flag asks for the table on a log of one stream too."`
+	Sort       string `enum:"stream,time" default:"stream" placeholder:"BY" help:"Order the table of every stream by stream or by time (stream, time)."`
 	jsonFlag
 }
 
@@ -29,10 +31,20 @@ func (c *findCmd[S, E]) Help() string {
 stream, seq, time, payload and the line's other fields (such as type).
 Exit status 1 when it holds nowhere.
 
+Without --stream, on a log of several streams (or with --all-streams), find
+searches every stream at once, on every core, reading each stream's events
+once, and prints a table: the stream, the first seq where the condition
+holds (every seq with --all), its time and event, and the values the
+condition names (state.balance, event.expect.balance) there. Streams where
+it never holds are left out; a summary goes to standard error. A stream
+that cannot be searched (its reducer fails) is reported there too, the
+others are still answered, and the exit status is then 3.
+
 Examples:
 
     replaytui find testdata/bank.jsonl -s acct-alice --where 'state.balance < 0'
     replaytui find testdata/bank.jsonl -s acct-alice --where 'event.type == "withdrawal"' --all
+    replaytui -r jq:@testdata/bank.jq find testdata/bank.jsonl --where 'state.balance < 0'
     replaytui find big.jsonl --where 'state.total > 1000000' --bisect`
 }
 
@@ -41,11 +53,27 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
-	src, stream, err := a.openedStream(c.Files, c.Stream)
+	if c.AllStreams && c.Stream != nil {
+		return usageError("--all-streams searches every stream; --stream names one")
+	}
+	src, err := a.opened(c.Files)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
+	if c.Stream == nil {
+		infos, err := src.infos(a.ctx)
+		if err != nil {
+			return err
+		}
+		if c.AllStreams || len(infos) > 1 {
+			return c.runFleet(a, src, cond)
+		}
+	}
+	stream, err := src.stream(a.ctx, c.Stream)
+	if err != nil {
+		return err
+	}
 	type match struct {
 		Seq     replay.Seq `json:"seq"`
 		Time    any        `json:"time"`

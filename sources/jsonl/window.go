@@ -19,6 +19,9 @@ type window struct {
 const (
 	windowMax   = 1 << 20 // a run of lines read at once
 	windowSlack = 4 << 10 // beyond the last line start, for its length
+	// windowGap is the most of other lines a read takes in to cover the
+	// next line of its run: about what one more ReadAt costs.
+	windowGap = 16 << 10
 )
 
 // line returns the line that starts at off, without its newline. rest
@@ -35,11 +38,14 @@ func (w *window) line(file *os.File, off int64, rest []uint64) ([]byte, error) {
 				return b, nil // the last line of the file, without a newline
 			}
 		}
-		// Cover the following lines that lie within windowMax.
+		// Cover the following lines that lie within windowMax, as long as
+		// they lie close together: the lines of a stream scattered through
+		// a file (one account among a thousand) are read each on its own,
+		// not with the megabyte of other streams' lines between them.
 		end := off
 		for _, p := range rest {
 			next := int64(p & posMask)
-			if p>>posShift != rest[0]>>posShift || next < off || next-off > windowMax {
+			if p>>posShift != rest[0]>>posShift || next < end || next-off > windowMax || next-end > windowGap {
 				break
 			}
 			end = next

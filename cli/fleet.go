@@ -1,0 +1,398 @@
+package cli
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// A fleet search runs find over every stream of a log: a bounded pool of
+// GOMAXPROCS workers, each folding whole streams from the index, so the
+// file's events are read once in all, each stream by one worker.
+
+// fleetMatch is one seq of one stream where the condition holds, with the
+// values the condition looked at there.
+type fleetMatch struct {
+	Stream  replay.StreamKey
+	Seq     replay.Seq
+	Time    time.Time
+	Summary string
+	Values  []any // one per path of fleetSearch.paths
+}
+
+// fleetAnswer is what searching one stream found.
+type fleetAnswer struct {
+	stream  replay.StreamKey
+	matches []fleetMatch
+	err     error
+}
+
+// fleetSearch is one find over every stream.
+type fleetSearch[S, E any] struct {
+	a      *app[S, E]
+	src    *source[S, E]
+	cond   *condition[S, E]
+	all    bool // every seq, not just the first
+	bisect bool
+	// paths are the values the condition names, and values their
+	// programs, to show beside each match.
+	paths  []string
+	values []*condition[S, E]
+
+	// done and folded count the streams answered and the events applied,
+	// for the progress line and the summary.
+	done, folded atomic.Int64
+}
+
+// runFleet answers find over every stream of the log.
+func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *condition[S, E]) error {
+	if c.Bisect && c.All {
+		return usageError("--bisect finds one seq; --all lists them by folding everything")
+	}
+	infos, err := src.infos(a.ctx)
+	if err != nil {
+		return err
+	}
+	if len(infos) == 0 {
+		return notFound("the log has no events")
+	}
+	f := &fleetSearch[S, E]{a: a, src: src, cond: cond, all: c.All, bisect: c.Bisect, paths: lookedAt(c.Where)}
+	for _, p := range f.paths {
+		v, err := compileCondition(a.cfg, p, false)
+		if err != nil {
+			return err
+		}
+		f.values = append(f.values, v)
+	}
+
+	start := time.Now()
+	stopProgress := f.showProgress(len(infos))
+	answers := f.searchAll(infos)
+	stopProgress()
+	took := time.Since(start)
+	if err := a.ctx.Err(); err != nil {
+		return err
+	}
+
+	var matches []fleetMatch
+	var failed []fleetAnswer
+	matched := 0
+	for _, ans := range answers {
+		if ans.err != nil {
+			failed = append(failed, ans)
+			continue
+		}
+		if len(ans.matches) > 0 {
+			matched++
+		}
+		matches = append(matches, ans.matches...)
+	}
+	sortMatches(matches, c.Sort)
+
+	if c.JSON {
+		err = f.printJSON(c.Where, matches, failed, len(infos))
+	} else {
+		err = f.printTable(matches)
+	}
+	if err != nil {
+		return err
+	}
+	const most = 10 // a condition that fails fails on every stream alike
+	for i, ans := range failed {
+		if i == most {
+			fmt.Fprintf(a.errOut, "  … and %s more (--json lists them all)\n", thousands(len(failed)-most))
+			break
+		}
+		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
+	}
+	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events folded in %.1f s\n", thousands(matched), thousands(len(infos)), thousands(int(f.folded.Load())), took.Seconds())
+	switch {
+	case len(failed) > 0:
+		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(len(infos)))}
+	case matched == 0:
+		if !c.JSON {
+			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of any stream\n", a.cfg.name, c.Where)
+		}
+		return silentFailure{}
+	}
+	return nil
+}
+
+// searchAll searches every stream on GOMAXPROCS workers and returns the
+// answers in the order of infos.
+func (f *fleetSearch[S, E]) searchAll(infos []replay.StreamInfo) []fleetAnswer {
+	answers := make([]fleetAnswer, len(infos))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(infos)) {
+		wg.Go(func() {
+			for i := range next {
+				answers[i] = f.searchStream(infos[i].Key)
+				f.done.Add(1)
+			}
+		})
+	}
+	for i := range infos {
+		if f.a.ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return answers
+}
+
+// searchStream finds where the condition holds in one stream: the first
+// seq (or every seq with --all) by a fold, or the first by bisection.
+func (f *fleetSearch[S, E]) searchStream(stream replay.StreamKey) fleetAnswer {
+	if f.bisect {
+		return f.bisectStream(stream)
+	}
+	ans := fleetAnswer{stream: stream}
+	for step, err := range replay.Fold(f.a.ctx, f.src.log, stream, f.a.apply, f.a.initial) {
+		if err != nil {
+			ans.err = err
+			return ans
+		}
+		f.folded.Add(1)
+		ok, err := f.cond.holds(step.State, step.Event)
+		if err != nil {
+			ans.err = fmt.Errorf("seq %d: %w", step.Event.Seq, err)
+			return ans
+		}
+		if !ok {
+			continue
+		}
+		ans.matches = append(ans.matches, f.match(step.State, step.Event))
+		if !f.all {
+			break
+		}
+	}
+	return ans
+}
+
+// bisectStream finds the first seq where the condition holds by
+// bisection; a stream where it does not hold at the end has no match.
+func (f *fleetSearch[S, E]) bisectStream(stream replay.StreamKey) fleetAnswer {
+	ans := fleetAnswer{stream: stream}
+	last, err := replay.LastSeq(f.a.ctx, f.src.log, stream)
+	if err != nil {
+		ans.err = err
+		return ans
+	}
+	tl, err := replay.NewTimeline(f.src.log, stream, f.a.apply, f.a.initial, replay.TimelineOptions[S]{Clone: f.a.cfg.clone})
+	if err != nil {
+		ans.err = err
+		return ans
+	}
+	seq, cost, err := tl.Bisect(f.a.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return f.cond.holds(s, ev) })
+	f.folded.Add(int64(cost.Folded))
+	if errors.Is(err, replay.ErrConditionNeverHolds) {
+		return ans
+	}
+	if err != nil {
+		ans.err = err
+		return ans
+	}
+	state, _, err := tl.Seek(f.a.ctx, seq)
+	if err != nil {
+		ans.err = err
+		return ans
+	}
+	ev, err := f.src.log.Read(f.a.ctx, stream, seq, 1)
+	if err != nil || len(ev) != 1 {
+		ans.err = fmt.Errorf("reading seq %d: %v", seq, err)
+		return ans
+	}
+	ans.matches = []fleetMatch{f.match(state, ev[0])}
+	return ans
+}
+
+// match describes a seq where the condition holds, with the values it
+// looked at; a value it cannot compute there is nil.
+func (f *fleetSearch[S, E]) match(state S, ev replay.Event[E]) fleetMatch {
+	m := fleetMatch{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Summary: f.a.cfg.summary(ev.Payload)}
+	for _, v := range f.values {
+		out, err := v.eval(state, ev)
+		if err != nil {
+			out = nil
+		}
+		m.Values = append(m.Values, jsonv.ToPlain(out))
+	}
+	return m
+}
+
+// sortMatches orders matches by stream (then seq), or by time (then
+// stream and seq) for --sort time.
+func sortMatches(ms []fleetMatch, by string) {
+	slices.SortStableFunc(ms, func(x, y fleetMatch) int {
+		if by == "time" {
+			if c := x.Time.Compare(y.Time); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(strings.Compare(string(x.Stream), string(y.Stream)), cmp.Compare(x.Seq, y.Seq))
+	})
+}
+
+func (f *fleetSearch[S, E]) printTable(ms []fleetMatch) error {
+	w := tabwriter.NewWriter(f.a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprint(w, "STREAM\tSEQ\tTIME\tEVENT")
+	for _, p := range f.paths {
+		fmt.Fprintf(w, "\t%s", cell(p))
+	}
+	fmt.Fprintln(w)
+	for _, m := range ms {
+		summary := cmp.Or(m.Summary, "-")
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s", streamName(m.Stream), m.Seq, formatTime(m.Time), cell(summary))
+		for _, v := range m.Values {
+			fmt.Fprintf(w, "\t%s", cell(valueText(v)))
+		}
+		fmt.Fprintln(w)
+	}
+	return w.Flush()
+}
+
+// valueText shows a value as compact JSON: strings quoted, so that "1"
+// and 1, or "" and a missing value (null), read differently.
+func valueText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func (f *fleetSearch[S, E]) printJSON(where string, ms []fleetMatch, failed []fleetAnswer, streams int) error {
+	type jsonMatch struct {
+		Stream  replay.StreamKey `json:"stream"`
+		Seq     replay.Seq       `json:"seq"`
+		Time    any              `json:"time"`
+		Summary string           `json:"summary,omitempty"`
+		Values  map[string]any   `json:"values"`
+	}
+	type jsonError struct {
+		Stream replay.StreamKey `json:"stream"`
+		Error  string           `json:"error"`
+	}
+	out := struct {
+		Where   string      `json:"where"`
+		Streams int         `json:"streams"`
+		Events  int64       `json:"events"`
+		Matches []jsonMatch `json:"matches"`
+		Errors  []jsonError `json:"errors"`
+	}{Where: where, Streams: streams, Events: f.folded.Load(), Matches: []jsonMatch{}, Errors: []jsonError{}}
+	for _, m := range ms {
+		jm := jsonMatch{Stream: m.Stream, Seq: m.Seq, Time: jsonTime(m.Time), Summary: m.Summary, Values: map[string]any{}}
+		for i, p := range f.paths {
+			jm.Values[p] = m.Values[i]
+		}
+		out.Matches = append(out.Matches, jm)
+	}
+	for _, ans := range failed {
+		out.Errors = append(out.Errors, jsonError{Stream: ans.stream, Error: ans.err.Error()})
+	}
+	return f.a.printJSON(out)
+}
+
+// showProgress keeps a line on a terminal's standard error saying how far
+// the search has got, until the returned function is called, which clears
+// it. Off a terminal it shows nothing.
+func (f *fleetSearch[S, E]) showProgress(streams int) (stop func()) {
+	w := f.a.progress
+	if w == nil {
+		return func() {}
+	}
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				io.WriteString(w, "\r\x1b[K")
+				return
+			case <-tick.C:
+				fmt.Fprintf(w, "\r\x1b[Ksearching: %s of %s streams, %s events", thousands(int(f.done.Load())), thousands(streams), thousands(int(f.folded.Load())))
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}
+
+// lookedAt lists the values an expression reads from state and event:
+// the paths it names (state.balance, event.expect.balance), each the
+// longest it names (not event.expect as well), in the order they come.
+func lookedAt(src string) []string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	var paths []string
+	ast.Walk(&tree.Node, pathCollector{&paths})
+	var longest []string
+	for i, p := range paths {
+		if slices.Contains(paths[:i], p) {
+			continue
+		}
+		inner := slices.ContainsFunc(paths, func(q string) bool {
+			return len(q) > len(p) && strings.HasPrefix(q, p) && (q[len(p)] == '.' || q[len(p)] == '[')
+		})
+		if !inner {
+			longest = append(longest, p)
+		}
+	}
+	return longest
+}
+
+type pathCollector struct{ paths *[]string }
+
+func (c pathCollector) Visit(node *ast.Node) {
+	if isPath(*node) {
+		*c.paths = append(*c.paths, (*node).String())
+	}
+}
+
+// isPath reports whether n is state or event, or a member of one by a
+// constant name or index.
+func isPath(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.IdentifierNode:
+		return n.Value == "state" || n.Value == "event"
+	case *ast.MemberNode:
+		switch n.Property.(type) {
+		case *ast.StringNode, *ast.IntegerNode:
+			return !n.Method && isPath(n.Node)
+		}
+	}
+	return false
+}
+
+// thousands writes n with commas between groups of three digits: 49,102.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
