@@ -251,7 +251,12 @@ func sortMatches(ms []fleetMatch, by string) {
 	})
 }
 
+// printTable prints the matches, nothing when there are none (standard
+// error says so).
 func (f *fleetSearch[S, E]) printTable(ms []fleetMatch) error {
+	if len(ms) == 0 {
+		return nil
+	}
 	w := tabwriter.NewWriter(f.a.out, 0, 4, 2, ' ', 0)
 	fmt.Fprint(w, "STREAM\tSEQ\tTIME\tEVENT")
 	for _, p := range f.paths {
