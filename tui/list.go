@@ -34,6 +34,9 @@ type list struct {
 	filter   *textinput.Model
 	shown    []int // indexes of the items that pass the filter
 	actions  []listAction
+	// counted: the title counts the items itself, so the filter's count
+	// is not added to it.
+	counted bool
 	// onClose, when set, runs when the list closes without an action.
 	onClose func() tea.Cmd
 	closed  bool
@@ -166,7 +169,7 @@ func (l *list) View() string {
 		lines = append(lines, "", l.st.dim.Render(clean(l.footer)))
 	}
 	title := l.title
-	if l.filter != nil && len(l.items) > 0 {
+	if l.filter != nil && len(l.items) > 0 && !l.counted {
 		title += fmt.Sprintf(" (%d of %d)", len(l.shown), len(l.items))
 	}
 	return box(l.st, title, lines, l.width, l.height, true)
