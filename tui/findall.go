@@ -58,10 +58,12 @@ func (m *Model[S, E]) findAllPrompt() tea.Cmd {
 		m.say("this debugger cannot search every stream")
 		return nil
 	}
+	label := "find in every stream: "
 	if m.found != nil {
-		m.prompt.input.Placeholder = "enter alone: the last results (" + m.found.condition + ")"
+		label = "find in every stream (empty: the last results): "
 	}
-	return m.prompt.Open("find in every stream: ", "", func(text string) (tea.Cmd, error) {
+	m.prompt.input.Placeholder = ""
+	return m.prompt.Open(label, "", func(text string) (tea.Cmd, error) {
 		if text == "" {
 			if m.found == nil {
 				return nil, errors.New("a condition over state and event, e.g. state.balance < 0")

@@ -48,7 +48,6 @@ func (p *prompt) Open(label, value string, submit func(string) (tea.Cmd, error))
 
 func (p *prompt) close() {
 	p.open, p.err = false, ""
-	p.input.Placeholder = "" // a hint for one prompt only
 	p.input.Blur()
 }
 
