@@ -129,7 +129,7 @@ func (m *Model[S, E]) openFound() tea.Cmd {
 	filter.SetStyles(inputStyles(true))
 	l := &list{
 		title:   fmt.Sprintf("found in %s of %s streams · %s", thousands(len(r.Matches)), thousands(r.Streams), r.condition),
-		hint:    "the first seq of each stream where it holds · enter: go there, with it as a watch",
+		hint:    "each stream's first seq where it holds · enter goes there and watches it",
 		empty:   "no stream matches",
 		filter:  &filter,
 		counted: true,
