@@ -177,3 +177,24 @@ func TestFindInEveryStreamScreens(t *testing.T) {
 	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 80, Height: 24} })
 	golden(t, "80x24", screen(m))
 }
+
+func TestALongListKeepsRoomForTheDetailAndTheFailures(t *testing.T) {
+	found := FoundAll{Streams: 60, Failed: []StreamFailure{{Stream: "acct-99", Err: errors.New("boom")}}}
+	for i := range 50 {
+		found.Matches = append(found.Matches, FoundMatch{Stream: replay.StreamKey("acct-" + strings.Repeat("1", i%5+1)), Seq: replay.Seq(i + 1), Values: []NamedValue{
+			{"state.balance", "97506.70000000001"}, {"event.expect.balance", "96031.5"}, {"event.expect.note", `"` + strings.Repeat("x", 40) + `"`},
+		}})
+	}
+	var asked []string
+	m := fleet(t, found, &asked)
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 80, Height: 24} })
+	press(t, m, "f")
+	typeText(t, m, "state.Balance > 100")
+	press(t, m, "enter")
+	s := screen(m)
+	for _, want := range []string{"event.expect.note=\"" + strings.Repeat("x", 10), "1 stream could not be searched; stream acct-99: boom"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("the list lacks %q:\n%s", want, s)
+		}
+	}
+}
