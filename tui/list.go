@@ -161,7 +161,7 @@ func (l *list) View() string {
 	if l.footer != "" {
 		below = append(below, "", l.st.dim.Render(fit(clean(l.footer), l.width-2)))
 	}
-	h := max(l.height-4-len(lines)-len(below), 1)
+	h := max(l.height-2-len(lines)-len(below), 1)
 	start := max(0, l.selected-h+1)
 	for i := start; i < len(l.shown) && i < start+h; i++ {
 		line := fit(clean(l.items[l.shown[i]]), l.width-2)
