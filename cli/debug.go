@@ -195,6 +195,9 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 			return c.eval, nil
 		},
 	}
+	cfg.FindAll = func(ctx context.Context, where string, progress func(done, total int)) (tui.FoundAll, error) {
+		return a.findAll(ctx, src, where, progress)
+	}
 	if store != nil {
 		cfg.Bookmarks = bookmarkStore[S]{store}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // A fleet search runs find over every stream of a log: a bounded pool of
@@ -44,6 +46,7 @@ type fleetAnswer struct {
 
 // fleetSearch is one find over every stream.
 type fleetSearch[S, E any] struct {
+	ctx    context.Context
 	a      *app[S, E]
 	src    *source[S, E]
 	cond   *condition[S, E]
@@ -53,10 +56,61 @@ type fleetSearch[S, E any] struct {
 	// programs, to show beside each match.
 	paths  []string
 	values []*condition[S, E]
+	// progress, when set, is told each time a stream is answered; it may
+	// be called from several goroutines at once.
+	progress func(done, total int)
 
 	// done and folded count the streams answered and the events applied,
-	// for the progress line and the summary.
-	done, folded atomic.Int64
+	// and total the streams to answer, for the progress line and the
+	// summary.
+	done, folded, total atomic.Int64
+}
+
+// fleetFound is what a fleet search found.
+type fleetFound struct {
+	streams int          // the streams searched
+	matched int          // the streams where the condition holds
+	matches []fleetMatch // in the order of the streams
+	failed  []fleetAnswer
+}
+
+// newFleetSearch prepares a search of every stream for where cond holds,
+// until ctx ends: find without -s, and f in the debugger.
+func newFleetSearch[S, E any](ctx context.Context, a *app[S, E], src *source[S, E], cond *condition[S, E]) (*fleetSearch[S, E], error) {
+	f := &fleetSearch[S, E]{ctx: ctx, a: a, src: src, cond: cond, paths: lookedAt(cond.source)}
+	for _, p := range f.paths {
+		v, err := compileCondition(a.cfg, p, false)
+		if err != nil {
+			return nil, err
+		}
+		f.values = append(f.values, v)
+	}
+	return f, nil
+}
+
+// run searches every stream of the log.
+func (f *fleetSearch[S, E]) run() (fleetFound, error) {
+	infos, err := f.src.infos(f.ctx)
+	if err != nil {
+		return fleetFound{}, err
+	}
+	f.total.Store(int64(len(infos)))
+	answers := f.searchAll(infos)
+	if err := f.ctx.Err(); err != nil {
+		return fleetFound{}, err
+	}
+	found := fleetFound{streams: len(infos)}
+	for _, ans := range answers {
+		if ans.err != nil {
+			found.failed = append(found.failed, ans)
+			continue
+		}
+		if len(ans.matches) > 0 {
+			found.matched++
+		}
+		found.matches = append(found.matches, ans.matches...)
+	}
+	return found, nil
 }
 
 // runFleet answers find over every stream of the log.
@@ -64,48 +118,28 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 	if c.Bisect && c.All {
 		return usageError("--bisect finds one seq; --all lists them by folding everything")
 	}
-	infos, err := src.infos(a.ctx)
+	f, err := newFleetSearch(a.ctx, a, src, cond)
 	if err != nil {
 		return err
 	}
-	if len(infos) == 0 {
-		return notFound("the log has no events")
-	}
-	f := &fleetSearch[S, E]{a: a, src: src, cond: cond, all: c.All, bisect: c.Bisect, paths: lookedAt(c.Where)}
-	for _, p := range f.paths {
-		v, err := compileCondition(a.cfg, p, false)
-		if err != nil {
-			return err
-		}
-		f.values = append(f.values, v)
-	}
+	f.all, f.bisect = c.All, c.Bisect
 
 	start := time.Now()
-	stopProgress := f.showProgress(len(infos))
-	answers := f.searchAll(infos)
+	stopProgress := f.showProgress()
+	found, err := f.run()
 	stopProgress()
 	took := time.Since(start)
-	if err := a.ctx.Err(); err != nil {
+	if err != nil {
 		return err
 	}
-
-	var matches []fleetMatch
-	var failed []fleetAnswer
-	matched := 0
-	for _, ans := range answers {
-		if ans.err != nil {
-			failed = append(failed, ans)
-			continue
-		}
-		if len(ans.matches) > 0 {
-			matched++
-		}
-		matches = append(matches, ans.matches...)
+	if found.streams == 0 {
+		return notFound("the log has no events")
 	}
+	matches, failed, matched := found.matches, found.failed, found.matched
 	sortMatches(matches, c.Sort)
 
 	if c.JSON {
-		err = f.printJSON(c.Where, matches, failed, len(infos))
+		err = f.printJSON(c.Where, matches, failed, found.streams)
 	} else {
 		err = f.printTable(matches)
 	}
@@ -120,10 +154,10 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 		}
 		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
 	}
-	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events folded in %.1f s\n", thousands(matched), thousands(len(infos)), thousands(int(f.folded.Load())), took.Seconds())
+	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events folded in %.1f s\n", thousands(matched), thousands(found.streams), thousands(int(f.folded.Load())), took.Seconds())
 	switch {
 	case len(failed) > 0:
-		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(len(infos)))}
+		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(found.streams))}
 	case matched == 0:
 		if !c.JSON {
 			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of any stream\n", a.cfg.name, c.Where)
@@ -131,6 +165,37 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 		return silentFailure{}
 	}
 	return nil
+}
+
+// findAll is find over every stream for the debugger (f): the first seq
+// of each stream where the condition holds, by stream.
+func (a *app[S, E]) findAll(ctx context.Context, src *source[S, E], where string, progress func(done, total int)) (tui.FoundAll, error) {
+	cond, err := compileCondition(a.cfg, where, true)
+	if err != nil {
+		return tui.FoundAll{}, err
+	}
+	f, err := newFleetSearch(ctx, a, src, cond)
+	if err != nil {
+		return tui.FoundAll{}, err
+	}
+	f.progress = progress
+	found, err := f.run()
+	if err != nil {
+		return tui.FoundAll{}, err
+	}
+	sortMatches(found.matches, "stream")
+	out := tui.FoundAll{Streams: found.streams}
+	for _, m := range found.matches {
+		fm := tui.FoundMatch{Stream: m.Stream, Seq: m.Seq, Time: m.Time}
+		for i, v := range m.Values {
+			fm.Values = append(fm.Values, tui.NamedValue{Name: f.paths[i], Value: valueText(v)})
+		}
+		out.Matches = append(out.Matches, fm)
+	}
+	for _, ans := range found.failed {
+		out.Failed = append(out.Failed, tui.StreamFailure{Stream: ans.stream, Err: ans.err})
+	}
+	return out, nil
 }
 
 // searchAll searches every stream on GOMAXPROCS workers and returns the
@@ -143,12 +208,15 @@ func (f *fleetSearch[S, E]) searchAll(infos []replay.StreamInfo) []fleetAnswer {
 		wg.Go(func() {
 			for i := range next {
 				answers[i] = f.searchStream(infos[i].Key)
-				f.done.Add(1)
+				done := f.done.Add(1)
+				if f.progress != nil {
+					f.progress(int(done), len(infos))
+				}
 			}
 		})
 	}
 	for i := range infos {
-		if f.a.ctx.Err() != nil {
+		if f.ctx.Err() != nil {
 			break
 		}
 		next <- i
@@ -165,7 +233,7 @@ func (f *fleetSearch[S, E]) searchStream(stream replay.StreamKey) fleetAnswer {
 		return f.bisectStream(stream)
 	}
 	ans := fleetAnswer{stream: stream}
-	for step, err := range replay.Fold(f.a.ctx, f.src.log, stream, f.a.apply, f.a.initial) {
+	for step, err := range replay.Fold(f.ctx, f.src.log, stream, f.a.apply, f.a.initial) {
 		if err != nil {
 			ans.err = err
 			return ans
@@ -191,7 +259,7 @@ func (f *fleetSearch[S, E]) searchStream(stream replay.StreamKey) fleetAnswer {
 // bisection; a stream where it does not hold at the end has no match.
 func (f *fleetSearch[S, E]) bisectStream(stream replay.StreamKey) fleetAnswer {
 	ans := fleetAnswer{stream: stream}
-	last, err := replay.LastSeq(f.a.ctx, f.src.log, stream)
+	last, err := replay.LastSeq(f.ctx, f.src.log, stream)
 	if err != nil {
 		ans.err = err
 		return ans
@@ -201,7 +269,7 @@ func (f *fleetSearch[S, E]) bisectStream(stream replay.StreamKey) fleetAnswer {
 		ans.err = err
 		return ans
 	}
-	seq, cost, err := tl.Bisect(f.a.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return f.cond.holds(s, ev) })
+	seq, cost, err := tl.Bisect(f.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return f.cond.holds(s, ev) })
 	f.folded.Add(int64(cost.Folded))
 	if errors.Is(err, replay.ErrConditionNeverHolds) {
 		return ans
@@ -210,12 +278,12 @@ func (f *fleetSearch[S, E]) bisectStream(stream replay.StreamKey) fleetAnswer {
 		ans.err = err
 		return ans
 	}
-	state, _, err := tl.Seek(f.a.ctx, seq)
+	state, _, err := tl.Seek(f.ctx, seq)
 	if err != nil {
 		ans.err = err
 		return ans
 	}
-	ev, err := f.src.log.Read(f.a.ctx, stream, seq, 1)
+	ev, err := f.src.log.Read(f.ctx, stream, seq, 1)
 	if err != nil || len(ev) != 1 {
 		ans.err = fmt.Errorf("reading seq %d: %v", seq, err)
 		return ans
@@ -319,7 +387,7 @@ func (f *fleetSearch[S, E]) printJSON(where string, ms []fleetMatch, failed []fl
 // showProgress keeps a line on a terminal's standard error saying how far
 // the search has got, until the returned function is called, which clears
 // it. Off a terminal it shows nothing.
-func (f *fleetSearch[S, E]) showProgress(streams int) (stop func()) {
+func (f *fleetSearch[S, E]) showProgress() (stop func()) {
 	w := f.a.progress
 	if w == nil {
 		return func() {}
@@ -335,7 +403,7 @@ func (f *fleetSearch[S, E]) showProgress(streams int) (stop func()) {
 				io.WriteString(w, "\r\x1b[K")
 				return
 			case <-tick.C:
-				fmt.Fprintf(w, "\r\x1b[Ksearching: %s of %s streams, %s events", thousands(int(f.done.Load())), thousands(streams), thousands(int(f.folded.Load())))
+				fmt.Fprintf(w, "\r\x1b[Ksearching: %s of %s streams, %s events", thousands(int(f.done.Load())), thousands(int(f.total.Load())), thousands(int(f.folded.Load())))
 			}
 		}
 	}()

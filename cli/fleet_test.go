@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,7 +11,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // sumTotal adds each event's amount to .total.
@@ -307,5 +314,61 @@ func TestTheValuesAConditionLooksAt(t *testing.T) {
 		if got := lookedAt(where); !slices.Equal(got, want) {
 			t.Errorf("lookedAt(%q) = %q, want %q", where, got, want)
 		}
+	}
+}
+
+func TestTheDebuggerFindsInEveryStreamAsFindDoes(t *testing.T) {
+	good, bad := fleetLog(t)
+	where := "state.total != event.expect.total"
+	out, errOut, code := run(t, "-r", sumTotal, "find", good, bad, "--where", where, "--json")
+	wantCode(t, code, exitBadInput, out, errOut) // d cannot be searched
+	var want struct {
+		Streams int
+		Matches []struct {
+			Stream replay.StreamKey
+			Seq    replay.Seq
+			Time   time.Time
+			Values map[string]any
+		}
+		Errors []struct{ Stream, Error string }
+	}
+	if err := json.Unmarshal([]byte(out), &want); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+
+	var found tui.FoundAll
+	var findErr error
+	var mu sync.Mutex
+	lastDone, lastTotal := 0, 0
+	_, errOut, code, _ = runSession(t, "", func(ctx context.Context, cfg tui.Config[any, jsonv.Payload]) {
+		found, findErr = cfg.FindAll(ctx, where, func(done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			lastDone, lastTotal = max(lastDone, done), total
+		})
+	}, "-r", sumTotal, good, bad)
+	wantCode(t, code, 0, "", errOut)
+	if findErr != nil {
+		t.Fatal(findErr)
+	}
+	if found.Streams != want.Streams || lastDone != want.Streams || lastTotal != want.Streams {
+		t.Fatalf("the debugger searched %d streams, with progress to %d of %d; find searched %d", found.Streams, lastDone, lastTotal, want.Streams)
+	}
+	if len(found.Matches) != len(want.Matches) || len(want.Matches) != 2 {
+		t.Fatalf("the debugger found %+v; find found %+v", found.Matches, want.Matches)
+	}
+	for i, w := range want.Matches {
+		got := found.Matches[i]
+		if got.Stream != w.Stream || got.Seq != w.Seq || !got.Time.Equal(w.Time) || len(got.Values) != 2 {
+			t.Fatalf("match %d: the debugger found %+v; find found %+v", i, got, w)
+		}
+		for _, v := range got.Values {
+			if text := valueText(w.Values[v.Name]); v.Value != text {
+				t.Errorf("match %d: %s = %s in the debugger, %s from find", i, v.Name, v.Value, text)
+			}
+		}
+	}
+	if len(found.Failed) != 1 || len(want.Errors) != 1 || string(found.Failed[0].Stream) != want.Errors[0].Stream || found.Failed[0].Err.Error() != want.Errors[0].Error {
+		t.Fatalf("failed streams: the debugger %+v; find %+v", found.Failed, want.Errors)
 	}
 }

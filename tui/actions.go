@@ -157,6 +157,8 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.prompt.Open("first seq where (bisect): ", m.inv.lastCond, func(text string) (tea.Cmd, error) {
 			return m.inv.bisect(s.ctx, s.tl, m.events.last, text)
 		})
+	case key.Matches(msg, k.FindAll):
+		return m.findAllPrompt()
 	case key.Matches(msg, k.Blame):
 		return m.blameSelected()
 	case key.Matches(msg, k.Plot):
@@ -200,9 +202,14 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // escape is esc: it stops, in this order, a search, play, or a seek.
 func (m *Model[S, E]) escape() tea.Cmd {
 	s := m.s
-	keep := m.inv.job != nil && m.inv.job.keepSeq
+	j := m.inv.job
+	keep := j != nil && j.keepSeq
 	if what, at, ok := m.inv.stop(); ok {
 		m.interrupt()
+		if j.overStreams {
+			m.say(fmt.Sprintf("%s stopped after %s of %s streams", what, thousands(j.streamsDone), thousands(j.streams)))
+			return nil
+		}
 		m.say(fmt.Sprintf("%s stopped at seq %d", what, at))
 		if at > 0 && !keep {
 			return m.seekTo(at)

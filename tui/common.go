@@ -33,6 +33,18 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
+// thousands writes n with commas between groups of three digits: 1,229.
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // joinNonEmpty joins the parts that are not empty: a log with no stream
 // names leaves no empty place between two separators.
 func joinNonEmpty(sep string, parts ...string) string {

@@ -59,20 +59,27 @@ type job struct {
 	// keepSeq leaves the selection where it is when the job stops (a
 	// plot: where it got to is no place to go).
 	keepSeq bool
+	// overStreams is a search of every stream (f), which has got through
+	// streamsDone of streams.
+	overStreams          bool
+	streamsDone, streams int
 }
 
 // jobMsg reports a job's progress, or its end (done).
 type jobMsg struct {
-	id      int
-	reached replay.Seq
-	done    bool
-	seq     replay.Seq // where to go
-	found   bool
-	blame   []changes.BlameEntry
-	plot    *plotted
-	message string
-	err     error
-	next    <-chan jobMsg
+	id       int
+	reached  replay.Seq
+	done     bool
+	seq      replay.Seq // where to go
+	found    bool
+	blame    []changes.BlameEntry
+	plot     *plotted
+	foundAll *foundResults // what a search of every stream found
+	// streamsDone of streams are searched (a search of every stream)
+	streamsDone, streams int
+	message              string
+	err                  error
+	next                 <-chan jobMsg
 }
 
 func (m jobMsg) withNext(ch <-chan jobMsg) jobMsg { m.next = ch; return m }
@@ -81,6 +88,15 @@ func (m jobMsg) withNext(ch <-chan jobMsg) jobMsg { m.next = ch; return m }
 // function it is given, and its outcome as the final jobMsg. The command
 // it returns starts it (never Update) and brings its first report.
 func (in *investigator[S, E]) start(ctx context.Context, what string, from replay.Seq, search func(ctx context.Context, progress func(replay.Seq)) jobMsg) tea.Cmd {
+	return in.begin(ctx, what, from, func(ctx context.Context, report func(jobMsg)) jobMsg {
+		return search(ctx, func(at replay.Seq) { report(jobMsg{reached: at}) })
+	})
+}
+
+// begin is start for a search that reports its progress in its own
+// terms (streams searched, not a seq reached): report may be called from
+// several goroutines at once.
+func (in *investigator[S, E]) begin(ctx context.Context, what string, from replay.Seq, search func(ctx context.Context, report func(jobMsg)) jobMsg) tea.Cmd {
 	in.stop()
 	in.jobs++
 	ctx, cancel := context.WithCancel(ctx)
@@ -90,9 +106,10 @@ func (in *investigator[S, E]) start(ctx context.Context, what string, from repla
 		ch := make(chan jobMsg, 1)
 		go func() {
 			defer close(ch)
-			msg := search(ctx, func(at replay.Seq) {
+			msg := search(ctx, func(progress jobMsg) {
+				progress.id = j.id
 				select { // drop a report when the last is not read yet
-				case ch <- jobMsg{id: j.id, reached: at}:
+				case ch <- progress:
 				default:
 				}
 			})

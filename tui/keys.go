@@ -17,7 +17,7 @@ type keyMap struct {
 	Rename, Delete, Undo                      key.Binding
 	Watch, Watches, Continue, ReverseContinue key.Binding
 	Bisect, Blame, Mark, Play, Faster, Slower key.Binding
-	Plot                                      key.Binding
+	Plot, FindAll                             key.Binding
 	// In lists with a filter, where letters are typed: arrows and
 	// ctrl+n, ctrl+p, tab move the selection.
 	ListDown, ListUp key.Binding
@@ -63,6 +63,7 @@ func newKeyMap() *keyMap {
 		Continue:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue to where a condition holds")),
 		ReverseContinue: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "reverse-continue")),
 		Bisect:          key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "first seq where it holds (bisect)")),
+		FindAll:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "find where a condition holds, in every stream")),
 		Blame:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "who last changed this value (state)")),
 		Mark:            key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark: diff from the mark")),
 		Plot:            key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plot the value (state) or a watch")),
@@ -92,6 +93,7 @@ const (
 	inWatches
 	inStreams
 	inHistory
+	inFound
 	inPlot
 	inDetail
 	inPrompt
@@ -142,6 +144,8 @@ func (k *keyMap) footer(p place) []key.Binding {
 		return []key.Binding{short(k.Enter, "enter", "open"), closeList, short(k.ListDown, "↑/↓", "move"), note("type", "to filter")}
 	case inHistory:
 		return []key.Binding{short(k.Enter, "enter", "go to"), closeList, move}
+	case inFound:
+		return []key.Binding{short(k.Enter, "enter", "go to"), closeList, short(k.ListDown, "↑/↓", "move"), note("type", "to filter")}
 	case inPrompt:
 		return []key.Binding{short(k.Enter, "enter", "ok"), short(k.Cancel, "esc", "cancel")}
 	}
@@ -154,14 +158,14 @@ func (k *keyMap) footer(p place) []key.Binding {
 // helpOpens reports whether ? opens the help in a place: not where it
 // is typed.
 func helpOpens(p place) bool {
-	return p != inStreams && p != inPrompt && p != inHelp && p != inPlot && p != inDetail
+	return p != inStreams && p != inFound && p != inPrompt && p != inHelp && p != inPlot && p != inDetail
 }
 
 // FullHelp is the ? screen.
 func (k *keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.PageDown, k.PageUp, k.Play, k.Faster},
-		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect},
+		{k.Goto, k.Search, k.NextMatch, k.PrevMatch, k.Continue, k.ReverseContinue, k.Bisect, k.FindAll},
 		{k.Up, k.Down, k.Fold, k.Focus, k.ToggleEvent, k.Detail, k.ScrollLeft, k.ScrollRight, k.Copy, k.CopyPath},
 		{k.Blame, k.Plot, k.Mark, k.Stream, k.Summary},
 		{k.Watch, k.Watches, k.Bookmark, k.Bookmarks, k.Rename, k.Delete, k.Undo},

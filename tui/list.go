@@ -34,6 +34,9 @@ type list struct {
 	filter   *textinput.Model
 	shown    []int // indexes of the items that pass the filter
 	actions  []listAction
+	// counted: the title counts the items itself, so the filter's count
+	// is not added to it.
+	counted bool
 	// onClose, when set, runs when the list closes without an action.
 	onClose func() tea.Cmd
 	closed  bool
@@ -147,7 +150,18 @@ func (l *list) View() string {
 	if len(l.shown) == 0 && l.empty != "" {
 		lines = append(lines, l.empty)
 	}
-	h := max(l.height-4-len(lines), 1)
+	// The detail, wrapped, and the footer keep their room below the
+	// items.
+	var below []string
+	if i := l.current(); l.detail != nil && i >= 0 {
+		if d := l.detail(i); d != "" {
+			below = append([]string{""}, wrap(d, l.width-2)...)
+		}
+	}
+	if l.footer != "" {
+		below = append(below, "", l.st.dim.Render(fit(clean(l.footer), l.width-2)))
+	}
+	h := max(l.height-2-len(lines)-len(below), 1)
 	start := max(0, l.selected-h+1)
 	for i := start; i < len(l.shown) && i < start+h; i++ {
 		line := fit(clean(l.items[l.shown[i]]), l.width-2)
@@ -156,17 +170,9 @@ func (l *list) View() string {
 		}
 		lines = append(lines, line)
 	}
-	if i := l.current(); l.detail != nil && i >= 0 {
-		if d := l.detail(i); d != "" {
-			lines = append(lines, "")
-			lines = append(lines, wrap(d, l.width-2)...)
-		}
-	}
-	if l.footer != "" {
-		lines = append(lines, "", l.st.dim.Render(clean(l.footer)))
-	}
+	lines = append(lines, below...)
 	title := l.title
-	if l.filter != nil && len(l.items) > 0 {
+	if l.filter != nil && len(l.items) > 0 && !l.counted {
 		title += fmt.Sprintf(" (%d of %d)", len(l.shown), len(l.items))
 	}
 	return box(l.st, title, lines, l.width, l.height, true)

@@ -48,6 +48,8 @@ type Model[S, E any] struct {
 
 	// where the user was in the streams they left, to come back there
 	positions map[replay.StreamKey]replay.Seq
+	// found is the last search of every stream that found something (f)
+	found *foundResults
 
 	showHelp, showEvent bool
 	helpTop             int           // the first line of the help shown
@@ -488,6 +490,7 @@ func (m *Model[S, E]) onJob(msg jobMsg) tea.Cmd {
 	}
 	if !msg.done {
 		j.reached = msg.reached
+		j.streamsDone, j.streams = max(j.streamsDone, msg.streamsDone), msg.streams
 		return listen(msg.next)
 	}
 	m.inv.job = nil
@@ -502,6 +505,9 @@ func (m *Model[S, E]) onJob(msg jobMsg) tea.Cmd {
 		}
 		m.status.fail(msg.err)
 		return nil
+	}
+	if msg.foundAll != nil {
+		return m.showFound(msg.foundAll)
 	}
 	m.say(msg.message)
 	if msg.plot != nil && msg.plot.series.Numbers() > 0 {

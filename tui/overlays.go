@@ -20,6 +20,7 @@ const (
 	watchesList
 	streamsList
 	blameList
+	foundList
 )
 
 // openList opens l as the overlay.

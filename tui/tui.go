@@ -97,6 +97,13 @@ type Config[S, E any] struct {
 	// a state, for the long part of a seek (replay.Timeline.Accumulate):
 	// the built-in merge reducer has one. It may return nil.
 	Accumulate func(from S) replay.Accumulator[S, E]
+	// FindAll, when set, searches every stream of the log for the first
+	// seq where a condition (as Compile reads it) holds, telling progress
+	// how many streams it has answered of how many; progress may be
+	// called from several goroutines at once. It stops when ctx ends. f
+	// uses it; nil leaves f out. The command line gives find's search of
+	// every stream.
+	FindAll func(ctx context.Context, condition string, progress func(done, total int)) (FoundAll, error)
 	// Interrupt, when set, is called when the user stops a seek or a
 	// search (esc), to stop an apply that is running now: a fold can only
 	// notice the end of its context between events, and one apply may run

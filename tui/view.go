@@ -216,6 +216,11 @@ func (m *Model[S, E]) statusRight() (string, lipgloss.Style) {
 	right, rightStyle := "", st.dim
 	health := s.reading
 	switch {
+	case m.inv.job != nil && m.inv.job.overStreams && m.inv.job.streams > 0:
+		j := m.inv.job
+		right = fmt.Sprintf("%s: %s/%s streams (esc stops)", j.what, thousands(j.streamsDone), thousands(j.streams))
+	case m.inv.job != nil && m.inv.job.overStreams:
+		right = m.inv.job.what + "… (esc stops)"
 	case m.inv.job != nil:
 		right = fmt.Sprintf("%s: seq %d… (esc stops)", m.inv.job.what, m.inv.job.reached)
 	case m.inv.playing:
@@ -286,6 +291,8 @@ func (m *Model[S, E]) place() place {
 		return inStreams
 	case blameList:
 		return inHistory
+	case foundList:
+		return inFound
 	}
 	switch m.focus {
 	case paneState:
