@@ -23,9 +23,29 @@ import (
 	"github.com/replaytui/replaytui/tui"
 )
 
-// A fleet search runs find over every stream of a log: a bounded pool of
+// A fleet runs one command over every stream of a log: a bounded pool of
 // GOMAXPROCS workers, each folding whole streams from the index, so the
-// file's events are read once in all, each stream by one worker.
+// file's events are read once in all, each stream by one worker. find and
+// blame without --stream run on it.
+
+// fleet is the pool, and what it counts for the progress line and the
+// summary.
+type fleet struct {
+	ctx context.Context
+	// progress, when set, is told each time a stream is answered; it may
+	// be called from several goroutines at once.
+	progress func(done, total int)
+
+	// done and folded count the streams answered and the events applied,
+	// and total the streams to answer.
+	done, folded, total atomic.Int64
+}
+
+// streamFailure is a stream that could not be answered.
+type streamFailure struct {
+	stream replay.StreamKey
+	err    error
+}
 
 // fleetMatch is one seq of one stream where the condition holds, with the
 // values the condition looked at there.
@@ -46,7 +66,7 @@ type fleetAnswer struct {
 
 // fleetSearch is one find over every stream.
 type fleetSearch[S, E any] struct {
-	ctx    context.Context
+	fleet
 	a      *app[S, E]
 	src    *source[S, E]
 	cond   *condition[S, E]
@@ -56,14 +76,6 @@ type fleetSearch[S, E any] struct {
 	// programs, to show beside each match.
 	paths  []string
 	values []*condition[S, E]
-	// progress, when set, is told each time a stream is answered; it may
-	// be called from several goroutines at once.
-	progress func(done, total int)
-
-	// done and folded count the streams answered and the events applied,
-	// and total the streams to answer, for the progress line and the
-	// summary.
-	done, folded, total atomic.Int64
 }
 
 // fleetFound is what a fleet search found.
@@ -71,13 +83,13 @@ type fleetFound struct {
 	streams int          // the streams searched
 	matched int          // the streams where the condition holds
 	matches []fleetMatch // in the order of the streams
-	failed  []fleetAnswer
+	failed  []streamFailure
 }
 
 // newFleetSearch prepares a search of every stream for where cond holds,
 // until ctx ends: find without -s, and f in the debugger.
 func newFleetSearch[S, E any](ctx context.Context, a *app[S, E], src *source[S, E], cond *condition[S, E]) (*fleetSearch[S, E], error) {
-	f := &fleetSearch[S, E]{ctx: ctx, a: a, src: src, cond: cond, paths: lookedAt(cond.source)}
+	f := &fleetSearch[S, E]{fleet: fleet{ctx: ctx}, a: a, src: src, cond: cond, paths: lookedAt(cond.source)}
 	for _, p := range f.paths {
 		v, err := compileCondition(a.cfg, p, false)
 		if err != nil {
@@ -94,15 +106,15 @@ func (f *fleetSearch[S, E]) run() (fleetFound, error) {
 	if err != nil {
 		return fleetFound{}, err
 	}
-	f.total.Store(int64(len(infos)))
-	answers := f.searchAll(infos)
+	answers := make([]fleetAnswer, len(infos))
+	f.each(infos, func(i int) { answers[i] = f.searchStream(infos[i].Key) })
 	if err := f.ctx.Err(); err != nil {
 		return fleetFound{}, err
 	}
 	found := fleetFound{streams: len(infos)}
 	for _, ans := range answers {
 		if ans.err != nil {
-			found.failed = append(found.failed, ans)
+			found.failed = append(found.failed, streamFailure{ans.stream, ans.err})
 			continue
 		}
 		if len(ans.matches) > 0 {
@@ -125,7 +137,7 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 	f.all, f.bisect = c.All, c.Bisect
 
 	start := time.Now()
-	stopProgress := f.showProgress()
+	stopProgress := f.showProgress(a.progress)
 	found, err := f.run()
 	stopProgress()
 	took := time.Since(start)
@@ -146,19 +158,10 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 	if err != nil {
 		return err
 	}
-	const most = 10 // a condition that fails fails on every stream alike
-	for i, ans := range failed {
-		if i == most {
-			fmt.Fprintf(a.errOut, "  … and %s more (--json lists them all)\n", thousands(len(failed)-most))
-			break
-		}
-		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
+	if err := report(a, &f.fleet, failed, "found in", matched, found.streams, took); err != nil {
+		return err
 	}
-	fmt.Fprintf(a.errOut, "found in %s of %s streams; %s events folded in %.1f s\n", thousands(matched), thousands(found.streams), thousands(int(f.folded.Load())), took.Seconds())
-	switch {
-	case len(failed) > 0:
-		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(found.streams))}
-	case matched == 0:
+	if matched == 0 {
 		if !c.JSON {
 			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of any stream\n", a.cfg.name, c.Where)
 		}
@@ -198,16 +201,16 @@ func (a *app[S, E]) findAll(ctx context.Context, src *source[S, E], where string
 	return out, nil
 }
 
-// searchAll searches every stream on GOMAXPROCS workers and returns the
-// answers in the order of infos.
-func (f *fleetSearch[S, E]) searchAll(infos []replay.StreamInfo) []fleetAnswer {
-	answers := make([]fleetAnswer, len(infos))
+// each calls answer(i) for every stream, the i-th of infos, on
+// GOMAXPROCS workers, until ctx ends.
+func (f *fleet) each(infos []replay.StreamInfo, answer func(i int)) {
+	f.total.Store(int64(len(infos)))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(infos)) {
 		wg.Go(func() {
 			for i := range next {
-				answers[i] = f.searchStream(infos[i].Key)
+				answer(i)
 				done := f.done.Add(1)
 				if f.progress != nil {
 					f.progress(int(done), len(infos))
@@ -223,7 +226,39 @@ func (f *fleetSearch[S, E]) searchAll(infos []replay.StreamInfo) []fleetAnswer {
 	}
 	close(next)
 	wg.Wait()
-	return answers
+}
+
+// report tells standard error which streams failed and how many were
+// answered ("found in 2 of 5 streams"), and returns exit status 3 when
+// one failed.
+func report[S, E any](a *app[S, E], f *fleet, failed []streamFailure, answered string, n, streams int, took time.Duration) error {
+	const most = 10 // a reducer that fails fails on every stream alike
+	for i, ans := range failed {
+		if i == most {
+			fmt.Fprintf(a.errOut, "  … and %s more (--json lists them all)\n", thousands(len(failed)-most))
+			break
+		}
+		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
+	}
+	fmt.Fprintf(a.errOut, "%s %s of %s streams; %s events folded in %.1f s\n", answered, thousands(n), thousands(streams), thousands(int(f.folded.Load())), took.Seconds())
+	if len(failed) > 0 {
+		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(streams))}
+	}
+	return nil
+}
+
+// jsonError is a stream that failed, in --json output.
+type jsonError struct {
+	Stream replay.StreamKey `json:"stream"`
+	Error  string           `json:"error"`
+}
+
+func jsonErrors(failed []streamFailure) []jsonError {
+	out := []jsonError{}
+	for _, ans := range failed {
+		out = append(out, jsonError{Stream: ans.stream, Error: ans.err.Error()})
+	}
+	return out
 }
 
 // searchStream finds where the condition holds in one stream: the first
@@ -352,7 +387,7 @@ func valueText(v any) string {
 	return string(b)
 }
 
-func (f *fleetSearch[S, E]) printJSON(where string, ms []fleetMatch, failed []fleetAnswer, streams int) error {
+func (f *fleetSearch[S, E]) printJSON(where string, ms []fleetMatch, failed []streamFailure, streams int) error {
 	type jsonMatch struct {
 		Stream  replay.StreamKey `json:"stream"`
 		Seq     replay.Seq       `json:"seq"`
@@ -360,17 +395,13 @@ func (f *fleetSearch[S, E]) printJSON(where string, ms []fleetMatch, failed []fl
 		Summary string           `json:"summary,omitempty"`
 		Values  map[string]any   `json:"values"`
 	}
-	type jsonError struct {
-		Stream replay.StreamKey `json:"stream"`
-		Error  string           `json:"error"`
-	}
 	out := struct {
 		Where   string      `json:"where"`
 		Streams int         `json:"streams"`
 		Events  int64       `json:"events"`
 		Matches []jsonMatch `json:"matches"`
 		Errors  []jsonError `json:"errors"`
-	}{Where: where, Streams: streams, Events: f.folded.Load(), Matches: []jsonMatch{}, Errors: []jsonError{}}
+	}{Where: where, Streams: streams, Events: f.folded.Load(), Matches: []jsonMatch{}, Errors: jsonErrors(failed)}
 	for _, m := range ms {
 		jm := jsonMatch{Stream: m.Stream, Seq: m.Seq, Time: jsonTime(m.Time), Summary: m.Summary, Values: map[string]any{}}
 		for i, p := range f.paths {
@@ -378,17 +409,13 @@ func (f *fleetSearch[S, E]) printJSON(where string, ms []fleetMatch, failed []fl
 		}
 		out.Matches = append(out.Matches, jm)
 	}
-	for _, ans := range failed {
-		out.Errors = append(out.Errors, jsonError{Stream: ans.stream, Error: ans.err.Error()})
-	}
 	return f.a.printJSON(out)
 }
 
-// showProgress keeps a line on a terminal's standard error saying how far
-// the search has got, until the returned function is called, which clears
-// it. Off a terminal it shows nothing.
-func (f *fleetSearch[S, E]) showProgress() (stop func()) {
-	w := f.a.progress
+// showProgress keeps a line on a terminal's standard error (w, nil off a
+// terminal) saying how far the fleet has got, until the returned function
+// is called, which clears it.
+func (f *fleet) showProgress(w io.Writer) (stop func()) {
 	if w == nil {
 		return func() {}
 	}
