@@ -188,7 +188,7 @@ func (c *blameCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], infos []repla
 	if err != nil {
 		return err
 	}
-	if err := report(a, f, failed, "changed in", changed, len(infos), took); err != nil {
+	if err := report(a, f, failed, "changed in", "blamed", changed, len(infos), took); err != nil {
 		return err
 	}
 	if changed == 0 {

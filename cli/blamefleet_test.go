@@ -150,7 +150,7 @@ func TestBlameOverEveryStreamReportsAStreamThatFails(t *testing.T) {
 	if strings.Contains(out, "\nd ") || !strings.Contains(out, "  20 → 30\n") {
 		t.Errorf("the other streams' answers =\n%s", out)
 	}
-	if !strings.Contains(errOut, `stream "d": `) || !strings.Contains(errOut, "changed in 4 of 5 streams") || !strings.Contains(errOut, "1 of 5 streams could not be searched") {
+	if !strings.Contains(errOut, `stream "d": `) || !strings.Contains(errOut, "changed in 4 of 5 streams") || !strings.Contains(errOut, "1 of 5 streams could not be blamed") {
 		t.Errorf("stderr = %q", errOut)
 	}
 	out, _, code = run(t, "-r", sumTotal, "blame", good, bad, "--path", ".total", "--json")

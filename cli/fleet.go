@@ -158,7 +158,7 @@ func (c *findCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], cond *conditio
 	if err != nil {
 		return err
 	}
-	if err := report(a, &f.fleet, failed, "found in", matched, found.streams, took); err != nil {
+	if err := report(a, &f.fleet, failed, "found in", "searched", matched, found.streams, took); err != nil {
 		return err
 	}
 	if matched == 0 {
@@ -230,8 +230,8 @@ func (f *fleet) each(infos []replay.StreamInfo, answer func(i int)) {
 
 // report tells standard error which streams failed and how many were
 // answered ("found in 2 of 5 streams"), and returns exit status 3 when
-// one failed.
-func report[S, E any](a *app[S, E], f *fleet, failed []streamFailure, answered string, n, streams int, took time.Duration) error {
+// one failed ("could not be searched").
+func report[S, E any](a *app[S, E], f *fleet, failed []streamFailure, answered, notAnswered string, n, streams int, took time.Duration) error {
 	const most = 10 // a reducer that fails fails on every stream alike
 	for i, ans := range failed {
 		if i == most {
@@ -242,7 +242,7 @@ func report[S, E any](a *app[S, E], f *fleet, failed []streamFailure, answered s
 	}
 	fmt.Fprintf(a.errOut, "%s %s of %s streams; %s events folded in %.1f s\n", answered, thousands(n), thousands(streams), thousands(int(f.folded.Load())), took.Seconds())
 	if len(failed) > 0 {
-		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be searched (see above)", thousands(len(failed)), thousands(streams))}
+		return &exitError{exitBadInput, fmt.Errorf("%s of %s streams could not be %s (see above)", thousands(len(failed)), thousands(streams), notAnswered)}
 	}
 	return nil
 }
