@@ -90,6 +90,8 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 	first := true // the first row of --json
 	var firstErr error
 	var errSeq, minSeq, maxSeq replay.Seq
+	var lo, hi float64
+	seen := false
 	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
 		if err != nil {
 			return err
@@ -108,13 +110,15 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 			f = math.NaN()
 		}
 		if ok {
-			lo, hi, seen := series.Range()
+			// The extremes so far, kept here: the series' Range goes
+			// through all its buckets.
 			if !seen || f < lo {
-				minSeq = seq
+				lo, minSeq = f, seq
 			}
 			if !seen || f > hi {
-				maxSeq = seq
+				hi, maxSeq = f, seq
 			}
+			seen = true
 		}
 		series.Add(uint64(seq), f)
 		if where != nil {

@@ -57,8 +57,9 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onChartKey(msg)
 	case m.detail != nil:
 		switch {
-		case key.Matches(msg, k.Quit):
-			return tea.Quit
+		case key.Matches(msg, k.Quit): // closes it, as q closes the chart and the lists
+			m.detail = nil
+			return nil
 		case key.Matches(msg, k.Copy):
 			m.say(fmt.Sprintf("copied %s (%s) to the clipboard", m.detail.what, plural(len(m.detail.text), "byte")))
 			return tea.SetClipboard(m.detail.text)

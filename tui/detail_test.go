@@ -101,6 +101,12 @@ func TestTheDetailViewShowsTheValueUnderTheCursorWhole(t *testing.T) {
 	if m.detail != nil {
 		t.Fatal("v did not close the detail view")
 	}
+	// q closes it too, as it closes the chart and the lists: a user
+	// reading a value does not lose the session.
+	press(t, m, "v")
+	if _, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"}); m.detail != nil || cmd != nil {
+		t.Fatalf("q in the detail view: open %v, command %v", m.detail != nil, cmd != nil)
+	}
 	// The changes pane: the change on top, before and after.
 	press(t, m, "tab", "v")
 	if m.detail == nil || !strings.Contains(m.detail.what, "change at .fen by seq 2") || m.detail.text != "was:\nrnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1\n\nnow:\n"+fen {

@@ -114,7 +114,10 @@ func (in *investigator[S, E]) begin(ctx context.Context, what string, from repla
 				}
 			})
 			msg.id, msg.done = j.id, true
-			ch <- msg
+			select { // nobody reads the answer of a job stopped or replaced
+			case ch <- msg:
+			case <-ctx.Done():
+			}
 		}()
 		return listen(ch)()
 	}

@@ -264,6 +264,7 @@ func (m *Model[S, E]) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status.fail(msg.err)
 		}
 		m.refreshList()
+		m.layOut() // the diff pane makes room for them
 		if m.s == nil || len(msg.watches) == 0 {
 			return m, save
 		}
