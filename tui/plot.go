@@ -208,10 +208,7 @@ func (c *chartView) options() chart.Options {
 
 // move moves the cursor by columns of the plot.
 func (c *chartView) move(columns int) {
-	step := chart.SeqsPerColumn(c.plot.series, c.options())
-	last := c.plot.series.Last()
-	next := int64(c.cursor) + int64(columns)*int64(step)
-	c.cursor = uint64(max(1, min(next, int64(last))))
+	c.cursor = chart.Step(c.plot.series, c.options(), c.cursor, columns)
 	c.layOut()
 }
 

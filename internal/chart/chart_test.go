@@ -165,3 +165,43 @@ func TestNumbers(t *testing.T) {
 		}
 	}
 }
+
+// A cursor that moves a cell at a time reaches every cell of the plot,
+// whether there are more seqs than cells or fewer, and comes back the
+// same way; past the ends it stops at the first and the last seq.
+func TestACursorReachesEveryCell(t *testing.T) {
+	for _, n := range []int{7, 100, 150, 10_000} {
+		values := make([]float64, n)
+		for i := range values {
+			values[i] = float64(i % 13)
+		}
+		s, o := series(values...), Options{Width: 104, Height: 10}
+		f := newFrame(s, o)
+		cells := map[uint64]bool{}
+		seq, steps := uint64(1), 0
+		for ; seq < uint64(n); steps++ {
+			next := Step(s, o, seq, 1)
+			if next <= seq {
+				t.Fatalf("%d seqs: → from %d went to %d", n, seq, next)
+			}
+			seq = next
+			cells[f.dotOf(seq)/2] = true
+		}
+		if want := min(n, f.plotW); len(cells)+1 < want {
+			t.Errorf("%d seqs in %d cells: → reached %d cells", n, f.plotW, len(cells)+1)
+		}
+		if got := Step(s, o, seq, 1); got != uint64(n) {
+			t.Errorf("%d seqs: → at the end went to %d", n, got)
+		}
+		for back := 0; seq > 1; back++ {
+			next := Step(s, o, seq, -1)
+			if next >= seq || back > steps {
+				t.Fatalf("%d seqs: ← from %d went to %d", n, seq, next)
+			}
+			seq = next
+		}
+		if got := Step(s, o, 1, -5); got != 1 {
+			t.Errorf("%d seqs: ← at the start went to %d", n, got)
+		}
+	}
+}

@@ -79,11 +79,30 @@ func (f frame) row(v float64) int {
 	return rows - 1 - max(0, min(y, rows-1))
 }
 
-// SeqsPerColumn is how many seqs one column of the plot covers, at
-// least 1: how far a cursor moves for a column.
-func SeqsPerColumn(s *Series, o Options) uint64 {
+// Step is the seq a cursor at seq goes to when it moves columns cells
+// right (left when negative): the first seq of that cell, so every cell
+// can be reached however many seqs there are; past the ends, the first
+// or the last seq. A move of a cell moves at least one seq.
+func Step(s *Series, o Options, seq uint64, columns int) uint64 {
 	f := newFrame(s, o)
-	return max(1, (f.n+uint64(f.plotW)-1)/uint64(f.plotW))
+	if f.n == 0 || columns == 0 {
+		return seq
+	}
+	c := int64(f.dotOf(seq)/2) + int64(columns)
+	switch {
+	case c < 0:
+		return 1
+	case c >= int64(f.plotW):
+		return f.n
+	}
+	next := f.firstSeq(uint64(2 * c))
+	switch {
+	case columns > 0 && next <= seq:
+		next = min(seq+1, f.n)
+	case columns < 0 && next >= seq:
+		next = max(seq, 2) - 1
+	}
+	return next
 }
 
 // braille is the bit of each dot of a cell, by dot row and column.
