@@ -109,10 +109,17 @@ func (m *Model[S, E]) showFound(r *foundResults) tea.Cmd {
 		return nil
 	}
 	m.found = r
+	later := ""
+	if m.overlaid() { // what the user is looking at stays
+		later = " · f then enter lists them"
+	}
 	if failed != "" {
-		m.status.fail(errors.New(failed))
+		m.status.fail(errors.New(failed + later))
 	} else {
-		m.say(fmt.Sprintf("%s: found in %s of %s streams", r.condition, thousands(len(r.Matches)), thousands(r.Streams)))
+		m.say(fmt.Sprintf("%s: found in %s of %s streams%s", r.condition, thousands(len(r.Matches)), thousands(r.Streams), later))
+	}
+	if later != "" {
+		return nil
 	}
 	return m.openFound()
 }

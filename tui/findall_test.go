@@ -198,3 +198,22 @@ func TestALongListKeepsRoomForTheDetailAndTheFailures(t *testing.T) {
 		}
 	}
 }
+
+// A search that finishes while the user reads a value whole leaves the
+// detail view on screen and says how to see the results.
+func TestFindInEveryStreamFinishingUnderTheDetailView(t *testing.T) {
+	var asked []string
+	m := fleet(t, balanceOver100, &asked)
+	press(t, m, "f")
+	typeText(t, m, "state.Balance > 100")
+	_, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	press(t, m, "v")
+	drive(t, m, cmd)
+	if m.detail == nil || m.list != nil || !strings.Contains(m.status.text, "f then enter lists them") {
+		t.Fatalf("the results took the screen: detail %v, list %v, %q", m.detail != nil, m.list != nil, m.status.text)
+	}
+	press(t, m, "esc", "f", "enter")
+	if m.listKindOf() != foundList || len(asked) != 1 {
+		t.Fatalf("f then enter: list %v, asked %q", m.listKindOf(), asked)
+	}
+}

@@ -80,6 +80,9 @@ type session[S, E any] struct {
 	search     string   // the last search
 	matches    *matches // every match of a search, once counted
 	counting   string   // the search being counted
+	// plotted is a plot that finished while something else was on
+	// screen: p shows it, if it is of the same value.
+	plotted *plotted
 
 	keyframes         keyframesMsg // the last report
 	keyframesStarted  bool
@@ -512,6 +515,11 @@ func (m *Model[S, E]) onJob(msg jobMsg) tea.Cmd {
 	}
 	m.say(msg.message)
 	if msg.plot != nil && msg.plot.series.Numbers() > 0 {
+		if m.overlaid() { // what the user is looking at stays
+			m.s.plotted = msg.plot
+			m.say(msg.message + " · p shows it")
+			return nil
+		}
 		m.openChart(msg.plot)
 		return nil
 	}
@@ -524,6 +532,13 @@ func (m *Model[S, E]) onJob(msg jobMsg) tea.Cmd {
 		return m.seekTo(msg.seq)
 	}
 	return nil
+}
+
+// overlaid says whether something covers the panes or takes the keys: a
+// list, the help, the chart, the detail view, the prompt. A background
+// job that finishes then says so instead of taking the screen.
+func (m *Model[S, E]) overlaid() bool {
+	return m.prompt.open || m.list != nil || m.showHelp || m.chart != nil || m.detail != nil
 }
 
 // failure explains why there is no state at the selected seq.

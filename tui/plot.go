@@ -141,6 +141,11 @@ func (m *Model[S, E]) startPlot(source string, eval Evaluator[S, E]) tea.Cmd {
 			cond = ""
 		}
 	}
+	if p := m.s.plotted; p != nil && p.source == source && p.cond == cond {
+		m.s.plotted = nil
+		m.openChart(p) // it finished while something else was on screen
+		return nil
+	}
 	return m.inv.plot(m.s.ctx, m.s.tl, source, eval, cond, hit)
 }
 

@@ -199,3 +199,22 @@ func TestEndToEndPlot(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+// A plot that finishes while the user looks at something else (here the
+// bookmarks list) does not take the screen: the status says p shows it,
+// and p then does, without folding the stream again.
+func TestAPlotThatFinishesUnderAListWaitsForP(t *testing.T) {
+	m := plotting(t, 30, 120, 35)
+	selectPath(t, m, ".Balance")
+	cmd := m.plotSelected()
+	press(t, m, "B")
+	drive(t, m, cmd)
+	if m.chart != nil || m.listKindOf() != bookmarksList || !strings.Contains(m.status.text, "p shows it") {
+		t.Fatalf("the plot took the screen: chart %v, list %v, %q", m.chart != nil, m.listKindOf(), m.status.text)
+	}
+	press(t, m, "esc")
+	selectPath(t, m, ".Balance")
+	if cmd := m.plotSelected(); cmd != nil || m.chart == nil || m.inv.job != nil {
+		t.Fatalf("p did not show the finished plot: chart %v, command %v, job %v", m.chart != nil, cmd != nil, m.inv.job)
+	}
+}
