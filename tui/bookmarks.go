@@ -188,15 +188,13 @@ func deleteBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b B
 }
 
 // undeleteBookmarkCmd brings back a bookmark deleted in this session,
-// with its checkpoint.
+// with its checkpoint. One that cannot come back (its seq bookmarked
+// again, the store's copy gone) leaves the undo list all the same, so
+// that the next u goes on to the one deleted before it.
 func undeleteBookmarkCmd[S, E any](cfg *Config[S, E], stream replay.StreamKey, b Bookmark) tea.Cmd {
 	return func() tea.Msg {
 		err := cfg.Bookmarks.Undelete(stream, b.ID)
-		msg := bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "restored the bookmark at seq " + seqText(b.Seq), err: wrapErr("restore bookmark", err)}
-		if err != nil {
-			msg.undoable = &b
-		}
-		return msg
+		return bookmarksMsg{stream: stream, marks: cfg.Bookmarks.List(stream), message: "restored the bookmark at seq " + seqText(b.Seq), err: wrapErr("restore bookmark", err)}
 	}
 }
 

@@ -139,3 +139,26 @@ func TestUndoABookmarkDeleteInASessionOnly(t *testing.T) {
 		t.Fatalf("after u: %+v, %q", m.s.marks, m.status.text)
 	}
 }
+
+// A bookmark that cannot come back (its seq was bookmarked again) leaves
+// the undo list: the next u brings back the one deleted before it.
+func TestUndoGoesPastABookmarkThatCannotComeBack(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 20))
+	cfg.Bookmarks = nil
+	m := newModel(t, cfg, 100, 30)
+	for _, seq := range []string{"8", "12"} {
+		press(t, m, ":")
+		typeText(t, m, seq)
+		press(t, m, "enter", "b", "enter")
+	}
+	press(t, m, "B", "d", "d", "esc") // 8, then 12
+	press(t, m, "b", "enter")         // 12 again
+	press(t, m, "u")
+	if !strings.Contains(m.status.text, "bookmarked again") {
+		t.Fatalf("u onto a seq bookmarked again: %q", m.status.text)
+	}
+	press(t, m, "u")
+	if len(m.s.marks) != 2 || m.s.marks[0].Seq != 8 || m.status.text != "restored the bookmark at seq 8" {
+		t.Fatalf("the second u: %+v, %q", m.s.marks, m.status.text)
+	}
+}
