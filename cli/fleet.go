@@ -319,8 +319,12 @@ func (f *fleetSearch[S, E]) bisectStream(stream replay.StreamKey) fleetAnswer {
 		return ans
 	}
 	ev, err := f.src.log.Read(f.ctx, stream, seq, 1)
-	if err != nil || len(ev) != 1 {
-		ans.err = fmt.Errorf("reading seq %d: %v", seq, err)
+	switch {
+	case err != nil:
+		ans.err = fmt.Errorf("reading seq %d: %w", seq, err)
+		return ans
+	case len(ev) != 1:
+		ans.err = fmt.Errorf("seq %d, where bisect stopped, is not in the stream", seq)
 		return ans
 	}
 	ans.matches = []fleetMatch{f.match(state, ev[0])}
