@@ -138,7 +138,8 @@ func (d *detailView) Update(msg tea.KeyPressMsg) (closed bool) {
 	return false
 }
 
-// help is the line under the detail view: its keys.
+// View is the rows of the value that fit, in a box whose title says
+// which rows of how many are shown.
 func (d *detailView) View() string {
 	var lines []string
 	for i := d.top; i < d.top+d.page(); i++ {
