@@ -63,17 +63,25 @@ func waitUntil(t *testing.T, tm *teatest.TestModel, cond func(snapshot) bool) sn
 	}
 }
 
-// End to end: the real Bubble Tea runtime, with its own goroutines and
-// timers, driven by keys.
-func TestEndToEnd(t *testing.T) {
-	m, err := New(context.Background(), typedConfig(t, ledger(t, 200)))
+// running starts the debugger on cfg in the real Bubble Tea runtime, at
+// 120x35 with no colours, and waits for its first event.
+func running(t *testing.T, cfg Config[account, deposit]) (*teatest.TestModel, *Model[account, deposit]) {
+	t.Helper()
+	m, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.shutdown()
+	t.Cleanup(m.shutdown)
 	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(120, 35),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 1 })
+	return tm, m
+}
+
+// End to end: the real Bubble Tea runtime, with its own goroutines and
+// timers, driven by keys.
+func TestEndToEnd(t *testing.T) {
+	tm, _ := running(t, typedConfig(t, ledger(t, 200)))
 	for _, k := range "lllll" {
 		tm.Send(tea.KeyPressMsg{Code: k, Text: string(k)})
 	}
@@ -118,14 +126,7 @@ func TestEndToEndSearchAndCopy(t *testing.T) {
 	extra[49] = deposit{Type: "refund", Amount: -5, Note: "chargeback"}
 	extra[149] = deposit{Type: "refund", Amount: -7, Note: "chargeback again"}
 	log := ledger(t, 200, extra...)
-	m, err := New(context.Background(), typedConfig(t, log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.shutdown()
-	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(120, 35),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 1 })
+	tm, m := running(t, typedConfig(t, log))
 	tm.Send(tea.KeyPressMsg{Code: '/', Text: "/"})
 	tm.Type("chargeback")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})

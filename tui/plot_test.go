@@ -2,13 +2,11 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/replaytui/replaytui/replay"
@@ -168,14 +166,7 @@ func TestEscStopsAPlotAndStaysPut(t *testing.T) {
 func TestEndToEndPlot(t *testing.T) {
 	cfg := typedConfig(t, ledger(t, 200))
 	cfg.Compile = compiler
-	m, err := New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.shutdown()
-	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(120, 35),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	waitUntil(t, tm, func(s snapshot) bool { return s.shown == 1 })
+	tm, _ := running(t, cfg)
 	tm.Send(tea.KeyPressMsg{Code: ':', Text: ":"})
 	tm.Type("100")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
