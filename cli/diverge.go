@@ -147,7 +147,7 @@ func (c *divergeCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	if diverged == 0 {
 		if !c.JSON {
-			fmt.Fprintf(a.errOut, "%s: %s and %s agree at every seq of every stream compared\n", a.cfg.name, c.leftName(a), c.rightName())
+			fmt.Fprintf(a.errOut, "%s: %s and %s agree at every seq of every stream compared\n", a.cfg.name, c.leftFlag(a), c.rightFlag())
 		}
 		return silentFailure{}
 	}
@@ -184,6 +184,22 @@ func (c *divergeCmd[S, E]) leftName(a *app[S, E]) string {
 		return "--reduce " + *a.reduceFlag
 	}
 	return "the program's apply"
+}
+
+// leftFlag and rightFlag name the two sides without their reducers,
+// which may be long jq programs.
+func (c *divergeCmd[S, E]) leftFlag(a *app[S, E]) string {
+	if a.reduceFlag != nil {
+		return "--reduce"
+	}
+	return "the program's apply"
+}
+
+func (c *divergeCmd[S, E]) rightFlag() string {
+	if c.Against != "" {
+		return "--against"
+	}
+	return "the apply given to WithAgainst"
 }
 
 func (c *divergeCmd[S, E]) rightName() string {

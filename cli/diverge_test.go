@@ -116,7 +116,7 @@ func TestDivergeOfOneStream(t *testing.T) {
 	}
 	out, errOut, code = run(t, "diverge", log, "-s", "b", "--against", "set")
 	wantCode(t, code, 1, out, errOut)
-	if out != "" || !strings.Contains(errOut, "--reduce merge and --against set agree at every seq of every stream compared") {
+	if out != "" || !strings.Contains(errOut, "--reduce and --against agree at every seq of every stream compared") {
 		t.Errorf("diverge -s b: %q %q", out, errOut)
 	}
 	_, errOut, code = run(t, "diverge", log, "-s", "nope", "--against", "set")
