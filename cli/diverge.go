@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -212,7 +213,8 @@ func (c *divergeCmd[S, E]) rightName() string {
 // printTable prints a row for each path that differs, at most --paths of
 // them a stream, nothing when every stream agrees (standard error says so).
 func (c *divergeCmd[S, E]) printTable(a *app[S, E], left, right string, answers []divergeAnswer) error {
-	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	var table bytes.Buffer
+	w := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	header := false
 	for _, ans := range answers {
 		if !ans.diverged {
@@ -228,13 +230,21 @@ func (c *divergeCmd[S, E]) printTable(a *app[S, E], left, right string, answers 
 		}
 		for i, ch := range ans.diffs {
 			if i == c.Paths {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t… and %d more\n", streamName(ans.stream), ans.seq, formatTime(ans.time), cell(event), len(ans.diffs)-c.Paths)
+				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t… and %d more\t\t\n", streamName(ans.stream), ans.seq, formatTime(ans.time), cell(event), len(ans.diffs)-c.Paths)
 				break
 			}
 			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", streamName(ans.stream), ans.seq, formatTime(ans.time), cell(event), cell(ch.Path), cell(sideValue(ch.Old, ch.Kind == changes.Added)), cell(sideValue(ch.New, ch.Kind == changes.Removed)))
 		}
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	// The "… and N more" rows keep their empty cells, so that the rows
+	// after them stay aligned, but not the spaces that pad them.
+	for line := range strings.Lines(table.String()) {
+		fmt.Fprintln(a.out, strings.TrimRight(line, " \n"))
+	}
+	return nil
 }
 
 // sideValue is one side's value in the table: "(absent)" when the path

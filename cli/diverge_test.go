@@ -14,8 +14,8 @@ import (
 
 // divergeLog writes a log whose streams merge and set fold differently
 // from a known seq: a at seq 2 (merge keeps .x, set drops it), c at seq
-// 1 (merge deletes a null, set keeps it), d at seq 2 in five paths; b
-// agrees throughout.
+// 1 (merge deletes a null, set keeps it), d at seq 2 in five paths, e
+// as c; b agrees throughout.
 func divergeLog(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "two.jsonl")
@@ -28,6 +28,7 @@ func divergeLog(t *testing.T) string {
 		`{"stream":"d","seq":1,"time":"2026-01-04","payload":{"a":1,"b":1,"c":1,"d":1,"e":1}}`,
 		`{"stream":"d","seq":2,"time":"2026-01-05","type":"z","payload":{"z":1}}`,
 		`{"stream":"a","seq":3,"time":"2026-01-06","payload":{"y":3}}`,
+		`{"stream":"e","seq":1,"time":"2026-01-06","payload":{"x":null}}`,
 	}
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -39,29 +40,32 @@ func TestDivergeOverEveryStream(t *testing.T) {
 	log := divergeLog(t)
 	out, errOut, code := run(t, "diverge", log, "--against", "set")
 	wantCode(t, code, 0, out, errOut)
-	want := "STREAM  SEQ  TIME                  EVENT    PATH  REDUCE    AGAINST\n" +
-		"a       2    2026-01-03T00:00:00Z  second   .x    1         (absent)\n" +
-		"c       1    2026-01-02T00:00:00Z  cleared  .x    (absent)  null\n" +
-		"d       2    2026-01-05T00:00:00Z  z        .a    1         (absent)\n" +
-		"d       2    2026-01-05T00:00:00Z  z        .b    1         (absent)\n" +
-		"d       2    2026-01-05T00:00:00Z  z        .c    1         (absent)\n" +
-		"d       2    2026-01-05T00:00:00Z  z        … and 2 more\n"
+	// The rows after "… and 2 more" stay aligned with those before.
+	want := "STREAM  SEQ  TIME                  EVENT    PATH          REDUCE    AGAINST\n" +
+		"a       2    2026-01-03T00:00:00Z  second   .x            1         (absent)\n" +
+		"c       1    2026-01-02T00:00:00Z  cleared  .x            (absent)  null\n" +
+		"d       2    2026-01-05T00:00:00Z  z        .a            1         (absent)\n" +
+		"d       2    2026-01-05T00:00:00Z  z        .b            1         (absent)\n" +
+		"d       2    2026-01-05T00:00:00Z  z        .c            1         (absent)\n" +
+		"d       2    2026-01-05T00:00:00Z  z        … and 2 more\n" +
+		"e       1    2026-01-06T00:00:00Z  -        .x            (absent)  null\n"
 	if out != want {
 		t.Fatalf("diverge =\n%s\nwant\n%s", out, want)
 	}
-	// Each stream is read up to where it diverges, once: a 2, b 2, c 1, d 2.
-	if !strings.HasPrefix(errOut, "differ in 3 of 4 streams; 7 events folded in ") {
+	// Each stream is read up to where it diverges, once: a 2, b 2, c 1, d
+	// 2, e 1.
+	if !strings.HasPrefix(errOut, "differ in 4 of 5 streams; 8 events folded in ") {
 		t.Errorf("summary = %q", errOut)
 	}
 
 	out, _, code = run(t, "diverge", log, "--against", "set", "--paths", "5")
-	if code != 0 || strings.Contains(out, "more") || !strings.Contains(out, "\nd       2    2026-01-05T00:00:00Z  z        .e ") {
+	if code != 0 || strings.Contains(out, "more") || !strings.Contains(out, "\nd       2    2026-01-05T00:00:00Z  z        .e    1 ") {
 		t.Errorf("--paths 5 (exit %d) =\n%s", code, out)
 	}
 
 	// The sides swap with the flags.
 	out, _, code = run(t, "-r", "set", "diverge", log, "--against", "merge")
-	if code != 0 || !strings.Contains(out, "\nc       1    2026-01-02T00:00:00Z  cleared  .x    null      (absent)\n") {
+	if code != 0 || !strings.Contains(out, "\nc       1    2026-01-02T00:00:00Z  cleared  .x            null      (absent)\n") {
 		t.Errorf("-r set --against merge (exit %d) =\n%s", code, out)
 	}
 }
@@ -85,7 +89,7 @@ func TestDivergeJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v in %s", err, out)
 	}
-	if got.Left != "--reduce merge" || got.Right != "--against set" || got.Streams != 4 || got.Events != 7 || len(got.Errors) != 0 || len(got.Divergences) != 3 {
+	if got.Left != "--reduce merge" || got.Right != "--against set" || got.Streams != 5 || got.Events != 8 || len(got.Errors) != 0 || len(got.Divergences) != 4 {
 		t.Fatalf("diverge --json = %s", out)
 	}
 	a, c, d := got.Divergences[0], got.Divergences[1], got.Divergences[2]
