@@ -37,7 +37,7 @@ others are still answered, and the exit status is then 3.
 
 Examples:
 
-    replaytui -r jq:@testdata/bank.jq diverge testdata/bank.jsonl --against 'jq:@testdata/bank-retries.jq'
+    replaytui -r jq:@testdata/bank.jq diverge testdata/bank.jsonl --against jq:@testdata/bank-dedupe.jq
     replaytui diverge testdata/match.jsonl --against set
     replaytui diverge testdata/match.jsonl -s match-17 --against set --json`
 }
