@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,7 +107,11 @@ func (c *divergeCmd[S, E]) Run(a *app[S, E]) error {
 	f.each(infos, func(i int) {
 		ans := divergeAnswer{stream: infos[i].Key}
 		d, ok, err := replay.FirstDivergence(f.ctx, src.log, ans.stream, apply, against, a.initial, a.initial, compare)
+		var side *replay.SideError
 		switch {
+		case errors.As(err, &side):
+			// Name the failing side by its flag, not as apply A or B.
+			ans.err = fmt.Errorf("%s: %w", c.sideName(a, side.Side), side.Err)
 		case err != nil:
 			ans.err = err
 		case ok:
@@ -185,6 +190,14 @@ func (c *divergeCmd[S, E]) leftName(a *app[S, E]) string {
 		return "--reduce " + *a.reduceFlag
 	}
 	return "the program's apply"
+}
+
+// sideName names side "A" or "B" of replay.FirstDivergence.
+func (c *divergeCmd[S, E]) sideName(a *app[S, E], side string) string {
+	if side == "A" {
+		return c.leftName(a)
+	}
+	return c.rightName()
 }
 
 // leftFlag and rightFlag name the two sides without their reducers,

@@ -166,7 +166,7 @@ func TestDivergeFailures(t *testing.T) {
 	}
 	// A reducer that fails on one stream: the others are still answered.
 	out, errOut, code := run(t, "diverge", log, "--against", `jq:if $event.stream == "d" then error("no d") else . * $event.payload end`)
-	if code != exitBadInput || !strings.Contains(errOut, `stream "d": apply B: `) || !strings.Contains(errOut, "no d") || !strings.Contains(out, "\nc ") {
+	if code != exitBadInput || !strings.Contains(errOut, `stream "d": --against jq:if `) || !strings.Contains(errOut, "no d") || !strings.Contains(out, "\nc ") {
 		t.Errorf("a failing --against: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -126,6 +126,10 @@ func TestFirstDivergenceSaysWhichApplyPanicked(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), tc.side) {
 			t.Errorf("error %q does not start with %q", err, tc.side)
 		}
+		var se *replay.SideError
+		if !errors.As(err, &se) || "apply "+se.Side+": " != tc.side {
+			t.Errorf("error %v is not a *SideError of side %q", err, tc.side)
+		}
 	}
 }
 
