@@ -106,7 +106,13 @@ func (c *divergeCmd[S, E]) Run(a *app[S, E]) error {
 	stopProgress := f.showProgress(a.progress)
 	f.each(infos, func(i int) {
 		ans := divergeAnswer{stream: infos[i].Key}
-		d, ok, err := replay.FirstDivergence(f.ctx, src.log, ans.stream, apply, against, a.initial, a.initial, compare)
+		initialB := a.initial
+		if a.cfg.clone != nil {
+			// Each side its own copy, for applies that change their state
+			// in place (WithClone).
+			initialB = a.cfg.clone(a.initial)
+		}
+		d, ok, err := replay.FirstDivergence(f.ctx, src.log, ans.stream, apply, against, a.initial, initialB, compare)
 		var side *replay.SideError
 		switch {
 		case errors.As(err, &side):
