@@ -211,3 +211,32 @@ func TestDivergeWithAgainst(t *testing.T) {
 		t.Errorf("WithAgainst(nil): exit %d", code)
 	}
 }
+
+// An apply that changes its state in place, with WithClone: each side
+// folds its own copy of the initial state, so the two are told apart.
+func TestDivergeClonesTheInitialStateForTheSecondApply(t *testing.T) {
+	type event struct{ N int }
+	add := func(times int) replay.Apply[map[string]int, event] {
+		return func(s map[string]int, ev replay.Event[event]) map[string]int {
+			s["n"] += times * ev.Payload.N
+			return s
+		}
+	}
+	path := filepath.Join(t.TempDir(), "inplace.jsonl")
+	if err := os.WriteFile(path, []byte(`{"stream":"s","seq":1,"payload":{"N":3}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	clone := func(m map[string]int) map[string]int {
+		c := make(map[string]int, len(m))
+		for k, v := range m {
+			c[k] = v
+		}
+		return c
+	}
+	code := Run(context.Background(), []string{"diverge", path}, &out, &errOut, add(2), map[string]int{}, WithAgainst(add(1)), WithClone(clone))
+	wantCode(t, code, 0, out.String(), errOut.String())
+	if !strings.Contains(out.String(), `state["n"]  6      3`) {
+		t.Errorf("diverge of in-place applies =\n%s", out.String())
+	}
+}
