@@ -264,6 +264,7 @@ type commands[S, E any] struct {
 	Diff       diffCmd[S, E]       `cmd:"" help:"Show what changed in a stream between two seqs: path, old, new."`
 	Find       findCmd[S, E]       `cmd:"" help:"Find the first seq (or every seq) where a condition over state and event holds."`
 	Blame      blameCmd[S, E]      `cmd:"" help:"List the events that changed a value; the last made it what it is."`
+	Diverge    divergeCmd[S, E]    `cmd:"" help:"Fold each stream through two reducers and show the first seq where their states differ."`
 	Series     seriesCmd[S, E]     `cmd:"" help:"Print a value at every seq of a stream: a text chart, or the series as --json or --csv."`
 	Verify     verifyCmd[S, E]     `cmd:"" help:"Check a log: its lines, its seqs, and that the reducer is pure."`
 	Export     exportCmd[S, E]     `cmd:"" help:"Write streams of a log to a JSON Lines file."`

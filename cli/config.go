@@ -52,6 +52,9 @@ type config[S, E any] struct {
 	// returns what identifies the reducer too, and its jq programs run
 	// bounded by the guard.
 	reducer func(spec string, g *reduce.Guard) (replay.Apply[S, E], string, error)
+	// against, when set, is the apply diverge compares apply with
+	// (WithAgainst).
+	against replay.Apply[S, E]
 	// parseInitial, when set, lets --initial give the initial state.
 	parseInitial func(text string) (S, error)
 	// codec converts payloads to and from JSON Lines.
@@ -87,10 +90,11 @@ func (c *config[S, E]) String() string {
 	return fmt.Sprintf("state %s, event %s", reflect.TypeFor[S](), reflect.TypeFor[E]())
 }
 
-func (c *config[S, E]) setName(name string)       { c.name = name }
-func (c *config[S, E]) setVersion(version string) { c.version = version }
-func (c *config[S, E]) setApplyID(id string)      { c.applyID = id }
-func (c *config[S, E]) setClone(clone func(S) S)  { c.clone = clone }
+func (c *config[S, E]) setName(name string)                 { c.name = name }
+func (c *config[S, E]) setVersion(version string)           { c.version = version }
+func (c *config[S, E]) setApplyID(id string)                { c.applyID = id }
+func (c *config[S, E]) setClone(clone func(S) S)            { c.clone = clone }
+func (c *config[S, E]) setAgainst(apply replay.Apply[S, E]) { c.against = apply }
 func (c *config[S, E]) setCodec(codec jsonl.Codec[E]) {
 	if codec.Decode != nil {
 		c.codec.Decode = codec.Decode
@@ -157,6 +161,22 @@ func typeName[T any]() string {
 // replay.TimelineOptions.Clone).
 func WithClone[S any](clone func(S) S) Option {
 	return optionOf("WithClone", func(c interface{ setClone(func(S) S) }) { c.setClone(clone) })
+}
+
+// WithAgainst gives another version of the program's apply, such as the
+// one in production before a change, for the diverge command to compare
+// with the apply given to Main: every stream folded through both from the
+// initial state, and the first seq where their states differ.
+//
+//	cli.Main(bank.Apply, bank.State{}, cli.WithAgainst(bankv1.Apply))
+func WithAgainst[S, E any](apply replay.Apply[S, E]) Option {
+	set := optionOf("WithAgainst", func(c interface{ setAgainst(replay.Apply[S, E]) }) { c.setAgainst(apply) })
+	return Option{apply: func(target any) error {
+		if apply == nil {
+			return errors.New("WithAgainst: the apply is nil")
+		}
+		return set.apply(target)
+	}}
 }
 
 // WithCodec sets how a JSON Lines line becomes an E and back, for events
