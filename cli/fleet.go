@@ -434,7 +434,7 @@ func (f *fleet) showProgress(w io.Writer) (stop func()) {
 				io.WriteString(w, "\r\x1b[K")
 				return
 			case <-tick.C:
-				fmt.Fprintf(w, "\r\x1b[Ksearching: %s of %s streams, %s events", thousands(int(f.done.Load())), thousands(int(f.total.Load())), thousands(int(f.folded.Load())))
+				fmt.Fprintf(w, "\r\x1b[K%s of %s streams, %s events folded", thousands(int(f.done.Load())), thousands(int(f.total.Load())), thousands(int(f.folded.Load())))
 			}
 		}
 	}()
