@@ -110,3 +110,17 @@ func TestPostgresErrorsAreClear(t *testing.T) {
 		t.Fatalf("no log: %q (exit %d)", errOut, code)
 	}
 }
+
+func TestAMissingTableIsNamedWithWhatToDo(t *testing.T) {
+	dsn, table := pgBank(t)
+	missing := table + "_missing"
+	_, errOut, code := run(t, "--pg", dsn, "--pg-table", missing, "streams")
+	if code != 3 || !strings.Contains(errOut, "table "+missing+": no such table") || !strings.Contains(errOut, "--pg-create") || strings.Contains(errOut, "SQLSTATE") {
+		t.Fatalf("a missing events table: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", missing, "--pg-stream-column", "stream", "--pg-seq-column", "seq",
+		"--pg-payload-column", "payload", "streams")
+	if code != 3 || !strings.Contains(errOut, "table "+missing+": no such table") || !strings.Contains(errOut, "check --pg-table") || strings.Contains(errOut, "SQLSTATE") {
+		t.Fatalf("a missing mapped table: %q (exit %d)", errOut, code)
+	}
+}

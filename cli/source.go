@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -110,6 +111,9 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 			return nil, usageError("a table of your own needs --pg-table, --pg-stream-column, --pg-seq-column and --pg-payload-column")
 		}
 		t, err := postgres.NewTable[E](a.ctx, pool, a.pg.PGTable, cols)
+		if errors.Is(err, postgres.ErrNoTable) {
+			err = fmt.Errorf("%w; check --pg-table (a table of your own is read as it is, never created)", err)
+		}
 		if err != nil {
 			pool.Close()
 			return nil, err
@@ -117,6 +121,12 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 		src.log, pgInfos = t, t.StreamInfos
 	} else {
 		l, err := postgres.NewLog[E](pool, a.pg.PGTable)
+		if err == nil {
+			err = l.Check(a.ctx)
+		}
+		if errors.Is(err, postgres.ErrNoTable) {
+			err = fmt.Errorf("%w; --pg-create makes replaytui's events table, or check --pg-table", err)
+		}
 		if err != nil {
 			pool.Close()
 			return nil, err

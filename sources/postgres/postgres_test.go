@@ -315,3 +315,21 @@ func TestAServerThatGoesAwayMidRead(t *testing.T) {
 		t.Fatal("a read on a dead connection hangs")
 	}
 }
+
+func TestAMissingTableIsErrNoTable(t *testing.T) {
+	p := pool(t)
+	ctx := context.Background()
+	log, _ := NewLog[jsonRaw](p, "test_events_not_there")
+	if err := log.Check(ctx); !errors.Is(err, ErrNoTable) || !strings.Contains(err.Error(), "table test_events_not_there: no such table") {
+		t.Fatalf("Check on a missing table: %v", err)
+	}
+	events, _ := tables(t, p)
+	there, _ := NewLog[jsonRaw](p, events)
+	if err := there.Check(ctx); err != nil {
+		t.Fatalf("Check on %s: %v", events, err)
+	}
+	_, err := NewTable[jsonRaw](ctx, p, "test_events_not_there", Columns{Stream: "stream", Seq: "seq", Payload: "payload"})
+	if !errors.Is(err, ErrNoTable) {
+		t.Fatalf("NewTable on a missing table: %v", err)
+	}
+}

@@ -49,8 +49,9 @@ var (
 // ErrReadOnly: Append on a mapped table.
 var ErrReadOnly = errors.New("a mapped table is read-only")
 
-// NewTable maps table. It checks that the columns exist, and says which
-// the table has when one does not.
+// NewTable maps table. It checks that the table and the columns exist
+// ([ErrNoTable] when the table does not), and says which columns the
+// table has when one does not.
 func NewTable[E any](ctx context.Context, pool *pgxpool.Pool, table string, cols Columns) (*Table[E], error) {
 	if pool == nil {
 		return nil, errors.New("postgres: the pool is nil")
@@ -79,6 +80,11 @@ func (t *Table[E]) check(ctx context.Context) error {
 	if err == nil {
 		rows.Close()
 		return nil
+	}
+	if isUndefinedTable(err) {
+		if err := exists(ctx, t.pool, t.name); err != nil {
+			return err
+		}
 	}
 	have := t.columns(ctx)
 	return wrap(t.pool, fmt.Sprintf("table %s with columns stream=%s seq=%s time=%s payload=%s (the table has: %s)", t.name, t.raw.Stream, t.raw.Seq, t.raw.Time, t.raw.Payload, have), err)
