@@ -124,3 +124,56 @@ func TestAMissingTableIsNamedWithWhatToDo(t *testing.T) {
 		t.Fatalf("a missing mapped table: %q (exit %d)", errOut, code)
 	}
 }
+
+// pgSchema makes a fresh schema, dropped after the test, and returns a DSN
+// whose search_path is that schema: unqualified tables are made there.
+func pgSchema(t *testing.T) (dsn, schema string) {
+	dsn, table := pgBank(t)
+	ctx := context.Background()
+	pool, err := postgres.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	schema = table + "_schema"
+	if _, err := pool.Exec(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Exec(ctx, `DROP SCHEMA "`+schema+`" CASCADE`) })
+	return dsn + "&search_path=" + schema, schema
+}
+
+// pgTables lists the tables of a schema.
+func pgTables(t *testing.T, dsn, schema string) string {
+	pool, err := postgres.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var names string
+	err = pool.QueryRow(context.Background(), `SELECT COALESCE(string_agg(table_name, ' ' ORDER BY table_name), '')
+		FROM information_schema.tables WHERE table_schema = $1`, schema).Scan(&names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func TestPgCreateMakesOnlyTheEventsTable(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	out, errOut, code := run(t, "--pg", dsn, "--pg-table", "mine", "--pg-create", "streams")
+	if code != 0 || out != "STREAM  EVENTS  FIRST  LAST\n" {
+		t.Fatalf("--pg-create: %q %q (exit %d)", out, errOut, code)
+	}
+	if got := pgTables(t, dsn, schema); got != "mine" {
+		t.Fatalf("--pg-table mine --pg-create made %q, want only mine", got)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", "theirs", "--pg-create", "--pg-stream-column", "stream",
+		"--pg-seq-column", "seq", "--pg-payload-column", "payload", "streams")
+	if code != 2 || !strings.Contains(errOut, "--pg-create makes replaytui's own events table, not a table of your own") {
+		t.Fatalf("--pg-create with a mapped table: %q (exit %d)", errOut, code)
+	}
+	if got := pgTables(t, dsn, schema); got != "mine" {
+		t.Fatalf("--pg-create with a mapped table made %q", got)
+	}
+}

@@ -45,7 +45,7 @@ type pgFlags struct {
 	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events (an id; gaps are fine)."`
 	PGTimeCol    string `name:"pg-time-column" placeholder:"COLUMN" help:"Your table's event time column (optional)."`
 	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column (json, jsonb or text)."`
-	PGCreate     bool   `name:"pg-create" help:"Create the events and checkpoints tables if they are missing (sources/postgres/schema.sql)."`
+	PGCreate     bool   `name:"pg-create" help:"Create replaytui's events table (--pg-table, default replay_events) if it is missing, and nothing else (sources/postgres/schema.sql). Not with the column flags: a table of your own is never created."`
 }
 
 func (f *pgFlags) mapped() bool {
@@ -97,8 +97,12 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 		return nil, err
 	}
 	src := &source[S, E]{close: func() error { pool.Close(); return nil }}
+	if a.pg.PGCreate && a.pg.mapped() {
+		pool.Close()
+		return nil, usageError("--pg-create makes replaytui's own events table, not a table of your own (the --pg-*-column flags)")
+	}
 	if a.pg.PGCreate {
-		if err := postgres.CreateSchema(a.ctx, pool, a.pg.PGTable, ""); err != nil {
+		if err := postgres.CreateEvents(a.ctx, pool, a.pg.PGTable); err != nil {
 			pool.Close()
 			return nil, err
 		}

@@ -86,6 +86,21 @@ func CreateSchema(ctx context.Context, pool *pgxpool.Pool, events, checkpoints s
 	return nil
 }
 
+// CreateEvents creates the events table only, if it does not exist (""
+// for the default name), with schema.sql's definition.
+func CreateEvents(ctx context.Context, pool *pgxpool.Pool, events string) error {
+	if events == "" {
+		events = DefaultEvents
+	}
+	create := `CREATE TABLE IF NOT EXISTS "` + DefaultEvents + `"`
+	_, def, _ := strings.Cut(schemaSQL, create)
+	def, _, _ = strings.Cut(def, ";")
+	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+quote(events)+def); err != nil {
+		return fmt.Errorf("postgres %s: create table %s: %w", poolHost(pool), events, err)
+	}
+	return nil
+}
+
 // exists checks that table is in the database: ErrNoTable, naming it,
 // when it is not.
 func exists(ctx context.Context, pool *pgxpool.Pool, table string) error {
