@@ -44,7 +44,7 @@ type pgFlags struct {
 	PGStreamCol  string `name:"pg-stream-column" placeholder:"COLUMN" help:"Your table's stream column."`
 	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events (an id; gaps are fine)."`
 	PGTimeCol    string `name:"pg-time-column" placeholder:"COLUMN" help:"Your table's event time column (optional)."`
-	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column (json, jsonb or text)."`
+	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column: json or jsonb; text (JSON in it read as JSON, other text as a string); bytea (as a base64 string); numbers, booleans and others as their JSON values."`
 	PGCreate     bool   `name:"pg-create" help:"Create replaytui's events table (--pg-table, default replay_events) if it is missing, and nothing else (sources/postgres/schema.sql). Not with the column flags: a table of your own is never created."`
 }
 

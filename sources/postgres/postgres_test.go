@@ -333,3 +333,45 @@ func TestAMissingTableIsErrNoTable(t *testing.T) {
 		t.Fatalf("NewTable on a missing table: %v", err)
 	}
 }
+
+func TestAMappedTableReadsPayloadsThatAreNotJSON(t *testing.T) {
+	p := pool(t)
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	table := "test_plain_" + hex.EncodeToString(b[:])
+	_, err := p.Exec(ctx, `CREATE TABLE `+table+` (id bigint, s text, t text, v varchar(20), n int, x numeric, f boolean, b bytea, at timestamptz, j json);
+		INSERT INTO `+table+` VALUES
+			(1, 'a', 'hello "you"', 'plain', 5, 2.50, true, '\x00ff10', '2026-01-02T03:04:05Z', '{"x": 1}'),
+			(2, 'a', '{"ok": true}', '12', -6, 1e3, false, '', NULL, '[1]')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Exec(ctx, `DROP TABLE `+table) })
+	for col, want := range map[string]string{
+		"t":  `"hello \"you\"" {"ok": true}`, // text holding JSON is JSON; other text a string
+		"v":  `"plain" 12`,
+		"n":  `5 -6`,
+		"x":  `2.50 1000`,
+		"f":  `true false`,
+		"b":  `"AP8Q" ""`, // base64
+		"at": `"2026-01-02T03:04:05+00:00" null`,
+		"j":  `{"x": 1} [1]`,
+	} {
+		tab, err := NewTable[jsonRaw](ctx, p, table, Columns{Stream: "s", Seq: "id", Payload: col})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := tab.Read(ctx, "a", 1, 10)
+		if err != nil {
+			t.Fatalf("payload column %s: %v", col, err)
+		}
+		var got []string
+		for _, ev := range events {
+			got = append(got, string(ev.Payload.Value))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("payload column %s reads as %q, want %q", col, strings.Join(got, " "), want)
+		}
+	}
+}

@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -16,8 +18,10 @@ import (
 
 // Columns names the columns of an existing events table: the stream, a
 // column that orders each stream's events (an id, a version, a sequence
-// number — gaps allowed), the event time (may be ""), and the payload
-// (json, jsonb or text holding JSON).
+// number — gaps allowed), the event time (may be ""), and the payload:
+// json or jsonb; text, read as JSON when it holds JSON and as a string
+// when not; bytea, as a base64 string; any other type as PostgreSQL's
+// to_jsonb gives it (numbers, booleans, timestamps as strings).
 type Columns struct {
 	Stream, Seq, Time, Payload string
 }
@@ -34,6 +38,9 @@ type Table[E any] struct {
 	name  string
 	cols  Columns // quoted
 	raw   Columns
+
+	payload string // what to select for the payload: see payloadAs
+	text    bool   // the payload column is text: JSON in it is JSON, other text a string
 
 	mu   sync.Mutex
 	keys map[replay.StreamKey][]int64 // the seq column's value of each event, in order
@@ -78,6 +85,7 @@ func (t *Table[E]) check(ctx context.Context) error {
 	}
 	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s, %s FROM %s LIMIT 0`, t.cols.Stream, t.cols.Seq, timeCol, t.cols.Payload, t.table))
 	if err == nil {
+		t.payload, t.text = payloadAs(t.cols.Payload, rows.FieldDescriptions()[3].DataTypeOID)
 		rows.Close()
 		return nil
 	}
@@ -88,6 +96,34 @@ func (t *Table[E]) check(ctx context.Context) error {
 	}
 	have := t.columns(ctx)
 	return wrap(t.pool, fmt.Sprintf("table %s with columns stream=%s seq=%s time=%s payload=%s (the table has: %s)", t.name, t.raw.Stream, t.raw.Seq, t.raw.Time, t.raw.Payload, have), err)
+}
+
+// payloadAs says how to read a payload column of the type oid: json and
+// jsonb as they are; text as it is, to be read as JSON when it holds JSON
+// and as a JSON string when not (text is true); bytea as a base64 string
+// (as encoding/json writes bytes); any other type as PostgreSQL turns it
+// into JSON (to_jsonb: numbers, booleans, timestamps as strings…).
+func payloadAs(col string, oid uint32) (sql string, text bool) {
+	switch oid {
+	case pgtype.JSONOID, pgtype.JSONBOID:
+		return col, false
+	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
+		return col, true
+	case pgtype.ByteaOID:
+		return fmt.Sprintf(`to_jsonb(translate(encode(%s, 'base64'), E'\n', ''))`, col), false
+	}
+	return fmt.Sprintf(`to_jsonb(%s)`, col), false
+}
+
+// decodePayload decodes a payload read as payloadAs says.
+func (t *Table[E]) decodePayload(b []byte) (E, error) {
+	switch {
+	case b == nil:
+		b = []byte("null") // SQL NULL
+	case t.text && !json.Valid(b):
+		b, _ = json.Marshal(string(b))
+	}
+	return jsonv.DecodeStored[E](b, nil)
 }
 
 // columns lists the table's columns, for a message.
@@ -171,7 +207,7 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 		timeCol = t.cols.Time
 	}
 	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s = $1 AND %s >= $2 ORDER BY %s LIMIT $3`,
-		t.cols.Seq, timeCol, t.cols.Payload, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq), string(stream), keys[from-1], limit)
+		t.cols.Seq, timeCol, t.payload, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq), string(stream), keys[from-1], limit)
 	if err != nil {
 		return nil, wrap(t.pool, fmt.Sprintf("read stream %q from seq %d", stream, from), err)
 	}
@@ -192,7 +228,7 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 		if at != nil {
 			ev.Time = at.UTC()
 		}
-		if ev.Payload, err = jsonv.DecodeStored[E](payload, nil); err != nil {
+		if ev.Payload, err = t.decodePayload(payload); err != nil {
 			return nil, fmt.Errorf("read stream %q seq %d (%s %d): the payload does not decode: %w", stream, seq, t.raw.Seq, k, err)
 		}
 		events = append(events, ev)
