@@ -42,7 +42,7 @@ type pgFlags struct {
 	PG           string `name:"pg" placeholder:"DSN" help:"Read the log from PostgreSQL instead of files (postgres://user@host:5432/db)."`
 	PGTable      string `name:"pg-table" placeholder:"TABLE" help:"The events table (default replay_events; with the column flags, a table of your own, read-only)."`
 	PGStreamCol  string `name:"pg-stream-column" placeholder:"COLUMN" help:"Your table's stream column."`
-	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events (an id; gaps are fine)."`
+	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events: an integer (smallint, integer or bigint; an id, gaps are fine). Text or other types are refused: map a view that casts them."`
 	PGTimeCol    string `name:"pg-time-column" placeholder:"COLUMN" help:"Your table's event time column (optional)."`
 	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column: json or jsonb; text (JSON in it read as JSON, other text as a string); bytea (as a base64 string); numbers, booleans and others as their JSON values."`
 	PGCreate     bool   `name:"pg-create" help:"Create replaytui's events table (--pg-table, default replay_events) if it is missing, and nothing else (sources/postgres/schema.sql). Not with the column flags: a table of your own is never created."`

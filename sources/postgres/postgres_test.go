@@ -375,3 +375,31 @@ func TestAMappedTableReadsPayloadsThatAreNotJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestAMappedTableRefusesASeqColumnThatIsNotAnInteger(t *testing.T) {
+	p := pool(t)
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	table := "test_textseq_" + hex.EncodeToString(b[:])
+	_, err := p.Exec(ctx, `CREATE TABLE `+table+` (s text, code text, small smallint, at timestamptz, j jsonb);
+		INSERT INTO `+table+` VALUES ('a', '9', 1, now(), '{}'), ('a', '10', 2, now(), '{}')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Exec(ctx, `DROP TABLE `+table) })
+	for col, kind := range map[string]string{"code": "text", "at": "timestamptz"} {
+		_, err := NewTable[jsonRaw](ctx, p, table, Columns{Stream: "s", Seq: col, Payload: "j"})
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the seq column %s is %s, not an integer", col, kind)) ||
+			!strings.Contains(err.Error(), "CREATE VIEW") {
+			t.Errorf("seq column %s: %v", col, err)
+		}
+	}
+	tab, err := NewTable[jsonRaw](ctx, p, table, Columns{Stream: "s", Seq: "small", Payload: "j"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := tab.LastSeq(ctx, "a"); n != 2 || err != nil {
+		t.Fatalf("a smallint seq column: LastSeq = %d, %v", n, err)
+	}
+}

@@ -18,7 +18,8 @@ import (
 
 // Columns names the columns of an existing events table: the stream, a
 // column that orders each stream's events (an id, a version, a sequence
-// number — gaps allowed), the event time (may be ""), and the payload:
+// number — gaps allowed; smallint, integer or bigint: NewTable refuses
+// other types), the event time (may be ""), and the payload:
 // json or jsonb; text, read as JSON when it holds JSON and as a string
 // when not; bytea, as a base64 string; any other type as PostgreSQL's
 // to_jsonb gives it (numbers, booleans, timestamps as strings).
@@ -85,8 +86,16 @@ func (t *Table[E]) check(ctx context.Context) error {
 	}
 	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s, %s FROM %s LIMIT 0`, t.cols.Stream, t.cols.Seq, timeCol, t.cols.Payload, t.table))
 	if err == nil {
-		t.payload, t.text = payloadAs(t.cols.Payload, rows.FieldDescriptions()[3].DataTypeOID)
+		fields := rows.FieldDescriptions()
 		rows.Close()
+		switch seq := fields[1].DataTypeOID; seq {
+		case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID:
+		default:
+			return fmt.Errorf("postgres %s: table %s: the seq column %s is %s, not an integer (smallint, integer or bigint), so it cannot order a stream's events; "+
+				"if it holds numbers, map a view that casts it: CREATE VIEW %s_ordered AS SELECT *, %s::bigint AS %s_seq FROM %s, and read the view with its seq column %s_seq",
+				poolHost(t.pool), t.name, t.raw.Seq, typeName(seq), t.name, t.cols.Seq, t.raw.Seq, t.table, t.raw.Seq)
+		}
+		t.payload, t.text = payloadAs(t.cols.Payload, fields[3].DataTypeOID)
 		return nil
 	}
 	if isUndefinedTable(err) {
@@ -96,6 +105,14 @@ func (t *Table[E]) check(ctx context.Context) error {
 	}
 	have := t.columns(ctx)
 	return wrap(t.pool, fmt.Sprintf("table %s with columns stream=%s seq=%s time=%s payload=%s (the table has: %s)", t.name, t.raw.Stream, t.raw.Seq, t.raw.Time, t.raw.Payload, have), err)
+}
+
+// typeName names the type oid, for a message.
+func typeName(oid uint32) string {
+	if typ, ok := pgtype.NewMap().TypeForOID(oid); ok {
+		return typ.Name
+	}
+	return fmt.Sprintf("of type oid %d", oid)
 }
 
 // payloadAs says how to read a payload column of the type oid: json and
@@ -160,7 +177,7 @@ func (t *Table[E]) known(ctx context.Context, stream replay.StreamKey, want int)
 		if len(keys) > 0 {
 			after = keys[len(keys)-1]
 		}
-		rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s = $1 AND %s > $2 ORDER BY %s LIMIT %d`,
+		rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s = $1 AND %s > $2::bigint ORDER BY %s LIMIT %d`,
 			t.cols.Seq, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq, keysBatch), string(stream), after)
 		if err != nil {
 			return nil, wrap(t.pool, fmt.Sprintf("read the order of stream %q", stream), err)
@@ -206,7 +223,7 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 	if t.cols.Time != "" {
 		timeCol = t.cols.Time
 	}
-	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s = $1 AND %s >= $2 ORDER BY %s LIMIT $3`,
+	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s = $1 AND %s >= $2::bigint ORDER BY %s LIMIT $3`,
 		t.cols.Seq, timeCol, t.payload, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq), string(stream), keys[from-1], limit)
 	if err != nil {
 		return nil, wrap(t.pool, fmt.Sprintf("read stream %q from seq %d", stream, from), err)
