@@ -177,3 +177,36 @@ func TestPgCreateMakesOnlyTheEventsTable(t *testing.T) {
 		t.Fatalf("--pg-create with a mapped table made %q", got)
 	}
 }
+
+func TestExportLoadsFilesIntoPostgres(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	_, errOut, code := run(t, "export", bank, "--pg", dsn)
+	if code != 3 || !strings.Contains(errOut, "table replay_events: no such table") || !strings.Contains(errOut, "--pg-create") {
+		t.Fatalf("export --pg without the table: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "--pg-create")
+	if code != 0 || !strings.Contains(errOut, "loaded 22 events of 3 streams into PostgreSQL table replay_events") {
+		t.Fatalf("export --pg: %q (exit %d)", errOut, code)
+	}
+	if got := pgTables(t, dsn, schema); got != "replay_events" {
+		t.Fatalf("export --pg --pg-create made %q", got)
+	}
+	fromFile, _, _ := run(t, "-r", "jq:@../testdata/bank.jq", "state", bank, "-s", "acct-bob", "--json")
+	fromPG, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "--pg", dsn, "state", "-s", "acct-bob", "--json")
+	if code != 0 || fromPG != fromFile {
+		t.Fatalf("state of the loaded log = %q (%q, exit %d); from the file %q", fromPG, errOut, code, fromFile)
+	}
+	// Loading again is refused, not doubled.
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "-s", "acct-bob")
+	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before stream \"acct-bob\" failed") ||
+		!strings.Contains(errOut, "seq does not match next expected") {
+		t.Fatalf("loading again: %q (exit %d)", errOut, code)
+	}
+	if out, _, _ := run(t, "--pg", dsn, "streams"); !strings.Contains(out, "acct-bob    9") {
+		t.Fatalf("after loading again: %q", out)
+	}
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "--pg-table", "t", "--pg-stream-column", "stream")
+	if code != 2 || !strings.Contains(errOut, "export into --pg loads replaytui's own events table") {
+		t.Fatalf("export into a mapped table: %q (exit %d)", errOut, code)
+	}
+}

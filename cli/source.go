@@ -39,7 +39,7 @@ func (s *source[S, E]) wait(ctx context.Context) error {
 
 // pgFlags say where a log in PostgreSQL is.
 type pgFlags struct {
-	PG           string `name:"pg" placeholder:"DSN" help:"Read the log from PostgreSQL instead of files (postgres://user@host:5432/db)."`
+	PG           string `name:"pg" placeholder:"DSN" help:"Read the log from PostgreSQL instead of files (postgres://user@host:5432/db). To load a JSON Lines file into it: replaytui export FILE --pg DSN --pg-create."`
 	PGTable      string `name:"pg-table" placeholder:"TABLE" help:"The events table (default replay_events; with the column flags, a table of your own, read-only)."`
 	PGStreamCol  string `name:"pg-stream-column" placeholder:"COLUMN" help:"Your table's stream column."`
 	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events: an integer (smallint, integer or bigint; an id, gaps are fine). Text or other types are refused: map a view that casts them."`
@@ -126,10 +126,7 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 	} else {
 		l, err := postgres.NewLog[E](pool, a.pg.PGTable)
 		if err == nil {
-			err = l.Check(a.ctx)
-		}
-		if errors.Is(err, postgres.ErrNoTable) {
-			err = fmt.Errorf("%w; --pg-create makes replaytui's events table, or check --pg-table", err)
+			err = eventsTableHint(l.Check(a.ctx))
 		}
 		if err != nil {
 			pool.Close()
@@ -139,6 +136,14 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 	}
 	src.infos = pgInfos
 	return src, nil
+}
+
+// eventsTableHint says what to do about a missing events table.
+func eventsTableHint(err error) error {
+	if errors.Is(err, postgres.ErrNoTable) {
+		return fmt.Errorf("%w; --pg-create makes replaytui's events table, or check --pg-table", err)
+	}
+	return err
 }
 
 // stream resolves --stream: the named stream, which must exist, or the
