@@ -29,17 +29,26 @@ and with --with-state, FILE.expect.json beside it: the stream, the range,
 the state before the first event and the state after the last. Replaying the
 fixture from "before" must give "after" (see examples/bank/fixture_test.go).
 
+Given files and --pg (or --nats), it loads the files into the database
+instead: replaytui's events table (--pg-table, default replay_events;
+--pg-create makes it), each event kept at its seq, so a stream already
+there is refused rather than loaded twice.
+
 Examples:
 
     replaytui export capture.jsonl.gz -s acct-42 -o acct-42.jsonl
     cat capture.jsonl | replaytui export - -s acct-42 > acct-42.jsonl
     replaytui -r jq:@testdata/bank.jq export testdata/bank.jsonl -s acct-bob --from 5 --to 7 --with-state -o overdraft.jsonl
-    replaytui export capture.jsonl --nats nats://127.0.0.1:4222 --nats-stream BANK   # into JetStream`
+    replaytui export capture.jsonl --nats nats://127.0.0.1:4222 --nats-stream BANK   # into JetStream
+    replaytui export capture.jsonl --pg postgres://user@host/db --pg-create          # into PostgreSQL`
 }
 
 func (c *exportCmd[S, E]) Run(a *app[S, E]) error {
 	if a.nats.NATS != "" && len(c.Files) > 0 {
 		return a.exportToNATS(c) // files into JetStream (nats_export.go)
+	}
+	if a.pg.PG != "" && len(c.Files) > 0 {
+		return a.exportToPG(c) // files into PostgreSQL (pg_export.go)
 	}
 	src, err := a.opened(c.Files)
 	if err != nil {

@@ -110,3 +110,103 @@ func TestPostgresErrorsAreClear(t *testing.T) {
 		t.Fatalf("no log: %q (exit %d)", errOut, code)
 	}
 }
+
+func TestAMissingTableIsNamedWithWhatToDo(t *testing.T) {
+	dsn, table := pgBank(t)
+	missing := table + "_missing"
+	_, errOut, code := run(t, "--pg", dsn, "--pg-table", missing, "streams")
+	if code != 3 || !strings.Contains(errOut, "table "+missing+": no such table") || !strings.Contains(errOut, "--pg-create") || strings.Contains(errOut, "SQLSTATE") {
+		t.Fatalf("a missing events table: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", missing, "--pg-stream-column", "stream", "--pg-seq-column", "seq",
+		"--pg-payload-column", "payload", "streams")
+	if code != 3 || !strings.Contains(errOut, "table "+missing+": no such table") || !strings.Contains(errOut, "check --pg-table") || strings.Contains(errOut, "SQLSTATE") {
+		t.Fatalf("a missing mapped table: %q (exit %d)", errOut, code)
+	}
+}
+
+// pgSchema makes a fresh schema, dropped after the test, and returns a DSN
+// whose search_path is that schema: unqualified tables are made there.
+func pgSchema(t *testing.T) (dsn, schema string) {
+	dsn, table := pgBank(t)
+	ctx := context.Background()
+	pool, err := postgres.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	schema = table + "_schema"
+	if _, err := pool.Exec(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Exec(ctx, `DROP SCHEMA "`+schema+`" CASCADE`) })
+	return dsn + "&search_path=" + schema, schema
+}
+
+// pgTables lists the tables of a schema.
+func pgTables(t *testing.T, dsn, schema string) string {
+	pool, err := postgres.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var names string
+	err = pool.QueryRow(context.Background(), `SELECT COALESCE(string_agg(table_name, ' ' ORDER BY table_name), '')
+		FROM information_schema.tables WHERE table_schema = $1`, schema).Scan(&names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func TestPgCreateMakesOnlyTheEventsTable(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	out, errOut, code := run(t, "--pg", dsn, "--pg-table", "mine", "--pg-create", "streams")
+	if code != 0 || out != "STREAM  EVENTS  FIRST  LAST\n" {
+		t.Fatalf("--pg-create: %q %q (exit %d)", out, errOut, code)
+	}
+	if got := pgTables(t, dsn, schema); got != "mine" {
+		t.Fatalf("--pg-table mine --pg-create made %q, want only mine", got)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", "theirs", "--pg-create", "--pg-stream-column", "stream",
+		"--pg-seq-column", "seq", "--pg-payload-column", "payload", "streams")
+	if code != 2 || !strings.Contains(errOut, "--pg-create makes replaytui's own events table, not a table of your own") {
+		t.Fatalf("--pg-create with a mapped table: %q (exit %d)", errOut, code)
+	}
+	if got := pgTables(t, dsn, schema); got != "mine" {
+		t.Fatalf("--pg-create with a mapped table made %q", got)
+	}
+}
+
+func TestExportLoadsFilesIntoPostgres(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	_, errOut, code := run(t, "export", bank, "--pg", dsn)
+	if code != 3 || !strings.Contains(errOut, "table replay_events: no such table") || !strings.Contains(errOut, "--pg-create") {
+		t.Fatalf("export --pg without the table: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "--pg-create")
+	if code != 0 || !strings.Contains(errOut, "loaded 22 events of 3 streams into PostgreSQL table replay_events") {
+		t.Fatalf("export --pg: %q (exit %d)", errOut, code)
+	}
+	if got := pgTables(t, dsn, schema); got != "replay_events" {
+		t.Fatalf("export --pg --pg-create made %q", got)
+	}
+	fromFile, _, _ := run(t, "-r", "jq:@../testdata/bank.jq", "state", bank, "-s", "acct-bob", "--json")
+	fromPG, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "--pg", dsn, "state", "-s", "acct-bob", "--json")
+	if code != 0 || fromPG != fromFile {
+		t.Fatalf("state of the loaded log = %q (%q, exit %d); from the file %q", fromPG, errOut, code, fromFile)
+	}
+	// Loading again is refused, not doubled.
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "-s", "acct-bob")
+	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before stream \"acct-bob\" failed") ||
+		!strings.Contains(errOut, "seq does not match next expected") {
+		t.Fatalf("loading again: %q (exit %d)", errOut, code)
+	}
+	if out, _, _ := run(t, "--pg", dsn, "streams"); !strings.Contains(out, "acct-bob    9") {
+		t.Fatalf("after loading again: %q", out)
+	}
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "--pg-table", "t", "--pg-stream-column", "stream")
+	if code != 2 || !strings.Contains(errOut, "export into --pg loads replaytui's own events table") {
+		t.Fatalf("export into a mapped table: %q (exit %d)", errOut, code)
+	}
+}

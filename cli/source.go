@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -38,13 +39,13 @@ func (s *source[S, E]) wait(ctx context.Context) error {
 
 // pgFlags say where a log in PostgreSQL is.
 type pgFlags struct {
-	PG           string `name:"pg" placeholder:"DSN" help:"Read the log from PostgreSQL instead of files (postgres://user@host:5432/db)."`
+	PG           string `name:"pg" placeholder:"DSN" help:"Read the log from PostgreSQL instead of files (postgres://user@host:5432/db). To load a JSON Lines file into it: replaytui export FILE --pg DSN --pg-create."`
 	PGTable      string `name:"pg-table" placeholder:"TABLE" help:"The events table (default replay_events; with the column flags, a table of your own, read-only)."`
 	PGStreamCol  string `name:"pg-stream-column" placeholder:"COLUMN" help:"Your table's stream column."`
-	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events (an id; gaps are fine)."`
+	PGSeqCol     string `name:"pg-seq-column" placeholder:"COLUMN" help:"Your table's column that orders a stream's events: an integer (smallint, integer or bigint; an id, gaps are fine). Text or other types are refused: map a view that casts them."`
 	PGTimeCol    string `name:"pg-time-column" placeholder:"COLUMN" help:"Your table's event time column (optional)."`
-	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column (json, jsonb or text)."`
-	PGCreate     bool   `name:"pg-create" help:"Create the events and checkpoints tables if they are missing (sources/postgres/schema.sql)."`
+	PGPayloadCol string `name:"pg-payload-column" placeholder:"COLUMN" help:"Your table's payload column: json or jsonb; text (JSON in it read as JSON, other text as a string); bytea (as a base64 string); numbers, booleans and others as their JSON values."`
+	PGCreate     bool   `name:"pg-create" help:"Create replaytui's events table (--pg-table, default replay_events) if it is missing, and nothing else (sources/postgres/schema.sql). Not with the column flags: a table of your own is never created."`
 }
 
 func (f *pgFlags) mapped() bool {
@@ -96,8 +97,12 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 		return nil, err
 	}
 	src := &source[S, E]{close: func() error { pool.Close(); return nil }}
+	if a.pg.PGCreate && a.pg.mapped() {
+		pool.Close()
+		return nil, usageError("--pg-create makes replaytui's own events table, not a table of your own (the --pg-*-column flags)")
+	}
 	if a.pg.PGCreate {
-		if err := postgres.CreateSchema(a.ctx, pool, a.pg.PGTable, ""); err != nil {
+		if err := postgres.CreateEvents(a.ctx, pool, a.pg.PGTable); err != nil {
 			pool.Close()
 			return nil, err
 		}
@@ -110,6 +115,9 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 			return nil, usageError("a table of your own needs --pg-table, --pg-stream-column, --pg-seq-column and --pg-payload-column")
 		}
 		t, err := postgres.NewTable[E](a.ctx, pool, a.pg.PGTable, cols)
+		if errors.Is(err, postgres.ErrNoTable) {
+			err = fmt.Errorf("%w; check --pg-table (a table of your own is read as it is, never created)", err)
+		}
 		if err != nil {
 			pool.Close()
 			return nil, err
@@ -117,6 +125,9 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 		src.log, pgInfos = t, t.StreamInfos
 	} else {
 		l, err := postgres.NewLog[E](pool, a.pg.PGTable)
+		if err == nil {
+			err = eventsTableHint(l.Check(a.ctx))
+		}
 		if err != nil {
 			pool.Close()
 			return nil, err
@@ -125,6 +136,14 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 	}
 	src.infos = pgInfos
 	return src, nil
+}
+
+// eventsTableHint says what to do about a missing events table.
+func eventsTableHint(err error) error {
+	if errors.Is(err, postgres.ErrNoTable) {
+		return fmt.Errorf("%w; --pg-create makes replaytui's events table, or check --pg-table", err)
+	}
+	return err
 }
 
 // stream resolves --stream: the named stream, which must exist, or the

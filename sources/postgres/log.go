@@ -43,6 +43,12 @@ func NewLog[E any](pool *pgxpool.Pool, table string) (*Log[E], error) {
 	return &Log[E]{pool: pool, table: quote(table), name: table}, nil
 }
 
+// Check checks that the events table exists: [ErrNoTable] when it does
+// not.
+func (l *Log[E]) Check(ctx context.Context) error {
+	return exists(ctx, l.pool, l.name)
+}
+
 // maxRetries bounds the retries of an Append with an assigned seq that
 // another writer beat to it.
 const maxRetries = 1000

@@ -29,6 +29,10 @@ const (
 	DefaultCheckpoints = "replay_checkpoints"
 )
 
+// ErrNoTable: the table named is not in the database (or not on its
+// search_path).
+var ErrNoTable = errors.New("no such table")
+
 //go:embed schema.sql
 var schemaSQL string
 
@@ -80,6 +84,40 @@ func CreateSchema(ctx context.Context, pool *pgxpool.Pool, events, checkpoints s
 		return fmt.Errorf("postgres %s: create tables %s, %s: %w", poolHost(pool), events, checkpoints, err)
 	}
 	return nil
+}
+
+// CreateEvents creates the events table only, if it does not exist (""
+// for the default name), with schema.sql's definition.
+func CreateEvents(ctx context.Context, pool *pgxpool.Pool, events string) error {
+	if events == "" {
+		events = DefaultEvents
+	}
+	create := `CREATE TABLE IF NOT EXISTS "` + DefaultEvents + `"`
+	_, def, _ := strings.Cut(schemaSQL, create)
+	def, _, _ = strings.Cut(def, ";")
+	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+quote(events)+def); err != nil {
+		return fmt.Errorf("postgres %s: create table %s: %w", poolHost(pool), events, err)
+	}
+	return nil
+}
+
+// exists checks that table is in the database: ErrNoTable, naming it,
+// when it is not.
+func exists(ctx context.Context, pool *pgxpool.Pool, table string) error {
+	var found bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, quote(table)).Scan(&found); err != nil {
+		return wrap(pool, "look for table "+table, err)
+	}
+	if !found {
+		return fmt.Errorf("postgres %s: table %s: %w", poolHost(pool), table, ErrNoTable)
+	}
+	return nil
+}
+
+// isUndefinedTable reports a query on a table that does not exist.
+func isUndefinedTable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42P01"
 }
 
 func poolHost(pool *pgxpool.Pool) string { return hostOf(pool.Config()) }

@@ -315,3 +315,91 @@ func TestAServerThatGoesAwayMidRead(t *testing.T) {
 		t.Fatal("a read on a dead connection hangs")
 	}
 }
+
+func TestAMissingTableIsErrNoTable(t *testing.T) {
+	p := pool(t)
+	ctx := context.Background()
+	log, _ := NewLog[jsonRaw](p, "test_events_not_there")
+	if err := log.Check(ctx); !errors.Is(err, ErrNoTable) || !strings.Contains(err.Error(), "table test_events_not_there: no such table") {
+		t.Fatalf("Check on a missing table: %v", err)
+	}
+	events, _ := tables(t, p)
+	there, _ := NewLog[jsonRaw](p, events)
+	if err := there.Check(ctx); err != nil {
+		t.Fatalf("Check on %s: %v", events, err)
+	}
+	_, err := NewTable[jsonRaw](ctx, p, "test_events_not_there", Columns{Stream: "stream", Seq: "seq", Payload: "payload"})
+	if !errors.Is(err, ErrNoTable) {
+		t.Fatalf("NewTable on a missing table: %v", err)
+	}
+}
+
+func TestAMappedTableReadsPayloadsThatAreNotJSON(t *testing.T) {
+	p := pool(t)
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	table := "test_plain_" + hex.EncodeToString(b[:])
+	_, err := p.Exec(ctx, `CREATE TABLE `+table+` (id bigint, s text, t text, v varchar(20), n int, x numeric, f boolean, b bytea, at timestamptz, j json);
+		INSERT INTO `+table+` VALUES
+			(1, 'a', 'hello "you"', 'plain', 5, 2.50, true, '\x00ff10', '2026-01-02T03:04:05Z', '{"x": 1}'),
+			(2, 'a', '{"ok": true}', '12', -6, 1e3, false, '', NULL, '[1]')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Exec(ctx, `DROP TABLE `+table) })
+	for col, want := range map[string]string{
+		"t":  `"hello \"you\"" {"ok": true}`, // text holding JSON is JSON; other text a string
+		"v":  `"plain" 12`,
+		"n":  `5 -6`,
+		"x":  `2.50 1000`,
+		"f":  `true false`,
+		"b":  `"AP8Q" ""`, // base64
+		"at": `"2026-01-02T03:04:05+00:00" null`,
+		"j":  `{"x": 1} [1]`,
+	} {
+		tab, err := NewTable[jsonRaw](ctx, p, table, Columns{Stream: "s", Seq: "id", Payload: col})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := tab.Read(ctx, "a", 1, 10)
+		if err != nil {
+			t.Fatalf("payload column %s: %v", col, err)
+		}
+		var got []string
+		for _, ev := range events {
+			got = append(got, string(ev.Payload.Value))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("payload column %s reads as %q, want %q", col, strings.Join(got, " "), want)
+		}
+	}
+}
+
+func TestAMappedTableRefusesASeqColumnThatIsNotAnInteger(t *testing.T) {
+	p := pool(t)
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	table := "test_textseq_" + hex.EncodeToString(b[:])
+	_, err := p.Exec(ctx, `CREATE TABLE `+table+` (s text, code text, small smallint, at timestamptz, j jsonb);
+		INSERT INTO `+table+` VALUES ('a', '9', 1, now(), '{}'), ('a', '10', 2, now(), '{}')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Exec(ctx, `DROP TABLE `+table) })
+	for col, kind := range map[string]string{"code": "text", "at": "timestamptz"} {
+		_, err := NewTable[jsonRaw](ctx, p, table, Columns{Stream: "s", Seq: col, Payload: "j"})
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the seq column %s is %s, not an integer", col, kind)) ||
+			!strings.Contains(err.Error(), "CREATE VIEW") {
+			t.Errorf("seq column %s: %v", col, err)
+		}
+	}
+	tab, err := NewTable[jsonRaw](ctx, p, table, Columns{Stream: "s", Seq: "small", Payload: "j"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := tab.LastSeq(ctx, "a"); n != 2 || err != nil {
+		t.Fatalf("a smallint seq column: LastSeq = %d, %v", n, err)
+	}
+}

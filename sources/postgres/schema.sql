@@ -1,6 +1,6 @@
 -- The tables replaytui's PostgreSQL backend keeps events and checkpoints
--- in. postgres.CreateSchema runs this (with the table names it is given);
--- a DBA may run it by hand instead.
+-- in. postgres.CreateSchema runs this (with the table names it is given),
+-- postgres.CreateEvents its first table only; a DBA may run it by hand instead.
 
 CREATE TABLE IF NOT EXISTS "replay_events" (
     stream   text        NOT NULL,

@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -16,8 +18,11 @@ import (
 
 // Columns names the columns of an existing events table: the stream, a
 // column that orders each stream's events (an id, a version, a sequence
-// number — gaps allowed), the event time (may be ""), and the payload
-// (json, jsonb or text holding JSON).
+// number — gaps allowed; smallint, integer or bigint: NewTable refuses
+// other types), the event time (may be ""), and the payload:
+// json or jsonb; text, read as JSON when it holds JSON and as a string
+// when not; bytea, as a base64 string; any other type as PostgreSQL's
+// to_jsonb gives it (numbers, booleans, timestamps as strings).
 type Columns struct {
 	Stream, Seq, Time, Payload string
 }
@@ -35,6 +40,9 @@ type Table[E any] struct {
 	cols  Columns // quoted
 	raw   Columns
 
+	payload string // what to select for the payload: see payloadAs
+	text    bool   // the payload column is text: JSON in it is JSON, other text a string
+
 	mu   sync.Mutex
 	keys map[replay.StreamKey][]int64 // the seq column's value of each event, in order
 }
@@ -49,8 +57,9 @@ var (
 // ErrReadOnly: Append on a mapped table.
 var ErrReadOnly = errors.New("a mapped table is read-only")
 
-// NewTable maps table. It checks that the columns exist, and says which
-// the table has when one does not.
+// NewTable maps table. It checks that the table and the columns exist
+// ([ErrNoTable] when the table does not), and says which columns the
+// table has when one does not.
 func NewTable[E any](ctx context.Context, pool *pgxpool.Pool, table string, cols Columns) (*Table[E], error) {
 	if pool == nil {
 		return nil, errors.New("postgres: the pool is nil")
@@ -77,11 +86,61 @@ func (t *Table[E]) check(ctx context.Context) error {
 	}
 	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s, %s FROM %s LIMIT 0`, t.cols.Stream, t.cols.Seq, timeCol, t.cols.Payload, t.table))
 	if err == nil {
+		fields := rows.FieldDescriptions()
 		rows.Close()
+		switch seq := fields[1].DataTypeOID; seq {
+		case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID:
+		default:
+			return fmt.Errorf("postgres %s: table %s: the seq column %s is %s, not an integer (smallint, integer or bigint), so it cannot order a stream's events; "+
+				"if it holds numbers, map a view that casts it: CREATE VIEW %s_ordered AS SELECT *, %s::bigint AS %s_seq FROM %s, and read the view with its seq column %s_seq",
+				poolHost(t.pool), t.name, t.raw.Seq, typeName(seq), t.name, t.cols.Seq, t.raw.Seq, t.table, t.raw.Seq)
+		}
+		t.payload, t.text = payloadAs(t.cols.Payload, fields[3].DataTypeOID)
 		return nil
+	}
+	if isUndefinedTable(err) {
+		if err := exists(ctx, t.pool, t.name); err != nil {
+			return err
+		}
 	}
 	have := t.columns(ctx)
 	return wrap(t.pool, fmt.Sprintf("table %s with columns stream=%s seq=%s time=%s payload=%s (the table has: %s)", t.name, t.raw.Stream, t.raw.Seq, t.raw.Time, t.raw.Payload, have), err)
+}
+
+// typeName names the type oid, for a message.
+func typeName(oid uint32) string {
+	if typ, ok := pgtype.NewMap().TypeForOID(oid); ok {
+		return typ.Name
+	}
+	return fmt.Sprintf("of type oid %d", oid)
+}
+
+// payloadAs says how to read a payload column of the type oid: json and
+// jsonb as they are; text as it is, to be read as JSON when it holds JSON
+// and as a JSON string when not (text is true); bytea as a base64 string
+// (as encoding/json writes bytes); any other type as PostgreSQL turns it
+// into JSON (to_jsonb: numbers, booleans, timestamps as strings…).
+func payloadAs(col string, oid uint32) (sql string, text bool) {
+	switch oid {
+	case pgtype.JSONOID, pgtype.JSONBOID:
+		return col, false
+	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
+		return col, true
+	case pgtype.ByteaOID:
+		return fmt.Sprintf(`to_jsonb(translate(encode(%s, 'base64'), E'\n', ''))`, col), false
+	}
+	return fmt.Sprintf(`to_jsonb(%s)`, col), false
+}
+
+// decodePayload decodes a payload read as payloadAs says.
+func (t *Table[E]) decodePayload(b []byte) (E, error) {
+	switch {
+	case b == nil:
+		b = []byte("null") // SQL NULL
+	case t.text && !json.Valid(b):
+		b, _ = json.Marshal(string(b))
+	}
+	return jsonv.DecodeStored[E](b, nil)
 }
 
 // columns lists the table's columns, for a message.
@@ -118,7 +177,7 @@ func (t *Table[E]) known(ctx context.Context, stream replay.StreamKey, want int)
 		if len(keys) > 0 {
 			after = keys[len(keys)-1]
 		}
-		rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s = $1 AND %s > $2 ORDER BY %s LIMIT %d`,
+		rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE %s = $1 AND %s > $2::bigint ORDER BY %s LIMIT %d`,
 			t.cols.Seq, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq, keysBatch), string(stream), after)
 		if err != nil {
 			return nil, wrap(t.pool, fmt.Sprintf("read the order of stream %q", stream), err)
@@ -164,8 +223,8 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 	if t.cols.Time != "" {
 		timeCol = t.cols.Time
 	}
-	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s = $1 AND %s >= $2 ORDER BY %s LIMIT $3`,
-		t.cols.Seq, timeCol, t.cols.Payload, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq), string(stream), keys[from-1], limit)
+	rows, err := t.pool.Query(ctx, fmt.Sprintf(`SELECT %s, %s, %s FROM %s WHERE %s = $1 AND %s >= $2::bigint ORDER BY %s LIMIT $3`,
+		t.cols.Seq, timeCol, t.payload, t.table, t.cols.Stream, t.cols.Seq, t.cols.Seq), string(stream), keys[from-1], limit)
 	if err != nil {
 		return nil, wrap(t.pool, fmt.Sprintf("read stream %q from seq %d", stream, from), err)
 	}
@@ -186,7 +245,7 @@ func (t *Table[E]) Read(ctx context.Context, stream replay.StreamKey, from repla
 		if at != nil {
 			ev.Time = at.UTC()
 		}
-		if ev.Payload, err = jsonv.DecodeStored[E](payload, nil); err != nil {
+		if ev.Payload, err = t.decodePayload(payload); err != nil {
 			return nil, fmt.Errorf("read stream %q seq %d (%s %d): the payload does not decode: %w", stream, seq, t.raw.Seq, k, err)
 		}
 		events = append(events, ev)
