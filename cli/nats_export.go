@@ -1,12 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jetstream"
-	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
 // exportToNATS loads the chosen streams of the files into a JetStream
@@ -22,23 +22,11 @@ func (a *app[S, E]) exportToNATS(c *exportCmd[S, E]) error {
 	case a.nats.NATSStream == "":
 		return usageError("--nats needs --nats-stream NAME, the JetStream stream to load into")
 	}
-	files, err := jsonl.Open(c.Files, jsonl.Options{SkipBad: a.skipBad})
+	files, keys, err := a.loadFiles(c)
 	if err != nil {
 		return err
 	}
 	defer files.Close()
-	if err := files.Wait(a.ctx); err != nil {
-		return err
-	}
-	keys := make([]replay.StreamKey, 0, len(c.Stream))
-	for _, s := range c.Stream {
-		keys = append(keys, replay.StreamKey(s))
-	}
-	if len(keys) == 0 {
-		if keys, err = files.Streams(a.ctx); err != nil {
-			return err
-		}
-	}
 	nc, js, err := jetstream.Connect(a.ctx, a.nats.NATS)
 	if err != nil {
 		return err
@@ -61,25 +49,13 @@ func (a *app[S, E]) exportToNATS(c *exportCmd[S, E]) error {
 		return err
 	}
 	defer log.Close()
-	total := 0
-	for _, key := range keys {
-		n := 0
-		for ev, err := range replay.All(a.ctx, replay.Log[jsonv.Payload](files), key) {
-			if err == nil {
-				_, err = log.Append(a.ctx, ev)
-			}
-			if err != nil {
-				fmt.Fprintf(a.errOut, "loaded %s into JetStream stream %s before stream %q failed\n", count(total+n, "event"), a.nats.NATSStream, key)
-				return err
-			}
-			n++
-		}
-		if n == 0 {
-			return notFound("no stream %q in the files", key)
-		}
-		total += n
+	total, err := a.load(files, keys, "JetStream stream "+a.nats.NATSStream, func(ctx context.Context, ev replay.Event[jsonv.Payload]) error {
+		_, err := log.Append(ctx, ev)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	a.warn(&source[S, E]{files: files})
 	fmt.Fprintf(a.errOut, "loaded %s of %s into JetStream stream %s (subjects %s.*)\n", count(total, "event"), count(len(keys), "stream"), a.nats.NATSStream, prefix)
 	return nil
 }
