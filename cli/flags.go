@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/replaytui/replaytui/internal/words"
 )
 
 // filesArg is the log files every command reads.
@@ -76,9 +78,4 @@ func (a *app[S, E]) opened(files []string) (*source[S, E], error) {
 }
 
 // count is a count and its noun, in words: 1 line, 2 lines.
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+var count = words.Count

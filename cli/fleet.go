@@ -18,6 +18,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 
+	"github.com/replaytui/replaytui/internal/words"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/tui"
@@ -489,14 +490,5 @@ func isPath(n ast.Node) bool {
 	return false
 }
 
-// thousands writes n with commas between groups of three digits: 49,102.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// thousands writes n with commas between groups of three digits: 1,229.
+var thousands = words.Thousands

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/replaytui/replaytui/internal/words"
 	"github.com/replaytui/replaytui/replay"
 )
 
@@ -26,24 +27,10 @@ type common[S, E any] struct {
 func seqText(seq replay.Seq) string { return strconv.FormatUint(uint64(seq), 10) }
 
 // plural writes a count with its noun: 1 event, 2 events.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
+var plural = words.Count
 
 // thousands writes n with commas between groups of three digits: 1,229.
-func thousands(n int) string {
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+var thousands = words.Thousands
 
 // joinNonEmpty joins the parts that are not empty: a log with no stream
 // names leaves no empty place between two separators.
