@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -86,41 +85,15 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 	case c.JSON:
 		fmt.Fprint(a.jsonOut, "[")
 	}
-	var failed int
+	sample := chart.Sampler{Series: series}
 	first := true // the first row of --json
-	var firstErr error
-	var errSeq, minSeq, maxSeq replay.Seq
-	var lo, hi float64
-	seen := false
 	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
 		if err != nil {
 			return err
 		}
 		seq := step.Event.Seq
 		v, err := eval.eval(step.State, step.Event)
-		f, ok := chart.Number(v)
-		if err != nil {
-			if failed == 0 {
-				firstErr, errSeq = err, seq
-			}
-			failed++
-			ok = false
-		}
-		if !ok {
-			f = math.NaN()
-		}
-		if ok {
-			// The extremes so far, kept here: the series' Range goes
-			// through all its buckets.
-			if !seen || f < lo {
-				lo, minSeq = f, seq
-			}
-			if !seen || f > hi {
-				hi, maxSeq = f, seq
-			}
-			seen = true
-		}
-		series.Add(uint64(seq), f)
+		f, ok := sample.Take(uint64(seq), v, err)
 		if where != nil {
 			if h, err := where.holds(step.State, step.Event); err == nil && h {
 				series.Hit(uint64(seq))
@@ -158,8 +131,8 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 	case c.JSON:
 		fmt.Fprint(a.jsonOut, "\n]\n")
 	}
-	if failed > 0 {
-		fmt.Fprintf(a.errOut, "%s: %s failed at %d of %d seqs, first at seq %d: %v\n", a.cfg.name, value, failed, series.Last(), errSeq, firstErr)
+	if sample.Failed > 0 {
+		fmt.Fprintf(a.errOut, "%s: %s failed at %d of %d seqs, first at seq %d: %v\n", a.cfg.name, value, sample.Failed, series.Last(), sample.ErrSeq, sample.Err)
 	}
 	lo, hi, ok := series.Range()
 	if !ok {
@@ -169,6 +142,7 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 	if c.CSV || c.JSON {
 		return nil
 	}
+	minSeq, maxSeq := series.Where()
 	fmt.Fprintf(a.out, "%s · stream %s · seqs 1–%d · min %s (seq %d) · max %s (seq %d)", value, stream, series.Last(), chart.FormatNumber(lo), minSeq, chart.FormatNumber(hi), maxSeq)
 	if gaps := int(series.Last()) - series.Numbers(); gaps > 0 {
 		fmt.Fprintf(a.out, " · no number at %d", gaps)

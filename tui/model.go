@@ -514,7 +514,7 @@ func (m *Model[S, E]) onJob(msg jobMsg) tea.Cmd {
 		return m.showFound(msg.foundAll)
 	}
 	m.say(msg.message)
-	if msg.plot != nil && msg.plot.series.Numbers() > 0 {
+	if msg.plot != nil && msg.plot.Series.Numbers() > 0 {
 		if m.overlaid() { // what the user is looking at stays
 			m.s.plotted = msg.plot
 			m.say(msg.message + " · p shows it")

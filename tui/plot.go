@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -19,10 +18,9 @@ import (
 type plotted struct {
 	source string // the expression plotted
 	cond   string // the condition whose hits are marked, if any
-	series *chart.Series
-	failed int        // seqs where the expression failed (gaps, like non-numbers)
-	err    error      // the first failure
-	errSeq replay.Seq // where it was
+	// the series, and the seqs where the expression failed (gaps, like
+	// non-numbers)
+	chart.Sampler
 	// condErr is the first failure of the condition, if it failed: its
 	// hits are then missing from the chart, and the chart says why.
 	condErr    error
@@ -37,28 +35,17 @@ type plotted struct {
 // stops it and leaves the selection where it is.
 func (in *investigator[S, E]) plot(ctx context.Context, tl *replay.Timeline[S, E], source string, eval Evaluator[S, E], cond string, hit Evaluator[S, E]) tea.Cmd {
 	cmd := in.start(ctx, "plot "+source, 0, func(ctx context.Context, progress func(replay.Seq)) jobMsg {
-		p := &plotted{source: source, cond: cond, series: chart.NewSeries(0)}
+		p := &plotted{source: source, cond: cond, Sampler: chart.Sampler{Series: chart.NewSeries(0)}}
 		record := func(s S, ev replay.Event[E]) (bool, error) {
 			v, err := eval(s, ev)
-			f, ok := chart.Number(v)
-			if err != nil {
-				if p.failed == 0 {
-					p.err, p.errSeq = err, ev.Seq
-				}
-				p.failed++
-				ok = false
-			}
-			if !ok {
-				f = math.NaN()
-			}
-			p.series.Add(uint64(ev.Seq), f)
+			p.Take(uint64(ev.Seq), v, err)
 			if hit != nil {
 				h, err := hit(s, ev)
 				switch {
 				case err != nil && p.condErr == nil:
 					p.condErr, p.condErrSeq = err, ev.Seq
 				case err == nil && h == true:
-					p.series.Hit(uint64(ev.Seq))
+					p.Series.Hit(uint64(ev.Seq))
 				}
 			}
 			return false, nil // never stop: every seq is wanted
@@ -68,12 +55,12 @@ func (in *investigator[S, E]) plot(ctx context.Context, tl *replay.Timeline[S, E
 			return jobMsg{err: err}
 		}
 		msg := jobMsg{plot: p}
-		last := p.series.Last()
-		switch n := p.series.Numbers(); {
+		last := p.Series.Last()
+		switch n := p.Series.Numbers(); {
 		case last == 0:
 			msg.message = "the stream has no events to plot"
-		case n == 0 && p.err != nil:
-			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d); at seq %d: %v", source, last, p.errSeq, p.err)
+		case n == 0 && p.Err != nil:
+			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d); at seq %d: %v", source, last, p.ErrSeq, p.Err)
 		case n == 0:
 			msg.message = fmt.Sprintf("%s is not a number at any seq (1–%d)", source, last)
 		case uint64(n) == last:
@@ -155,7 +142,7 @@ func (m *Model[S, E]) openChart(p *plotted) {
 	for _, b := range m.s.marks {
 		marks = append(marks, uint64(b.Seq))
 	}
-	last := p.series.Last()
+	last := p.Series.Last()
 	m.chart = &chartView{theme: m.c.theme, plot: p, cursor: max(1, min(uint64(m.events.cursor), last)), bookmarks: marks}
 	m.chart.SetSize(m.width, m.bodyHeight())
 }
@@ -182,7 +169,7 @@ func (m *Model[S, E]) onChartKey(msg tea.KeyPressMsg) tea.Cmd {
 		c.cursor = 1
 		c.layOut()
 	case key.Matches(msg, k.Last):
-		c.cursor = c.plot.series.Last()
+		c.cursor = c.plot.Series.Last()
 		c.layOut()
 	}
 	return nil
@@ -213,14 +200,14 @@ func (c *chartView) options() chart.Options {
 
 // move moves the cursor by columns of the plot.
 func (c *chartView) move(columns int) {
-	c.cursor = chart.Step(c.plot.series, c.options(), c.cursor, columns)
+	c.cursor = chart.Step(c.plot.Series, c.options(), c.cursor, columns)
 	c.layOut()
 }
 
 // layOut draws the chart at its size.
 func (c *chartView) layOut() {
 	st, p := c.st, c.plot
-	s := p.series
+	s := p.Series
 	lo, hi, _ := s.Range()
 	c.title = fmt.Sprintf("plot %s · min %s · max %s · seqs 1–%d", p.source, chart.FormatNumber(lo), chart.FormatNumber(hi), s.Last())
 	where := fmt.Sprintf("seq %d: ", c.cursor)
@@ -242,8 +229,8 @@ func (c *chartView) layOut() {
 			legend += fmt.Sprintf(" (failed at seq %d: %v)", p.condErrSeq, p.condErr)
 		}
 	}
-	if p.failed > 0 {
-		legend += fmt.Sprintf(" · failed at %s, first at seq %d: %v", plural(p.failed, "seq"), p.errSeq, p.err)
+	if p.Failed > 0 {
+		legend += fmt.Sprintf(" · failed at %s, first at seq %d: %v", plural(p.Failed, "seq"), p.ErrSeq, p.Err)
 	}
 	c.lines = []string{st.seq.Render(clean(where)) + st.dim.Render(clean(legend))}
 	for _, line := range strings.Split(chart.Render(s, c.options()), "\n") {

@@ -56,10 +56,10 @@ func TestPlotTheValueUnderTheStateCursor(t *testing.T) {
 	selectPath(t, m, ".Balance")
 	press(t, m, "p")
 	c := m.chart
-	if c == nil || c.plot.source != "state.Balance" || c.cursor != 10 || c.plot.series.Last() != 30 {
+	if c == nil || c.plot.source != "state.Balance" || c.cursor != 10 || c.plot.Series.Last() != 30 {
 		t.Fatalf("the chart: %+v; status %q", c, m.status.text)
 	}
-	if lo, hi, _ := c.plot.series.Range(); lo != 10 || hi != 4650 {
+	if lo, hi, _ := c.plot.Series.Range(); lo != 10 || hi != 4650 {
 		t.Fatalf("range %v..%v, want 10..4650", lo, hi)
 	}
 	s := screen(m)
@@ -116,7 +116,7 @@ func TestPlotAWatch(t *testing.T) {
 	if m.chart == nil || m.chart.plot.source != "state.Count" {
 		t.Fatalf("p in the watches plots that one: %+v %q", m.chart, m.status.text)
 	}
-	if lo, hi, _ := m.chart.plot.series.Range(); lo != 1 || hi != 12 {
+	if lo, hi, _ := m.chart.plot.Series.Range(); lo != 1 || hi != 12 {
 		t.Fatalf("state.Count: %v..%v", lo, hi)
 	}
 	// A condition that fails marks nothing, and the chart says why.

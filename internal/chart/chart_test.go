@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -203,5 +204,46 @@ func TestACursorReachesEveryCell(t *testing.T) {
 		if got := Step(s, o, 1, -5); got != 1 {
 			t.Errorf("%d seqs: ← at the start went to %d", n, got)
 		}
+	}
+}
+
+// The extremes and where they first were survive the buckets' merging.
+func TestRangeAndWhereAcrossMerges(t *testing.T) {
+	s := NewSeries(4)
+	for seq := uint64(1); seq <= 1000; seq++ {
+		v := float64(seq % 50)
+		switch seq {
+		case 333:
+			v = -7
+		case 777:
+			v = 1e6
+		}
+		s.Add(seq, v)
+	}
+	s.Add(1001, math.NaN())
+	lo, hi, ok := s.Range()
+	loSeq, hiSeq := s.Where()
+	if !ok || lo != -7 || hi != 1e6 || loSeq != 333 || hiSeq != 777 || s.Numbers() != 1000 || s.Last() != 1001 {
+		t.Fatalf("range %v..%v (%v) at seqs %d, %d; %d numbers of %d", lo, hi, ok, loSeq, hiSeq, s.Numbers(), s.Last())
+	}
+}
+
+// A sampler leaves a gap where the value is no number or taking it
+// failed, and keeps the first failure.
+func TestASamplerCountsFailures(t *testing.T) {
+	s := Sampler{Series: NewSeries(0)}
+	boom := errors.New("boom")
+	takes := []struct {
+		v   any
+		err error
+	}{{1, nil}, {"a string", nil}, {nil, boom}, {json.Number("2.5"), nil}, {nil, errors.New("later")}}
+	for i, take := range takes {
+		f, ok := s.Take(uint64(i+1), take.v, take.err)
+		if want := i == 0 || i == 3; ok != want || ok && f != []float64{1, 0, 0, 2.5}[i] {
+			t.Errorf("take %d: %v, %v", i+1, f, ok)
+		}
+	}
+	if s.Failed != 2 || s.Err != boom || s.ErrSeq != 3 || s.Series.Numbers() != 2 || s.Series.Last() != 5 {
+		t.Fatalf("%d failed, first %v at %d; %d numbers up to %d", s.Failed, s.Err, s.ErrSeq, s.Series.Numbers(), s.Series.Last())
 	}
 }

@@ -43,6 +43,12 @@ type Series struct {
 	limit   int
 	buckets []bucket
 	last    uint64
+	// numbers is how many seqs had a number, lo and hi the extremes and
+	// loSeq and hiSeq where they first were: kept as values come, so
+	// that asking costs nothing however many buckets there are.
+	numbers      int
+	lo, hi       float64
+	loSeq, hiSeq uint64
 }
 
 // bucket is what is known of a run of seqs.
@@ -78,6 +84,13 @@ func (s *Series) Add(seq uint64, v float64) {
 	}
 	b.min, b.max, b.last = min(b.min, v), max(b.max, v), v
 	b.numbers++
+	if s.numbers == 0 || v < s.lo {
+		s.lo, s.loSeq = v, seq
+	}
+	if s.numbers == 0 || v > s.hi {
+		s.hi, s.hiSeq = v, seq
+	}
+	s.numbers++
 }
 
 // Hit marks seq as one where a condition holds. It must be called with
@@ -141,19 +154,15 @@ func (s *Series) Last() uint64 { return s.last }
 func (s *Series) Exact() bool { return s.per == 1 }
 
 // Numbers is how many seqs had a number.
-func (s *Series) Numbers() int {
-	n := 0
-	for _, b := range s.buckets {
-		n += b.numbers
-	}
-	return n
-}
+func (s *Series) Numbers() int { return s.numbers }
 
 // Range is the smallest and the largest number of the series; ok is
 // false when it has none.
-func (s *Series) Range() (lo, hi float64, ok bool) {
-	return s.span(1, s.last)
-}
+func (s *Series) Range() (lo, hi float64, ok bool) { return s.lo, s.hi, s.numbers > 0 }
+
+// Where is the first seq of the smallest number and of the largest (0
+// when there is none).
+func (s *Series) Where() (lo, hi uint64) { return s.loSeq, s.hiSeq }
 
 // At is the value at seq: the minimum and maximum of its bucket (equal
 // when the series is Exact); ok is false when there is no number there.
@@ -163,12 +172,6 @@ func (s *Series) At(seq uint64) (lo, hi float64, ok bool) {
 	}
 	b := s.buckets[(seq-1)/s.per]
 	return b.min, b.max, b.numbers > 0
-}
-
-// span is the minimum and maximum over the buckets of seqs from..to.
-func (s *Series) span(from, to uint64) (lo, hi float64, ok bool) {
-	b, ok := s.runOf(from, to)
-	return b.min, b.max, ok
 }
 
 // runOf is the buckets of seqs from..to merged into one.
@@ -241,4 +244,32 @@ func FormatNumber(v float64) string {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// Sampler fills a series with the values a fold takes at each seq: a
+// number where there is one, a gap where there is none or taking it
+// failed. It counts the failures and keeps the first.
+type Sampler struct {
+	Series *Series
+	Failed int    // seqs where taking the value failed
+	Err    error  // the first failure
+	ErrSeq uint64 // and its seq
+}
+
+// Take records the value v taken at seq, or err when taking it failed,
+// and says which number it was, if any.
+func (s *Sampler) Take(seq uint64, v any, err error) (float64, bool) {
+	f, ok := Number(v)
+	if err != nil {
+		if s.Failed == 0 {
+			s.Err, s.ErrSeq = err, seq
+		}
+		s.Failed++
+		ok = false
+	}
+	if !ok {
+		f = math.NaN()
+	}
+	s.Series.Add(seq, f)
+	return f, ok
 }
