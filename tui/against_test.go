@@ -1,0 +1,161 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/reduce"
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/sources/jsonl"
+)
+
+// bankAgainstDedupe opens testdata/bank.jsonl's stream with
+// testdata/bank.jq against testdata/bank-dedupe.jq, which skips a
+// transaction repeated by a client's retry: acct-bob's seq 7.
+func bankAgainstDedupe(t *testing.T, stream replay.StreamKey, w, h int) *Model[any, jsonv.Payload] {
+	t.Helper()
+	log, err := jsonl.Open([]string{filepath.Join(pkgDir, "..", "testdata", "bank.jsonl")}, jsonl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	if err := log.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	reducer := func(file string) replay.Apply[any, jsonv.Payload] {
+		apply, _, err := reduce.ParseGuarded("jq:@"+filepath.Join(pkgDir, "..", "testdata", file), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return apply
+	}
+	cfg := jsonConfig(log)
+	cfg.Stream = stream
+	cfg.Apply, cfg.Against = reducer("bank.jq"), reducer("bank-dedupe.jq")
+	cfg.ApplyName, cfg.AgainstName = "reduce jq:@bank.jq", "against jq:@bank-dedupe.jq"
+	return newModel(t, cfg, w, h)
+}
+
+func TestTheNextDivergenceIsWhereTheTwoStatesStartToDiffer(t *testing.T) {
+	m := bankAgainstDedupe(t, "acct-bob", 120, 35)
+	press(t, m, "]")
+	if m.events.cursor != 7 || m.status.text != "states differ first at seq 7: .balance -120 ≠ 80" {
+		t.Fatalf("] from seq 1: seq %d, %q; want seq 7, the retried withdrawal", m.events.cursor, m.status.text)
+	}
+	// From a seq where they already differ, the next divergence needs
+	// them to agree first: they never do again.
+	press(t, m, "]")
+	if m.events.cursor != 7 || m.status.text != "no divergence after seq 7: the states differ from there to the end (seq 9)" {
+		t.Fatalf("] from seq 7: seq %d, %q", m.events.cursor, m.status.text)
+	}
+	press(t, m, "G", "[")
+	if m.events.cursor != 7 || !strings.HasPrefix(m.status.text, "states differ first at seq 7") {
+		t.Fatalf("[ from the end: seq %d, %q", m.events.cursor, m.status.text)
+	}
+	press(t, m, "[")
+	if m.events.cursor != 7 || m.status.text != "no divergence before seq 7" {
+		t.Fatalf("[ from seq 7: seq %d, %q", m.events.cursor, m.status.text)
+	}
+	press(t, m, "g", "]", "h", "h")
+	if m.events.cursor != 5 {
+		t.Fatalf("stepping back: seq %d", m.events.cursor)
+	}
+
+	alice := bankAgainstDedupe(t, "acct-alice", 120, 35)
+	press(t, alice, "]")
+	if alice.events.cursor != 1 || !strings.HasPrefix(alice.status.text, "no divergence after seq 1: the states agree to the end") {
+		t.Fatalf("acct-alice, where the two agree: seq %d, %q", alice.events.cursor, alice.status.text)
+	}
+}
+
+func TestTheTwoStatesShowSideBySideTheirDifferencesHighlighted(t *testing.T) {
+	m := bankAgainstDedupe(t, "acct-bob", 120, 35)
+	press(t, m, ":")
+	typeText(t, m, "6")
+	press(t, m, "enter")
+	if len(m.state.changed) != 0 || len(m.other.changed) != 0 || m.other.side != "same · against jq:@bank-dedupe.jq" {
+		t.Fatalf("at seq 6, where they agree: %v, %v, %q", m.state.changed, m.other.changed, m.other.side)
+	}
+	press(t, m, "l")
+	o := m.s.shown.other
+	if o == nil || len(o.diffs) != 1 || o.diffs[0].Path != ".balance" || o.diffs[0].Old != "-120" || o.diffs[0].New != "80" {
+		t.Fatalf("at seq 7 the differences are %+v; want .balance -120 under bank.jq, 80 under bank-dedupe.jq", o)
+	}
+	for _, p := range []*statePane{&m.state, &m.other} {
+		var highlighted []string
+		for _, r := range p.rows {
+			if r.Key != "" && p.isChanged(r) {
+				highlighted = append(highlighted, r.Key)
+			}
+		}
+		if strings.Join(highlighted, ",") != "balance" {
+			t.Errorf("%s highlights %v; want balance only", p.side, highlighted)
+		}
+	}
+	golden(t, "120x35", screen(m))
+	// The keys move both panes.
+	press(t, m, "tab", "down", "down")
+	if m.other.row != m.state.row || m.state.row != 2 {
+		t.Fatalf("the cursor is on row %d and row %d", m.state.row, m.other.row)
+	}
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 80, Height: 24} })
+	press(t, m, "tab", "tab")
+	golden(t, "80x24", screen(m))
+	if f := footer(m); !strings.Contains(f, "]/[ diverge") {
+		t.Errorf("the footer does not list ] [: %q", f)
+	}
+	press(t, m, "?")
+	if s := screen(m); !strings.Contains(s, "next seq where the two states start to differ") {
+		t.Errorf("the help does not list ]:\n%s", s)
+	}
+}
+
+func TestWithoutASecondApplyThereIsNoDivergenceKey(t *testing.T) {
+	m := newModel(t, typedConfig(t, ledger(t, 5)), 120, 35)
+	if f := footer(m); strings.Contains(f, "diverge") {
+		t.Errorf("the footer lists ] without --against: %q", f)
+	}
+	press(t, m, "?")
+	if strings.Contains(screen(m), "start to differ") {
+		t.Errorf("the help lists ] without --against")
+	}
+	press(t, m, "x", "]")
+	if m.events.cursor != 1 || !strings.Contains(m.status.text, "--against") {
+		t.Errorf("] without a second apply: seq %d, %q", m.events.cursor, m.status.text)
+	}
+}
+
+func TestAFailureSaysWhichApplyFailed(t *testing.T) {
+	extra := make([]deposit, 6)
+	extra[3] = deposit{Type: "double", Amount: 5}
+	careful := func(s account, ev replay.Event[deposit]) account {
+		if ev.Payload.Type == "double" {
+			panic(errors.New("no such event type: double"))
+		}
+		return applyDeposit(s, ev)
+	}
+	cfg := typedConfig(t, ledger(t, 6, extra...))
+	cfg.Against, cfg.AgainstName = careful, "against v2"
+	m := newModel(t, cfg, 120, 35)
+	press(t, m, "]")
+	var side *replay.SideError
+	if m.events.cursor != 1 || !strings.HasPrefix(m.status.text, "against v2: ") || !strings.Contains(m.status.text, "seq 4") {
+		t.Fatalf("] over a failing apply: seq %d, %q", m.events.cursor, m.status.text)
+	}
+	press(t, m, ":")
+	typeText(t, m, "4")
+	press(t, m, "enter")
+	if o := m.s.shown.other; o == nil || !errors.As(o.err, &side) || side.Side != "B" || m.s.shown.err != nil {
+		t.Fatalf("at seq 4: %+v, %v", m.s.shown.other, m.s.shown.err)
+	}
+	s := screen(m)
+	if !strings.Contains(s, "no state under against v2") || !strings.Contains(s, "apply failed at seq 4: no such") {
+		t.Fatalf("the screen does not say which apply failed:\n%s", s)
+	}
+}
