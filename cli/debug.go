@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -22,18 +23,22 @@ type debugCmd[S, E any] struct {
 	streamFlag
 	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json)."`
 	Summary   string `placeholder:"FIELDS" help:"The payload values the event list shows after each event's type, comma-separated; a dotted path reaches inside a value (tags.White). S changes them in the debugger. Default: the short ones."`
+	Against   string `placeholder:"REDUCER" help:"Fold the stream through this reducer too (merge, patch, set or jq:PROGRAM) and show its state beside the one under --reduce, the values that differ highlighted; ] and [ go to the next and the previous seq where they start to differ. A program built on cli.Main with cli.WithAgainst shows its two applies side by side without it."`
 }
 
 func (c *debugCmd[S, E]) Help() string {
 	return `Opens the time-travel debugger on a log. Keys: → ← step, g G first and last,
 : go to a seq or a time, / search, b bookmark, B bookmarks, tab next pane,
-s switch stream, ? all keys, q quit.
+s switch stream, ? all keys, q quit. With --against, the states under two
+reducers side by side, and ] [ the next and previous seq where they start to
+differ.
 
 Examples:
 
     replaytui testdata/match.jsonl
     replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
+    replaytui -r jq:@testdata/bank.jq --against jq:@testdata/bank-dedupe.jq testdata/bank.jsonl -s acct-bob
     zcat capture.jsonl.gz | replaytui -`
 }
 
@@ -56,6 +61,9 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	cfg := a.tuiConfig(src, store)
+	if err := c.withAgainst(a, &cfg); err != nil {
+		return err
+	}
 	if a.guard != nil {
 		cfg.Interrupt = a.guard.Interrupt
 	}
@@ -107,6 +115,37 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		return st.Err
 	}
 	return nil
+}
+
+// withAgainst sets the second apply the debugger shows beside the
+// first: --against's reducer, or the program's WithAgainst apply.
+func (c *debugCmd[S, E]) withAgainst(a *app[S, E], cfg *tui.Config[S, E]) error {
+	if c.Against == "" && a.cfg.against == nil {
+		return nil
+	}
+	d := &divergeCmd[S, E]{Against: c.Against}
+	against, _, _, err := d.applies(a)
+	if err != nil {
+		return err
+	}
+	cfg.Against = against
+	cfg.ApplyName, cfg.AgainstName = "apply", "against"
+	if a.reduceFlag != nil {
+		cfg.ApplyName = "reduce " + reducerTitle(*a.reduceFlag)
+	}
+	if c.Against != "" {
+		cfg.AgainstName = "against " + reducerTitle(c.Against)
+	}
+	return nil
+}
+
+// reducerTitle names a reducer in a pane's title, where room is short:
+// a jq program in a file by the file's name.
+func reducerTitle(spec string) string {
+	if file, ok := strings.CutPrefix(spec, "jq:@"); ok {
+		return "jq:@" + filepath.Base(file)
+	}
+	return spec
 }
 
 // bookmarkStore opens the bookmarks of the log: in path, or beside the
