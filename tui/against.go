@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -297,7 +298,7 @@ func findDivergence[S, E any](ctx context.Context, cfg *Config[S, E], a, b *repl
 		stateB = cfg.Clone(stateB) // the timeline's, which an apply may change
 	}
 	var d divergence
-	d.differ, d.last = len(cfg.Diff(stateA, stateB)) > 0, start
+	d.differ, d.last = len(differences(cfg, stateA, stateB)) > 0, start
 	cond := func(s S, ev replay.Event[E]) (bool, error) {
 		if backward && ev.Seq >= from {
 			return false, errPastFrom
@@ -307,7 +308,7 @@ func findDivergence[S, E any](ctx context.Context, cfg *Config[S, E], a, b *repl
 			return false, &replay.SideError{Side: "B", Err: err}
 		}
 		stateB = next
-		diffs := cfg.Diff(s, stateB)
+		diffs := differences(cfg, s, stateB)
 		differ := len(diffs) > 0
 		if differ && !d.differ {
 			d.found, d.seq, d.diffs = true, ev.Seq, diffs
@@ -327,6 +328,18 @@ func findDivergence[S, E any](ctx context.Context, cfg *Config[S, E], a, b *repl
 		return d, &replay.SideError{Side: "A", Err: ae}
 	}
 	return d, err
+}
+
+// differences is cfg.Diff(a, b), skipped for two states equal field by
+// field, which no Diff tells apart: most states the two applies fold
+// agree, and reflect.DeepEqual costs far less than rendering both to
+// compare them (BenchmarkNextDivergence: 7.4 µs an event down to 0.85
+// on a small typed state).
+func differences[S, E any](cfg *Config[S, E], a, b S) []Change {
+	if reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return cfg.Diff(a, b)
 }
 
 // applyOne applies one event, turning a panic into the *replay.ApplyError

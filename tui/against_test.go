@@ -159,3 +159,31 @@ func TestAFailureSaysWhichApplyFailed(t *testing.T) {
 		t.Fatalf("the screen does not say which apply failed:\n%s", s)
 	}
 }
+
+// BenchmarkNextDivergence is ] over a stream whose two applies agree
+// until its last event: both folded over every event and their states
+// compared after each (replay.Compare, by reflection).
+func BenchmarkNextDivergence(b *testing.B) {
+	const n = 100_000
+	log := ledger(b, n)
+	last := func(s account, ev replay.Event[deposit]) account {
+		if ev.Seq == n {
+			return s
+		}
+		return applyDeposit(s, ev)
+	}
+	cfg, err := withDefaults(Config[account, deposit]{Log: log, Apply: applyDeposit, Against: last, Stream: "acct"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		tl, _ := replay.NewTimeline(log, "acct", cfg.Apply, cfg.Initial, replay.TimelineOptions[account]{})
+		other, _ := againstTimeline(&cfg, "acct")
+		d, err := findDivergence(ctx, &cfg, tl, other, 0, false, nil)
+		if err != nil || d.seq != n {
+			b.Fatalf("found %+v, %v; want seq %d", d, err, n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+}
