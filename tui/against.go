@@ -135,6 +135,11 @@ func (m *Model[S, E]) showAgainst(msg seekedMsg[S, E]) {
 // narrower, the two are stacked.
 const minSideWidth = 30
 
+// stacked says whether the two state panes go one over the other in a
+// room of w by h cells: when it is too narrow for two side by side, and
+// high enough for two boxes with a row each.
+func stacked(w, h int) bool { return w < 2*minSideWidth && h >= 6 }
+
 // sizeStates gives the state panes their room: all of it to the one
 // state, else half each, side by side, or one over the other when the
 // room is too narrow for two.
@@ -142,7 +147,7 @@ func (m *Model[S, E]) sizeStates(w, h int) {
 	switch {
 	case m.c.cfg.Against == nil:
 		m.state.SetSize(w, h)
-	case w < 2*minSideWidth:
+	case stacked(w, h):
 		m.state.SetSize(w, h/2)
 		m.other.SetSize(w, h-h/2)
 	default:
@@ -157,7 +162,7 @@ func (m *Model[S, E]) statesView() string {
 	if m.c.cfg.Against == nil {
 		return m.state.View()
 	}
-	if m.layout().state.w < 2*minSideWidth {
+	if r := m.layout().state; stacked(r.w, r.h) {
 		return lipgloss.JoinVertical(lipgloss.Left, m.state.View(), m.other.View())
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, m.state.View(), m.other.View())

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -186,4 +187,42 @@ func BenchmarkNextDivergence(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+}
+
+func TestEscStopsTheSearchForADivergence(t *testing.T) {
+	slow := func(s account, ev replay.Event[deposit]) account {
+		time.Sleep(time.Millisecond)
+		return applyDeposit(s, ev)
+	}
+	cfg := typedConfig(t, ledger(t, 1000))
+	cfg.Against = slow
+	m := newModel(t, cfg, 120, 35)
+	cmd := m.goToDivergence(false)
+	for m.inv.job != nil && m.inv.job.reached < 64 {
+		_, cmd = m.Update(cmd())
+	}
+	if s := screen(m); !strings.Contains(s, "next divergence: seq") || !strings.Contains(s, "(esc stops)") {
+		t.Fatalf("the status bar does not show the search going:\n%s", s)
+	}
+	press(t, m, "esc")
+	drive(t, m, cmd)
+	if m.inv.job != nil || m.events.cursor != 1 || !strings.Contains(m.status.text, "next divergence stopped at seq") {
+		t.Fatalf("after esc: job %v, seq %d, %q; want the selection left at seq 1", m.inv.job, m.events.cursor, m.status.text)
+	}
+}
+
+func TestTwoStatesFitEverySize(t *testing.T) {
+	m := bankAgainstDedupe(t, "acct-bob", 120, 35)
+	press(t, m, "]", "tab")
+	for _, size := range [][2]int{{40, 10}, {59, 20}, {60, 15}, {80, 24}, {99, 30}, {100, 30}, {200, 60}} {
+		drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: size[0], Height: size[1]} })
+		press(t, m, "l", "h")
+		lines := strings.Split(m.render(), "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%dx%d: %d lines:\n%s", size[0], size[1], len(lines), screen(m))
+		}
+		if s := screen(m); size[1] >= 20 && (!strings.Contains(s, "balance: -120") || !strings.Contains(s, "balance: 80")) {
+			t.Errorf("%dx%d: the two states are not both on screen:\n%s", size[0], size[1], s)
+		}
+	}
 }

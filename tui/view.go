@@ -69,6 +69,9 @@ func (m *Model[S, E]) layout() layout {
 // stateRows is the state pane's share of the rows it has with the diff:
 // three fifths, half when the diff pane shows watches too.
 func (m *Model[S, E]) stateRows(rows int) int {
+	if m.c.cfg.Against != nil && m.width < 2*minSideWidth {
+		return min(rows*4/5, rows-2) // two states, one over the other
+	}
 	if len(m.inv.watches) > 0 {
 		return rows / 2
 	}
