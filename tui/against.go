@@ -195,15 +195,15 @@ func (m *Model[S, E]) withAgainstKeys(p place, keys []key.Binding) []key.Binding
 	return slices.Insert(keys, 2, short(k.NextDivergence, "]/[", "diverge"))
 }
 
-// helpGroups is the ? screen's keys: ] and [ with the moves when there
-// are two applies.
+// helpGroups is the ? screen's keys: ] and [ with the searches when
+// there are two applies.
 func (m *Model[S, E]) helpGroups() [][]key.Binding {
 	groups := m.c.keys.FullHelp()
 	if m.c.cfg.Against == nil {
 		return groups
 	}
 	k := m.c.keys
-	groups[0] = append(slices.Clone(groups[0]), k.NextDivergence, k.PrevDivergence)
+	groups[1] = append(slices.Clone(groups[1]), k.NextDivergence, k.PrevDivergence)
 	return groups
 }
 

@@ -112,7 +112,7 @@ func TestTheTwoStatesShowSideBySideTheirDifferencesHighlighted(t *testing.T) {
 		t.Errorf("the footer does not list ] [: %q", f)
 	}
 	press(t, m, "?")
-	if s := screen(m); !strings.Contains(s, "next seq where the two states start to differ") {
+	if s := screen(m); !strings.Contains(s, "next divergence of the two states") {
 		t.Errorf("the help does not list ]:\n%s", s)
 	}
 }
@@ -123,7 +123,7 @@ func TestWithoutASecondApplyThereIsNoDivergenceKey(t *testing.T) {
 		t.Errorf("the footer lists ] without --against: %q", f)
 	}
 	press(t, m, "?")
-	if strings.Contains(screen(m), "start to differ") {
+	if strings.Contains(screen(m), "divergence") {
 		t.Errorf("the help lists ] without --against")
 	}
 	press(t, m, "x", "]")
