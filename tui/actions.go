@@ -387,7 +387,7 @@ func (m *Model[S, E]) onClick(msg tea.MouseClickMsg) tea.Cmd {
 		}
 	case l.state.contains(msg.X, msg.Y):
 		focus = paneState
-		m.state.clickRow(msg.Y - l.state.y)
+		m.clickState(msg.Y - l.state.y)
 	case l.diff.contains(msg.X, msg.Y):
 		focus = paneDiff
 	case m.showEvent && l.event.contains(msg.X, msg.Y):

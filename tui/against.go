@@ -185,6 +185,16 @@ func (m *Model[S, E]) mirrorState() {
 	o.layOut()
 }
 
+// clickState selects the row clicked at y of the state panes (0 is the
+// first one's top border): the second pane, under the first, shows the
+// same rows.
+func (m *Model[S, E]) clickState(y int) {
+	if r := m.layout().state; m.c.cfg.Against != nil && stacked(r.w, r.h) && y >= m.state.height {
+		y -= m.state.height
+	}
+	m.state.clickRow(y)
+}
+
 // withAgainstKeys adds ] and [ to the footer of the event list and of
 // the state pane, when there are two applies.
 func (m *Model[S, E]) withAgainstKeys(p place, keys []key.Binding) []key.Binding {

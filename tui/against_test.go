@@ -226,3 +226,19 @@ func TestTwoStatesFitEverySize(t *testing.T) {
 		}
 	}
 }
+
+func TestAClickInTheSecondStateSelectsThatRow(t *testing.T) {
+	m := bankAgainstDedupe(t, "acct-bob", 50, 30)
+	press(t, m, "]")
+	l := m.layout()
+	if !stacked(l.state.w, l.state.h) {
+		t.Fatalf("at 50x30 the state pane is %dx%d: the two should be stacked", l.state.w, l.state.h)
+	}
+	// The second pane's border, then its rows: { and balance.
+	drive(t, m, func() tea.Msg {
+		return tea.MouseClickMsg{Button: tea.MouseLeft, X: 5, Y: l.state.y + m.state.height + 2}
+	})
+	if m.focus != paneState || m.state.row != 1 || m.other.row != 1 {
+		t.Fatalf("a click on balance in the second pane: focus %v, rows %d and %d\n%s", m.focus, m.state.row, m.other.row, screen(m))
+	}
+}
