@@ -81,7 +81,7 @@ func (l *Log) Append(ctx context.Context, ev replay.Event[jsonv.Payload]) (repla
 	l.mu.Lock()
 	next := replay.Seq(1)
 	if st := l.streams[ev.Stream]; st != nil {
-		next = replay.Seq(len(st.pos)) + 1
+		next = replay.Seq(st.n) + 1
 	}
 	l.mu.Unlock()
 	if ev.Seq == 0 {

@@ -444,7 +444,7 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 		l.streams[pl.stream] = st
 		l.order = append(l.order, pl.stream)
 	}
-	next := replay.Seq(len(st.pos)) + 1
+	next := replay.Seq(st.n) + 1
 	if pl.seq != 0 && pl.seq != next {
 		le := LineError{File: in.name, Line: int(pl.no), Msg: l.seqProblem(st, pl.stream, pl.seq, next)}
 		switch {
@@ -460,8 +460,7 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 			l.problem(le)
 		}
 	}
-	st.pos = append(st.pos, uint64(idx)<<posShift|uint64(pl.off))
-	st.line = append(st.line, pl.no)
+	st.add(&l.arena, uint64(idx)<<posShift|uint64(pl.off), pl.no)
 	if pl.hasTime {
 		t := time.Unix(pl.unix, 0).UTC()
 		if st.first.IsZero() || t.Before(st.first) {
@@ -478,8 +477,8 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 // seqProblem explains a seq that is not the next one, naming the lines.
 func (l *Log) seqProblem(st *stream, key replay.StreamKey, seq, next replay.Seq) string {
 	lineOf := func(seq replay.Seq) string {
-		p := st.pos[seq-1]
-		return fmt.Sprintf("%s:%d", l.inputs[p>>posShift].name, st.line[seq-1])
+		p, no := st.at(int(seq - 1))
+		return fmt.Sprintf("%s:%d", l.inputs[p>>posShift].name, no)
 	}
 	last := next - 1
 	switch {
