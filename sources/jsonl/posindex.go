@@ -90,7 +90,7 @@ func (p *positions) run(pos []uint64, lines []uint32, i int) {
 			block = &p.blocks[b]
 		}
 		skip := (i + k) % posBlockLen
-		at, no, data := block.pos, block.line, block.data
+		at, no, data, x := block.pos, block.line, block.data, 0
 		for j := 0; ; j++ {
 			if j >= skip {
 				pos[k], lines[k] = at, no
@@ -102,9 +102,9 @@ func (p *positions) run(pos []uint64, lines []uint32, i int) {
 			if j == posBlockLen-1 {
 				break
 			}
-			d, n := binary.Uvarint(data)
-			dl, m := binary.Uvarint(data[n:])
-			data = data[n+m:]
+			var d, dl uint64
+			d, x = uvarint(data, x)
+			dl, x = uvarint(data, x)
 			next := at + d
 			if next>>posShift == at>>posShift {
 				no += uint32(dl)
@@ -112,6 +112,20 @@ func (p *positions) run(pos []uint64, lines []uint32, i int) {
 				no = uint32(dl)
 			}
 			at = next
+		}
+	}
+}
+
+// uvarint decodes the varint at data[x:], as binary.AppendUvarint wrote
+// it, and returns it and where the next one starts.
+func uvarint(data []byte, x int) (uint64, int) {
+	var v uint64
+	for s := uint(0); ; s += 7 {
+		c := data[x]
+		x++
+		v |= uint64(c&0x7f) << s
+		if c < 0x80 {
+			return v, x
 		}
 	}
 }

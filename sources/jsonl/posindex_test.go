@@ -142,3 +142,24 @@ func BenchmarkSeekRead(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPositionsRun finds the positions of a run of 2,048 events at a
+// random seq (the most a jump in the debugger folds) among 1,000,000:
+// what the index adds to reading them back.
+func BenchmarkPositionsRun(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var a arena
+	var p positions
+	off, no := uint64(0), uint32(0)
+	for range 1_000_000 {
+		off += uint64(1 + rng.IntN(250_000))
+		no += uint32(1 + rng.IntN(2000))
+		p.add(&a, off, no)
+	}
+	const run = 2048
+	pos, lines := make([]uint64, run), make([]uint32, run)
+	for b.Loop() {
+		p.run(pos, lines, rng.IntN(p.n-run))
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*run), "ns/event")
+}
