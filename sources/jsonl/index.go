@@ -397,6 +397,7 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 		l.lines[c.input] -= after
 		l.stats.Lines -= after
 	}
+	scale := l.lineScale()
 	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {
@@ -415,7 +416,7 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 			}
 			continue
 		}
-		seq, err := l.add(in, c.input, pl)
+		seq, err := l.add(in, c.input, pl, scale)
 		if err != nil {
 			stopAt(pl)
 			return events, err
@@ -435,9 +436,16 @@ func (l *Log) problem(le LineError) {
 	}
 }
 
+// lineScale is the log's lines per byte so far, in 16.16 fixed point,
+// for the index to predict line numbers from offsets; called with l.mu.
+func (l *Log) lineScale() uint32 {
+	return uint32(min(int64(l.stats.Lines)<<16/max(l.stats.BytesIndexed, 1), 1<<16))
+}
+
 // add gives a line its seq and appends it to its stream; called with
-// l.mu. It returns the seq, or 0 when the line was skipped.
-func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
+// l.mu. It returns the seq, or 0 when the line was skipped. scale is the
+// log's lines per byte, for the index (positions.add).
+func (l *Log) add(in *input, idx int, pl parsedLine, scale uint32) (replay.Seq, error) {
 	st := l.streams[pl.stream]
 	if st == nil {
 		st = &stream{}
@@ -460,7 +468,7 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 			l.problem(le)
 		}
 	}
-	st.add(&l.arena, uint64(idx)<<posShift|uint64(pl.off), pl.no)
+	st.add(&l.arena, uint64(idx)<<posShift|uint64(pl.off), pl.no, scale)
 	if pl.hasTime {
 		t := time.Unix(pl.unix, 0).UTC()
 		if st.first.IsZero() || t.Before(st.first) {

@@ -35,7 +35,7 @@ func TestPositions(t *testing.T) {
 			no += uint32(1 + rng.IntN(2000))
 		}
 		pos := input<<posShift | off
-		p.add(&a, pos, no)
+		p.add(&a, pos, no, uint32(rng.IntN(1<<17)))
 		wantPos, wantLine = append(wantPos, pos), append(wantLine, no)
 
 		// Every event added so far, one by one.
@@ -154,7 +154,7 @@ func BenchmarkPositionsRun(b *testing.B) {
 	for range 1_000_000 {
 		off += uint64(1 + rng.IntN(250_000))
 		no += uint32(1 + rng.IntN(2000))
-		p.add(&a, off, no)
+		p.add(&a, off, no, 65536/125)
 	}
 	const run = 2048
 	pos, lines := make([]uint64, run), make([]uint32, run)
