@@ -22,8 +22,9 @@ import (
 
 func main() {
 	seeks := flag.Int("seeks", 1000, "random reads of 30 events of the first stream, once indexed")
+	firstOnly := flag.Bool("first", false, "stop at the first screen, without waiting for the index")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: openbench [-seeks N] FILE...")
+		fmt.Fprintln(os.Stderr, "usage: openbench [-seeks N] [-first] FILE...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -48,6 +49,10 @@ func main() {
 		fail(err)
 	}
 	first := time.Since(start)
+	if *firstOnly {
+		fmt.Printf("first screen (%d events of %s): %v\n", len(events), key, first.Round(time.Millisecond))
+		return
+	}
 	if err := l.Wait(ctx); err != nil {
 		fail(err)
 	}
