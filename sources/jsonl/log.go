@@ -91,7 +91,7 @@ const maxProblems = 100
 
 // Log is a replay.Log over JSON Lines files. Open indexes the files in the
 // background; events are readable as soon as indexing has passed them.
-// The index keeps where each event's line is, in about 5 bytes an event
+// The index keeps where each event's line is, in about 4 bytes an event
 // (positions), not the events: they are decoded from the file on each
 // Read.
 type Log struct {

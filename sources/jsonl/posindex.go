@@ -9,8 +9,8 @@ import "encoding/binary"
 // event before. The positions of a stream only grow (a stream's events
 // come in file order, the files in order), and so do the line numbers
 // within a file, so the deltas are small. A line number's delta is kept
-// as its difference from the one the offset's delta predicts (as many
-// lines as the log's mean line length fits in it), mostly within one
+// as its difference from the one the offset's delta predicts (the
+// offset's delta over the log's mean line length): mostly within one
 // byte. That makes about 4 bytes an event where a thousand streams are
 // interleaved, 2 where one is alone, against 12 for two plain slices
 // (and up to twice that while append doubles them). Finding event i
