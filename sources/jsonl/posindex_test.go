@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/replaytui/replaytui/replay"
@@ -162,4 +163,75 @@ func BenchmarkPositionsRun(b *testing.B) {
 		p.run(pos, lines, rng.IntN(p.n-run))
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*run), "ns/event")
+}
+
+// TestEveryEventIsFoundAgain opens two files of interleaved streams, of
+// lines of uneven length with blank lines between, long enough to fill
+// many blocks of the index, and reads every event back: by runs, and one
+// by one with the file and line it is on.
+func TestEveryEventIsFoundAgain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	dir := t.TempDir()
+	type place struct {
+		file string
+		line int
+		text string
+	}
+	where := map[replay.StreamKey][]place{}
+	var paths []string
+	for f := range 2 {
+		path := filepath.Join(dir, fmt.Sprintf("part%d.jsonl", f))
+		var b []byte
+		no := 0
+		for range 3000 {
+			for range rng.IntN(3) { // blank lines count as lines
+				b = append(b, '\n')
+				no++
+			}
+			key := replay.StreamKey(fmt.Sprintf("s%d", rng.IntN(5)))
+			line := fmt.Sprintf(`{"stream":%q,"payload":{"pad":"%s"}}`, key, strings.Repeat("x", rng.IntN(300)))
+			b = append(b, line...)
+			b = append(b, '\n')
+			no++
+			where[key] = append(where[key], place{path, no, line})
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	l, err := Open(paths, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx := context.Background()
+	if err := l.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for key, places := range where {
+		for from := 1; from <= len(places); from += 97 {
+			events, err := l.read(ctx, key, replay.Seq(from), 300)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := min(300, len(places)-from+1); len(events) != want {
+				t.Fatalf("%s from seq %d: %d events, want %d", key, from, len(events), want)
+			}
+			for i, ev := range events {
+				if ev.Stream != key || ev.Seq != replay.Seq(from+i) {
+					t.Fatalf("%s from seq %d: event %d is %s seq %d", key, from, i, ev.Stream, ev.Seq)
+				}
+			}
+		}
+		for i, want := range places {
+			at, line, err := l.RawLine(ctx, key, replay.Seq(i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if at.File != want.file || at.Line != want.line || string(line) != want.text {
+				t.Fatalf("%s seq %d at %s: %.40s, want %s:%d: %.40s", key, i+1, at, line, want.file, want.line, want.text)
+			}
+		}
+	}
 }
