@@ -39,7 +39,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	src, err := a.openWith(c.Files, jsonl.Options{
 		// The final state of a stream is computed while the log is
 		// indexed, in one pass: the log parses the stream ahead.
-		ReadAheadFirst: whole && c.Stream == nil,
+		ReadAheadFirst: whole && c.Stream == nil && !c.global(),
 		Prepare:        prepare,
 	})
 	if err != nil {
@@ -48,7 +48,12 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	defer src.Close()
 	// Which streams the log has is known, and checked, only once that
 	// pass is over.
-	stream, err := src.guessStream(a.ctx, c.Stream)
+	var stream replay.StreamKey
+	if c.global() {
+		stream, err = a.chosen(src, c.streamFlag)
+	} else {
+		stream, err = src.guessStream(a.ctx, c.Stream)
+	}
 	if err != nil {
 		// A log with no events may be one whose every line was skipped:
 		// say so before saying it is empty.
@@ -59,7 +64,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	var state S
 	if whole {
-		if c.Stream != nil && src.files != nil {
+		if c.Stream != nil && !c.global() && src.files != nil {
 			src.files.ReadAhead(stream, prepare)
 		}
 		state, err = a.finalState(src, stream, acc)
@@ -68,7 +73,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 		return werr
 	}
 	a.warn(src)
-	if _, serr := src.stream(a.ctx, c.Stream); serr != nil {
+	if _, serr := a.chosen(src, c.streamFlag); serr != nil {
 		return serr
 	}
 	switch {
