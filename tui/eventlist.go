@@ -283,9 +283,20 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 // sized to the room the row leaves them, or the program's summary.
 func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
 	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
-		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock, streamWidth: l.streamWidth}, l.width-2))
+		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn()}, l.width-2))
 	}
 	return l.c.cfg.Summary(ev)
+}
+
+// streamColumn is how wide the stream column is: as the names, but never
+// more than half of what the row leaves after its seq and time, so that
+// the summary keeps some room.
+func (l *eventList[S, E]) streamColumn() int {
+	if l.streamWidth == 0 {
+		return 0
+	}
+	rest := summaryRoom(eventRow{dated: l.dated, clock: l.clock}, l.width-2)
+	return min(l.streamWidth, max(rest/2, 6))
 }
 
 func (l *eventList[S, E]) View() string {
@@ -297,7 +308,7 @@ func (l *eventList[S, E]) View() string {
 			break // no placeholder for an event that may never come
 		}
 		ev, ok := l.event(seq)
-		row := eventRow{seq: uint64(seq), loaded: ok, dated: l.dated, clock: l.clock, streamWidth: l.streamWidth}
+		row := eventRow{seq: uint64(seq), loaded: ok, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn()}
 		if ok {
 			said := l.rowSaid(seq)
 			row.time, row.summary, row.match, row.stream = ev.Time, said.summary, said.match, string(ev.Stream)
