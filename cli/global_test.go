@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // The bank's balance over every account: deposits and transfers in less
@@ -59,5 +64,43 @@ func TestFindGlobalNamesEachEventsStream(t *testing.T) {
 	want := "seq 10\t2026-05-30T09:55:00Z\tacct-bob  transfer_in\nseq 17\t2026-05-31T09:40:00Z\tacct-alice  transfer_in\n"
 	if out != want {
 		t.Errorf("find --global =\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestTheDebuggerOffersTheGlobalOrder(t *testing.T) {
+	var opened replay.StreamKey
+	var infos []tui.StreamInfo
+	var streams []string
+	var last replay.Seq
+	var done bool
+	session := func(ctx context.Context, cfg tui.Config[any, jsonv.Payload]) {
+		opened = cfg.Stream
+		infos, _ = cfg.Streams(ctx)
+		for ev, err := range replay.All(ctx, cfg.Log, cfg.Stream) {
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			streams = append(streams, string(ev.Stream))
+		}
+		last, done = cfg.Indexed(cfg.Stream)
+	}
+	out, errOut, code, _ := runSession(t, "", session, bank, "--streams", "acct-carol,acct-bob")
+	wantCode(t, code, 0, out, errOut)
+	if opened != replay.GlobalKey("acct-carol", "acct-bob") || len(streams) != 14 || streams[0] != "acct-bob" || streams[2] != "acct-carol" {
+		t.Errorf("opened %q and read %v; want bob's and carol's 14 events in file order", opened, streams)
+	}
+	if last != 14 || !done {
+		t.Errorf("Indexed = %d, %v; want 14, true", last, done)
+	}
+	if len(infos) != 4 || infos[0].Key != opened || infos[0].Events != 14 || infos[1].Key != "acct-alice" {
+		t.Errorf("the stream switcher lists %+v; want the global order first", infos)
+	}
+	// Without the flag, the switcher offers every stream's global order,
+	// and the debugger opens the first stream.
+	out, errOut, code, _ = runSession(t, "", session, bank)
+	wantCode(t, code, 0, out, errOut)
+	if opened != "" || len(infos) != 4 || infos[0].Key != replay.GlobalKey() || infos[0].Events != 22 {
+		t.Errorf("opened %q; the stream switcher lists %+v", opened, infos)
 	}
 }
