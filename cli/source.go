@@ -207,6 +207,9 @@ func (a *app[S, E]) chosen(src *source[S, E], f streamFlag) (replay.StreamKey, e
 		src.files.OrderGlobalBy(f.Order)
 	}
 	g, err := replay.Global(src.log, streams...)
+	if errors.Is(err, replay.ErrNoGlobalOrder) {
+		err = fmt.Errorf("%w: files have one (their line order), and so has replaytui's events table in PostgreSQL (its insertion order); a table of your own (--pg-*-column) and JetStream do not", err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("--global: %w", err)
 	}

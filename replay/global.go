@@ -118,7 +118,7 @@ func Global[E any](log Log[E], streams ...StreamKey) (*GlobalLog[E], error) {
 	}
 	gr, ok := log.(GlobalReader[E])
 	if !ok {
-		return nil, fmt.Errorf("global order: a %T has none: %w", log, ErrNoGlobalOrder)
+		return nil, ErrNoGlobalOrder
 	}
 	for _, s := range streams {
 		if strings.HasPrefix(string(s), globalPrefix) {
