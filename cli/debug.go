@@ -35,7 +35,8 @@ Examples:
     replaytui testdata/match.jsonl
     replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
-    zcat capture.jsonl.gz | replaytui -`
+    zcat capture.jsonl.gz | replaytui -
+    replaytui -r jq:@testdata/bank.jq testdata/bank.jsonl --global   (every stream, in the log's order)`
 }
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {

@@ -24,7 +24,13 @@ func (c *stateCmd[S, E]) Help() string {
     replaytui state testdata/bank.jsonl --stream acct-alice
     replaytui state testdata/bank.jsonl --stream acct-alice --at 3 --json
     replaytui state testdata/bank.jsonl --stream acct-alice --at 0    (the initial state)
-    replaytui state testdata/bank.jsonl -s acct-alice --at-time 2026-05-30`
+    replaytui state testdata/bank.jsonl -s acct-alice --at-time 2026-05-30
+
+A projection over many streams, in the log's global order (--global):
+
+    replaytui -r 'jq:.deposits = (.deposits // 0) + ($event.payload.amount // 0)' state testdata/bank.jsonl --global
+    replaytui -r 'jq:.n = (.n // 0) + 1' state testdata/bank.jsonl --streams 'acct-a*,acct-bob' --at 5
+    replaytui -r 'jq:.n = (.n // 0) + 1' state capture.jsonl --global --order gseq`
 }
 
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {

@@ -154,8 +154,8 @@ func (l *Log) ReadGlobal(ctx context.Context, streams []replay.StreamKey, from u
 // l.mu held.
 func (l *Log) mergeGlobal() {
 	g := &l.global
-	if g.sorted {
-		return
+	if g.sorted || len(g.refs) == l.stats.Events {
+		return // every event indexed is in it already
 	}
 	type fresh struct {
 		pos uint64

@@ -170,3 +170,35 @@ func TestRealDataGlobalBalance(t *testing.T) {
 		t.Errorf("the global order has %d events, %v; want 49,102", last, err)
 	}
 }
+
+// BenchmarkGlobalOrder reads the Berka ledger's 49,102 events in its
+// global order (file order, and gseq's), as a projection over its 1,229
+// accounts does.
+func BenchmarkGlobalOrder(b *testing.B) {
+	path := filepath.Join(realdata, "berka-bank.jsonl.gz")
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("real data is absent: %v", err)
+	}
+	for _, order := range []string{"", "gseq"} {
+		b.Run("order="+order, func(b *testing.B) {
+			ctx := context.Background()
+			for b.Loop() {
+				l, err := jsonl.Open([]string{path}, jsonl.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				l.OrderGlobalBy(order)
+				g, err := replay.Global(replay.Log[jsonv.Payload](l))
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, err := replay.Replay(ctx, g, nil, g.Key(), 0, func(n int, _ replay.Event[jsonv.Payload]) int { return n + 1 }, 0, replay.Options{})
+				if err != nil || n != 49_102 {
+					b.Fatalf("%d events, %v", n, err)
+				}
+				l.Close()
+			}
+			b.ReportMetric(float64(49_102*b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
