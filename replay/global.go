@@ -36,11 +36,11 @@ type GlobalReader[E any] interface {
 // [GlobalReader]), so [Global] cannot fold its streams together.
 var ErrNoGlobalOrder = errors.New("replay: the log cannot read its streams in one global order")
 
-// globalPrefix starts every key GlobalKey makes. Its NUL byte is what
-// keeps it apart from the streams of a log: PostgreSQL's text cannot hold
-// one, no one types one, and Global refuses a log whose streams include
-// a name that starts with it.
-const globalPrefix = "\x00global"
+// globalPrefix starts every key GlobalKey makes: words for the errors
+// that quote a key, then a NUL byte, which keeps it apart from the
+// streams of a log: PostgreSQL's text cannot hold one, no one types one,
+// and Global refuses a log whose streams include a name that starts so.
+const globalPrefix = "(global order)\x00"
 
 // GlobalKey is the key under which a [GlobalLog] serves the global order
 // of streams (of every stream when none is given): a key no stream of the
@@ -50,8 +50,8 @@ func GlobalKey(streams ...StreamKey) StreamKey {
 	var b strings.Builder
 	b.WriteString(globalPrefix)
 	for _, s := range streams {
-		b.WriteByte(0)
 		b.WriteString(string(s))
+		b.WriteByte(0) // after each, so that a stream named "" counts
 	}
 	return StreamKey(b.String())
 }
@@ -60,14 +60,16 @@ func GlobalKey(streams ...StreamKey) StreamKey {
 // which streams it folds (none: every stream).
 func GlobalStreams(key StreamKey) ([]StreamKey, bool) {
 	rest, ok := strings.CutPrefix(string(key), globalPrefix)
-	if !ok || rest != "" && rest[0] != 0 {
+	switch {
+	case !ok:
+		return nil, false
+	case rest == "":
+		return nil, true
+	case !strings.HasSuffix(rest, "\x00"):
 		return nil, false
 	}
-	if rest == "" {
-		return nil, true
-	}
 	var streams []StreamKey
-	for _, s := range strings.Split(rest[1:], "\x00") {
+	for _, s := range strings.Split(rest[:len(rest)-1], "\x00") {
 		streams = append(streams, StreamKey(s))
 	}
 	return streams, true
@@ -122,7 +124,7 @@ func Global[E any](log Log[E], streams ...StreamKey) (*GlobalLog[E], error) {
 	}
 	for _, s := range streams {
 		if strings.HasPrefix(string(s), globalPrefix) {
-			return nil, fmt.Errorf("global order: stream %q: a stream name cannot start with a NUL byte and \"global\"", s)
+			return nil, fmt.Errorf("global order: stream %q: a stream name cannot start as the global order's key does", s)
 		}
 	}
 	streams = slices.Clone(streams)

@@ -74,8 +74,11 @@ func TestGlobalOfChosenStreams(t *testing.T) {
 	if streams, ok := replay.GlobalStreams(g.Key()); !ok || !slices.Equal(streams, []replay.StreamKey{"c", "b"}) {
 		t.Errorf("GlobalStreams(%q) = %v, %v", g.Key(), streams, ok)
 	}
-	if g.Key() == replay.GlobalKey() {
+	if g.Key() == replay.GlobalKey() || replay.GlobalKey("") == replay.GlobalKey() {
 		t.Error("a choice of streams has the key of every stream")
+	}
+	if streams, ok := replay.GlobalStreams(replay.GlobalKey("")); !ok || len(streams) != 1 || streams[0] != "" {
+		t.Errorf("GlobalStreams(GlobalKey(\"\")) = %q, %v", streams, ok)
 	}
 	// Seek into the middle first: the seqs before are learnt on the way.
 	events, err := g.Read(ctx, g.Key(), 3, 10)
