@@ -104,3 +104,10 @@ func TestTheDebuggerOffersTheGlobalOrder(t *testing.T) {
 		t.Errorf("opened %q; the stream switcher lists %+v", opened, infos)
 	}
 }
+
+func TestAFailingReducerInTheGlobalOrderNamesBothSeqs(t *testing.T) {
+	_, errOut, code := run(t, "-r", `jq:if $event.type == "transfer_in" then error("no transfers") else . end`, "state", bank, "--global")
+	if code != 3 || !strings.Contains(errOut, `seq 10: jq: error: no transfers`) || !strings.Contains(errOut, `the event (seq 10 of (all streams, global order), in stream "acct-bob")`) {
+		t.Errorf("exit %d, %s", code, errOut)
+	}
+}
