@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ Examples:
     replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
     replaytui -r jq:@testdata/bank.jq --against jq:@testdata/bank-dedupe.jq testdata/bank.jsonl -s acct-bob
+    replaytui -r jq:@testdata/bank.jq testdata/bank.jsonl --global   (every stream, in the log's order)
     zcat capture.jsonl.gz | replaytui -`
 }
 
@@ -57,6 +59,10 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	defer src.Close()
 	store, err := a.bookmarkStore(src.name, c.Bookmarks)
+	if err != nil {
+		return err
+	}
+	start, err := a.globalView(src, c.streamFlag)
 	if err != nil {
 		return err
 	}
@@ -98,6 +104,12 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
+	}
+	if src.global != nil {
+		offerGlobal(&cfg, src)
+	}
+	if start != "" {
+		cfg.Stream = start
 	}
 	cfg.SummaryFields = strings.FieldsFunc(c.Summary, func(r rune) bool { return r == ',' || r == ' ' })
 	if err := a.cfg.debugger(a.ctx, cfg); err != nil {
@@ -146,6 +158,86 @@ func reducerTitle(spec string) string {
 		return "jq:@" + filepath.Base(file)
 	}
 	return spec
+}
+
+// globalView gives the debugger the global order of the log's streams
+// when the log has one: the order the flags choose (--global, --streams,
+// --order), which it opens, or that of every stream, which the stream
+// switcher offers.
+func (a *app[S, E]) globalView(src *source[S, E], f streamFlag) (replay.StreamKey, error) {
+	if f.global() {
+		return a.chosen(src, f)
+	}
+	if _, ok := src.log.(replay.GlobalReader[E]); !ok {
+		return "", nil
+	}
+	g, err := replay.Global(src.log)
+	if err != nil {
+		return "", nil // a log without one is debugged stream by stream
+	}
+	src.log, src.global = g, g
+	return "", nil
+}
+
+// offerGlobal puts the global order first in the stream switcher, and
+// tells the debugger how much of it files have indexed: all the events
+// indexed of the streams it folds.
+func offerGlobal[S, E any](cfg *tui.Config[S, E], src *source[S, E]) {
+	g := src.global
+	chosen, _ := replay.GlobalStreams(g.Key())
+	in := func(key replay.StreamKey) bool { return len(chosen) == 0 || slices.Contains(chosen, key) }
+	streams := cfg.Streams
+	if cfg.FirstStream == nil {
+		cfg.FirstStream = func(ctx context.Context) (replay.StreamKey, error) {
+			infos, err := streams(ctx)
+			if err == nil && len(infos) == 0 {
+				err = errors.New("the log has no events")
+			}
+			if err != nil {
+				return "", err
+			}
+			return infos[0].Key, nil
+		}
+	}
+	cfg.Streams = func(ctx context.Context) ([]tui.StreamInfo, error) {
+		infos, err := streams(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all := tui.StreamInfo{Key: g.Key()}
+		for _, info := range infos {
+			if !in(info.Key) {
+				continue
+			}
+			all.Events += info.Events
+			if !info.First.IsZero() && (all.First.IsZero() || info.First.Before(all.First)) {
+				all.First = info.First
+			}
+			if info.Last.After(all.Last) {
+				all.Last = info.Last
+			}
+		}
+		return append([]tui.StreamInfo{all}, infos...), nil
+	}
+	if indexed := cfg.Indexed; indexed != nil {
+		files := src.files
+		cfg.Indexed = func(key replay.StreamKey) (replay.Seq, bool) {
+			switch {
+			case key != g.Key():
+				return indexed(key)
+			case len(chosen) == 0:
+				st := files.Stats()
+				return replay.Seq(st.Events), st.Done
+			}
+			var n replay.Seq
+			done := false
+			for _, s := range chosen {
+				got, over := indexed(s)
+				n, done = n+got, over
+			}
+			return n, done
+		}
+	}
 }
 
 // bookmarkStore opens the bookmarks of the log: in path, or beside the

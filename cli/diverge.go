@@ -74,8 +74,8 @@ func (c *divergeCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
-	if c.Stream != nil {
-		stream, err := src.stream(a.ctx, c.Stream)
+	if c.Stream != nil || c.global() {
+		stream, err := a.chosen(src, c.streamFlag)
 		if err != nil {
 			return err
 		}

@@ -103,7 +103,7 @@ func (m *Model[S, E]) View() tea.View {
 	v.MouseMode = tea.MouseModeCellMotion
 	stream := ""
 	if m.s != nil {
-		stream = clean(string(m.s.stream))
+		stream = streamTitle(m.s.stream)
 	}
 	v.WindowTitle = joinNonEmpty(" — ", m.c.cfg.Title, stream)
 	return v
@@ -165,7 +165,7 @@ func (m *Model[S, E]) statusLines() []string {
 	}
 	parts := []string{fmt.Sprintf("seq %d/%s", m.events.cursor, total)}
 	if s.stream != "" {
-		parts = append(parts, clean(string(s.stream)))
+		parts = append(parts, streamTitle(s.stream))
 	}
 	if s.shown != nil {
 		c := s.shown.cost

@@ -119,6 +119,7 @@ type Log struct {
 
 	prefetch prefetcher
 	eager    eager
+	global   globalOrder // global.go
 }
 
 type stream struct {
