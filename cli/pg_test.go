@@ -198,7 +198,7 @@ func TestExportLoadsFilesIntoPostgres(t *testing.T) {
 	}
 	// Loading again is refused, not doubled.
 	_, errOut, code = run(t, "export", bank, "--pg", dsn, "-s", "acct-bob")
-	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before stream \"acct-bob\" failed") ||
+	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before the 9 events from stream \"acct-bob\" seq 1 failed") ||
 		!strings.Contains(errOut, "seq does not match next expected") {
 		t.Fatalf("loading again: %q (exit %d)", errOut, code)
 	}
@@ -208,5 +208,55 @@ func TestExportLoadsFilesIntoPostgres(t *testing.T) {
 	_, errOut, code = run(t, "export", bank, "--pg", dsn, "--pg-table", "t", "--pg-stream-column", "stream")
 	if code != 2 || !strings.Contains(errOut, "export into --pg loads replaytui's own events table") {
 		t.Fatalf("export into a mapped table: %q (exit %d)", errOut, code)
+	}
+}
+
+func TestExportIntoPostgresLoadsABatchWholeOrNotAtAll(t *testing.T) {
+	dsn, _ := pgSchema(t)
+	if _, errOut, code := run(t, "export", bank, "--pg", dsn, "--pg-create", "-s", "acct-bob"); code != 0 {
+		t.Fatalf("export -s acct-bob: %q", errOut)
+	}
+	// The three streams go in one batch: acct-bob's refusal takes the
+	// others with it, and nothing is half loaded.
+	_, errOut, code := run(t, "export", bank, "--pg", dsn)
+	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before the 22 events from stream") {
+		t.Fatalf("export of a log partly there: %q (exit %d)", errOut, code)
+	}
+	out, _, _ := run(t, "--pg", dsn, "streams")
+	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "acct-bob  9 ") {
+		t.Fatalf("after a refused batch: %q", out)
+	}
+}
+
+func TestExportIntoPostgresRefusesWhatJSONBWouldChange(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	file := filepath.Join(t.TempDir(), "odd.jsonl")
+	lines := `{"stream":"a","payload":{"x":1}}
+{"stream":"a","payload":{"x":"nul\u0000"}}
+{"stream":"b","payload":{"x":-0}}
+{"stream":"b","payload":{"x":1,"x":2}}
+{"stream":"b","payload":{"s":"\ud83d"}}
+{"stream":"c","payload":{"s":"\ud83d\ude00","n":-0.5}}
+`
+	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "export", file, "--pg", dsn, "--pg-create")
+	for _, want := range []string{
+		"nothing loaded: PostgreSQL table replay_events would not keep 4 lines as written",
+		"odd.jsonl:2:34: stream \"a\" seq 2: \\u0000 in a string (jsonb refuses it)",
+		"odd.jsonl:3:30: stream \"b\" seq 1: minus zero -0 (jsonb stores it as 0)",
+		"odd.jsonl:4:32: stream \"b\" seq 2: key \"x\" a second time in one object",
+		"odd.jsonl:5:31: stream \"b\" seq 3: \\ud83d, half of a UTF-16 surrogate pair",
+	} {
+		if code != 3 || !strings.Contains(errOut, want) {
+			t.Fatalf("export of lines jsonb changes: %q (exit %d), want %q", errOut, code, want)
+		}
+	}
+	if strings.Contains(errOut, "odd.jsonl:1:") || strings.Contains(errOut, "odd.jsonl:6:") {
+		t.Fatalf("good lines reported: %q", errOut)
+	}
+	if out, _, _ := run(t, "--pg", dsn, "streams"); out != "STREAM  EVENTS  FIRST  LAST\n" {
+		t.Fatalf("after a refused load the table holds %q (tables: %s)", out, pgTables(t, dsn, schema))
 	}
 }
