@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
 	"github.com/replaytui/replaytui/sources/postgres"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // pgBank loads testdata/bank.jsonl into fresh tables and returns the DSN
@@ -259,4 +261,37 @@ func TestExportIntoPostgresRefusesWhatJSONBWouldChange(t *testing.T) {
 	if out, _, _ := run(t, "--pg", dsn, "streams"); out != "STREAM  EVENTS  FIRST  LAST\n" {
 		t.Fatalf("after a refused load the table holds %q (tables: %s)", out, pgTables(t, dsn, schema))
 	}
+}
+
+// TestTheDebuggerKeepsBookmarksInPostgres: with --pg, a bookmark made in
+// one session is there in the next, in the database's replay_bookmarks
+// table; another events table has bookmarks of its own.
+func TestTheDebuggerKeepsBookmarksInPostgres(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	if _, errOut, code := run(t, "export", bank, "--pg", dsn, "--pg-create"); code != 0 {
+		t.Fatalf("export: %q", errOut)
+	}
+	ctx := context.Background()
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if where := cfg.Bookmarks.Where(); !strings.Contains(where, "table replay_bookmarks") {
+			t.Errorf("bookmarks kept in %q", where)
+		}
+		if err := cfg.Bookmarks.Add(ctx, replay.Checkpoint[any]{Stream: "acct-bob", Seq: 3, State: map[string]any{"n": 1}}, "here", time.Time{}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}, "--pg", dsn, "-s", "acct-bob")
+	if got := pgTables(t, dsn, schema); got != "replay_bookmarks replay_events" {
+		t.Fatalf("tables after a bookmark: %q", got)
+	}
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		marks := cfg.Bookmarks.List("acct-bob")
+		if len(marks) != 1 || marks[0].Seq != 3 || marks[0].Note != "here" {
+			t.Fatalf("the next session has %+v", marks)
+		}
+	}, "--pg", dsn, "-s", "acct-bob")
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if marks := cfg.Bookmarks.List(""); len(marks) != 0 {
+			t.Fatalf("a table of one's own has the events table's bookmarks: %+v", marks)
+		}
+	}, "--pg", dsn, "--pg-table", "replay_events", "--pg-stream-column", "stream", "--pg-seq-column", "seq", "--pg-payload-column", "payload", "-s", "acct-bob")
 }
