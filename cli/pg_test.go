@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -276,7 +277,7 @@ func TestTheDebuggerKeepsBookmarksInPostgres(t *testing.T) {
 		if where := cfg.Bookmarks.Where(); !strings.Contains(where, "table replay_bookmarks") {
 			t.Errorf("bookmarks kept in %q", where)
 		}
-		if err := cfg.Bookmarks.Add(ctx, replay.Checkpoint[any]{Stream: "acct-bob", Seq: 3, State: map[string]any{"n": 1}}, "here", time.Time{}, nil); err != nil {
+		if err := cfg.Bookmarks.Add(ctx, replay.Checkpoint[any]{Stream: "acct-bob", Seq: 3, State: map[string]any{"n": 1}}, "here", time.Time{}, func(func(string, error) bool) {}); err != nil {
 			t.Fatal(err)
 		}
 	}, "--pg", dsn, "-s", "acct-bob")
@@ -294,4 +295,70 @@ func TestTheDebuggerKeepsBookmarksInPostgres(t *testing.T) {
 			t.Fatalf("a table of one's own has the events table's bookmarks: %+v", marks)
 		}
 	}, "--pg", dsn, "--pg-table", "replay_events", "--pg-stream-column", "stream", "--pg-seq-column", "seq", "--pg-payload-column", "payload", "-s", "acct-bob")
+}
+
+// pgOrders makes a table of one's own whose ids have gaps in each
+// stream: o-1 is ids 1, 3, 4; o-2 ids 2, 5.
+func pgOrders(t *testing.T) []string {
+	dsn, table := pgBank(t)
+	ctx := context.Background()
+	pool, err := postgres.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	orders := table + "_orders"
+	if _, err := pool.Exec(ctx, `CREATE TABLE "`+orders+`" (id bigserial PRIMARY KEY, "order" text, at timestamptz, body jsonb);
+		INSERT INTO "`+orders+`" ("order", at, body) VALUES
+		('o-1', '2026-01-01T00:00:00Z', '{"status":"new"}'), ('o-2', '2026-01-01T00:01:00Z', '{"status":"new"}'),
+		('o-1', '2026-01-01T00:02:00Z', '{"status":"paid"}'), ('o-1', '2026-01-01T00:03:00Z', '{"status":"shipped"}'),
+		('o-2', '2026-01-01T00:04:00Z', '{"status":"cancelled"}')`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p, err := postgres.Connect(context.Background(), dsn); err == nil {
+			p.Exec(context.Background(), `DROP TABLE IF EXISTS "`+orders+`"`)
+			p.Close()
+		}
+	})
+	return []string{"--pg", dsn, "--pg-table", orders, "--pg-stream-column", "order", "--pg-seq-column", "id", "--pg-time-column", "at", "--pg-payload-column", "body"}
+}
+
+// TestAMappedTableShowsAndTakesItsIds: the commands say each event's id
+// beside its seq, and take id:N where a seq is asked for.
+func TestAMappedTableShowsAndTakesItsIds(t *testing.T) {
+	mapped := pgOrders(t)
+	with := func(args ...string) []string { return append(slices.Clone(mapped), args...) }
+	out, errOut, code := run(t, with("blame", "-s", "o-1", "--path", ".status")...)
+	if code != 0 || !strings.Contains(out, "seq 2 (id 3)") || !strings.Contains(out, "seq 3 (id 4)") {
+		t.Fatalf("blame: %q %q (exit %d)", out, errOut, code)
+	}
+	out, _, _ = run(t, with("blame", "--path", ".status")...)
+	if !strings.Contains(out, "o-1     3 (id 4)") || !strings.Contains(out, "o-2     2 (id 5)") {
+		t.Fatalf("blame over every stream: %q", out)
+	}
+	out, errOut, code = run(t, with("diff", "-s", "o-1", "--to", "id:4")...)
+	if code != 0 || !strings.HasPrefix(out, "from seq 2 (id 3) to seq 3 (id 4):\n") || !strings.Contains(out, `"paid" → "shipped"`) {
+		t.Fatalf("diff --to id:4: %q %q (exit %d)", out, errOut, code)
+	}
+	_, errOut, code = run(t, with("diff", "-s", "o-1", "--to", "id:2")...)
+	if code != 1 || !strings.Contains(errOut, `--to id:2: no event of stream "o-1" has id 2`) {
+		t.Fatalf("diff --to the id of another stream: %q (exit %d)", errOut, code)
+	}
+	out, errOut, code = run(t, with("state", "-s", "o-1", "--at", "id:3", "--json")...)
+	if code != 0 || out != "{\"status\":\"paid\"}\n" {
+		t.Fatalf("state --at id:3: %q %q (exit %d)", out, errOut, code)
+	}
+	out, _, code = run(t, with("find", "-s", "o-1", "--where", `state.status == "paid"`)...)
+	if code != 0 || !strings.HasPrefix(out, "seq 2 (id 3)\t") {
+		t.Fatalf("find: %q (exit %d)", out, code)
+	}
+	out, _, _ = run(t, with("find", "-s", "o-1", "--where", `state.status == "paid"`, "--json")...)
+	if !strings.Contains(out, `"seq":2,"id":3,`) {
+		t.Fatalf("find --json: %q", out)
+	}
+	_, errOut, code = run(t, "state", bank, "-s", "acct-bob", "--at", "id:3")
+	if code != 2 || !strings.Contains(errOut, "this log's events have no ids but their seqs") {
+		t.Fatalf("id: on a file: %q (exit %d)", errOut, code)
+	}
 }
