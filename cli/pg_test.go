@@ -357,6 +357,10 @@ func TestAMappedTableShowsAndTakesItsIds(t *testing.T) {
 	if !strings.Contains(out, `"seq":2,"id":3,`) {
 		t.Fatalf("find --json: %q", out)
 	}
+	out, _, code = run(t, with("-r", `jq:if $event.payload.status == "paid" then error("boom") else . end`, "verify")...)
+	if code != 1 || !strings.Contains(out, `stream "o-1" seq 2 (id 3): `) {
+		t.Fatalf("verify: %q (exit %d)", out, code)
+	}
 	_, errOut, code = run(t, "state", bank, "-s", "acct-bob", "--at", "id:3")
 	if code != 2 || !strings.Contains(errOut, "this log's events have no ids but their seqs") {
 		t.Fatalf("id: on a file: %q (exit %d)", errOut, code)

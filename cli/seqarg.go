@@ -92,3 +92,22 @@ func (s *source[S, E]) sourceID(ctx context.Context, stream replay.StreamKey, se
 	}
 	return nil
 }
+
+// withID puts id (" (id N)") after the first "seq N" of a message.
+func withID(message string, seq replay.Seq, id string) string {
+	if id == "" {
+		return message
+	}
+	at := fmt.Sprintf("seq %d", seq)
+	for i := 0; ; {
+		j := strings.Index(message[i:], at)
+		if j < 0 {
+			return message + id
+		}
+		end := i + j + len(at)
+		if end == len(message) || message[end] < '0' || message[end] > '9' {
+			return message[:end] + id + message[end:]
+		}
+		i = end
+	}
+}

@@ -119,6 +119,7 @@ func BenchmarkReplay1M(b *testing.B) {
 				b.Fatal(got, err)
 			}
 		}
+		b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	}
 	b.Run("no-checkpoints", func(b *testing.B) { run(b, nil, 0) })
 	b.Run("saving-every-10000", func(b *testing.B) {
