@@ -15,9 +15,9 @@ import (
 type blameCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Path       string      `required:"" placeholder:"PATH" help:"The value, as .a.b[2] (typed states: .Field)."`
-	At         *replay.Seq `placeholder:"SEQ" help:"Blame the value as it is after this seq (default: the last); at 0, the initial state, no event has changed it yet. Over every stream, each stream as of this seq, or of its end when it ends before."`
-	AllStreams bool        `name:"all-streams" help:"Blame every stream, in parallel, and answer with a table: stream, the seq that last changed the value, its time and event, and the change. What blame does without --stream on a log of several streams; this flag asks for the table on a log of one stream too."`
+	Path       string  `required:"" placeholder:"PATH" help:"The value, as .a.b[2] (typed states: .Field)."`
+	At         *seqArg `placeholder:"SEQ" help:"Blame the value as it is after this seq (default: the last); at 0, the initial state, no event has changed it yet; id:N, after the event whose id is N (a table of your own: --pg-seq-column; one stream). Over every stream, each stream as of this seq, or of its end when it ends before."`
+	AllStreams bool    `name:"all-streams" help:"Blame every stream, in parallel, and answer with a table: stream, the seq that last changed the value, its time and event, and the change. What blame does without --stream on a log of several streams; this flag asks for the table on a log of one stream too."`
 	jsonFlag
 }
 
@@ -71,19 +71,23 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 		Log: src.log, Stream: stream, Apply: a.apply, Initial: a.initial, Diff: a.cfg.diff,
 		Summary: func(ev replay.Event[E]) string { return a.eventSummary(stream, ev) },
 	}
+	at, err := src.seqOf(a.ctx, stream, "--at", c.At)
+	if err != nil {
+		return err
+	}
 	var entries []changes.BlameEntry
 	switch {
-	case c.At == nil:
+	case at == nil:
 		entries, err = changes.Blame(a.ctx, h, c.Path, 0, nil) // 0: to the end
-	case *c.At > 0:
+	case *at > 0:
 		last, lerr := replay.LastSeq(a.ctx, src.log, stream)
 		if lerr != nil {
 			return lerr
 		}
-		if *c.At > last {
-			return pastEnd("--at", *c.At, stream, last)
+		if *at > last {
+			return pastEnd("--at", *at, stream, last)
 		}
-		entries, err = changes.Blame(a.ctx, h, c.Path, *c.At, nil)
+		entries, err = changes.Blame(a.ctx, h, c.Path, *at, nil)
 	}
 	if err != nil {
 		return err
@@ -93,6 +97,9 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 		for i, e := range entries {
 			out[i] = a.jsonChange(e.Change)
 			out[i]["seq"], out[i]["time"], out[i]["summary"] = e.Seq, jsonTime(e.Time), e.Summary
+			if id := src.sourceID(a.ctx, stream, e.Seq); id != nil {
+				out[i]["id"] = *id
+			}
 		}
 		if err := a.printJSON(map[string]any{"stream": stream, "path": c.Path, "changes": out}); err != nil {
 			return err
@@ -100,7 +107,7 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 	} else {
 		w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 		for _, e := range entries {
-			fmt.Fprintf(w, "seq %d\t%s\t%s\t%s\t%s\n", e.Seq, formatTime(e.Time), cell(e.Summary), e.Path, e.Effect())
+			fmt.Fprintf(w, "seq %d%s\t%s\t%s\t%s\t%s\n", e.Seq, src.idOf(a.ctx, stream, e.Seq), formatTime(e.Time), cell(e.Summary), e.Path, e.Effect())
 		}
 		w.Flush()
 	}
@@ -127,6 +134,13 @@ func (c *blameCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], infos []repla
 	if len(infos) == 0 {
 		return notFound("the log has no events")
 	}
+	if c.At != nil && c.At.byID {
+		return usageError("--at %s names an event of one stream: give --stream", c.At)
+	}
+	var at *replay.Seq
+	if c.At != nil {
+		at = &c.At.seq
+	}
 	f := &fleet{ctx: a.ctx}
 	apply := func(s S, ev replay.Event[E]) S {
 		f.folded.Add(1)
@@ -138,7 +152,7 @@ func (c *blameCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], infos []repla
 	f.each(infos, func(i int) {
 		ans := fleetBlame{stream: infos[i].Key}
 		answers[i] = ans
-		if c.At != nil && *c.At == 0 {
+		if at != nil && *at == 0 {
 			return // the initial state: no event has changed it yet
 		}
 		h := changes.History[S, E]{
@@ -146,8 +160,8 @@ func (c *blameCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], infos []repla
 			Summary: func(ev replay.Event[E]) string { return a.cfg.summary(ev.Payload) },
 		}
 		until := replay.Seq(0) // to the end
-		if c.At != nil {
-			until = *c.At
+		if at != nil {
+			until = *at
 		}
 		entries, err := changes.Blame(f.ctx, h, c.Path, until, nil)
 		if err != nil {
@@ -181,9 +195,9 @@ func (c *blameCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], infos []repla
 
 	var err error
 	if c.JSON {
-		err = c.printFleetJSON(a, f, answers, failed)
+		err = c.printFleetJSON(a, f, answers, failed, at)
 	} else {
-		err = printFleetBlame(a, answers)
+		err = printFleetBlame(a, src, answers)
 	}
 	if err != nil {
 		return err
@@ -202,7 +216,7 @@ func (c *blameCmd[S, E]) runFleet(a *app[S, E], src *source[S, E], infos []repla
 
 // printFleetBlame prints each stream's last change, nothing when no
 // stream has one (standard error says so).
-func printFleetBlame[S, E any](a *app[S, E], answers []fleetBlame) error {
+func printFleetBlame[S, E any](a *app[S, E], src *source[S, E], answers []fleetBlame) error {
 	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 	header := false
 	for _, ans := range answers {
@@ -211,13 +225,13 @@ func printFleetBlame[S, E any](a *app[S, E], answers []fleetBlame) error {
 				fmt.Fprintln(w, "STREAM\tSEQ\tTIME\tEVENT\tPATH\tCHANGE")
 				header = true
 			}
-			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", streamName(ans.stream), e.Seq, formatTime(e.Time), cell(cmp.Or(e.Summary, "-")), cell(e.Path), cell(e.Effect()))
+			fmt.Fprintf(w, "%s\t%d%s\t%s\t%s\t%s\t%s\n", streamName(ans.stream), e.Seq, src.idOf(a.ctx, ans.stream, e.Seq), formatTime(e.Time), cell(cmp.Or(e.Summary, "-")), cell(e.Path), cell(e.Effect()))
 		}
 	}
 	return w.Flush()
 }
 
-func (c *blameCmd[S, E]) printFleetJSON(a *app[S, E], f *fleet, answers []fleetBlame, failed []streamFailure) error {
+func (c *blameCmd[S, E]) printFleetJSON(a *app[S, E], f *fleet, answers []fleetBlame, failed []streamFailure, at *replay.Seq) error {
 	type blamed struct {
 		Stream  replay.StreamKey `json:"stream"`
 		Seq     replay.Seq       `json:"seq"`
@@ -232,7 +246,7 @@ func (c *blameCmd[S, E]) printFleetJSON(a *app[S, E], f *fleet, answers []fleetB
 		Events  int64       `json:"events"`
 		Changes []blamed    `json:"changes"`
 		Errors  []jsonError `json:"errors"`
-	}{Path: c.Path, At: c.At, Streams: len(answers), Events: f.folded.Load(), Changes: []blamed{}, Errors: jsonErrors(failed)}
+	}{Path: c.Path, At: at, Streams: len(answers), Events: f.folded.Load(), Changes: []blamed{}, Errors: jsonErrors(failed)}
 	for _, ans := range answers {
 		for _, e := range ans.entries {
 			m := a.jsonChange(e.Change)

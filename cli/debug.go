@@ -22,7 +22,7 @@ import (
 type debugCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json)."`
+	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json; with --pg, in the database, table replay_bookmarks, made on the first bookmark, one row per events table)."`
 	Summary   string `placeholder:"FIELDS" help:"The payload values the event list shows after each event's type, comma-separated; a dotted path reaches inside a value (tags.White). S changes them in the debugger. Default: the short ones."`
 	Against   string `placeholder:"REDUCER" help:"Fold the stream through this reducer too (merge, patch, set or jq:PROGRAM) and show its state beside the one under --reduce, the values that differ highlighted; ] and [ go to the next and the previous seq where they start to differ. A program built on cli.Main with cli.WithAgainst shows its two applies side by side without it."`
 }
@@ -58,7 +58,7 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	defer src.Close()
-	store, err := a.bookmarkStore(src.name, c.Bookmarks)
+	store, err := a.bookmarkStore(src, c.Bookmarks)
 	if err != nil {
 		return err
 	}
@@ -241,13 +241,14 @@ func offerGlobal[S, E any](cfg *tui.Config[S, E], src *source[S, E]) {
 }
 
 // bookmarkStore opens the bookmarks of the log: in path, or beside the
-// first file; standard input and databases have nowhere of their own to
-// keep them, so they are kept for the session unless --bookmarks says
-// where. With --checkpoints the file lives in object storage, named
+// first file, or for a log in PostgreSQL in its replay_bookmarks table;
+// standard input has nowhere of its own to keep them, so they are kept
+// for the session unless --bookmarks says where. With --checkpoints the file lives in object storage, named
 // after the log and its absolute path (bookmarks.ObjectKey). Bookmarks
 // are trusted only under this apply and initial state, and a new file is
 // as readable as the log.
-func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], error) {
+func (a *app[S, E]) bookmarkStore(src *source[S, E], path string) (*bookmarks.Store[S], error) {
+	logName := src.name
 	codec := bookmarks.Codec[S]{Marshal: a.cfg.marshal, Unmarshal: a.cfg.unmarshal}
 	opts := bookmarks.Options[S]{Apply: a.applyID, Initial: a.initial}
 	if logName != "" {
@@ -266,6 +267,9 @@ func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], er
 			}
 		}
 		return bookmarks.OpenBucket(a.ctx, a.checkpoints, key, codec, opts)
+	}
+	if path == "" && src.bookmarks != nil {
+		return bookmarks.OpenBackend(src.bookmarks.Where(), src.bookmarks, codec, opts)
 	}
 	if path == "" && logName != "" {
 		path = bookmarks.DefaultPath(logName)

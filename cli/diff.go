@@ -12,8 +12,8 @@ import (
 type diffCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	From *replay.Seq `placeholder:"SEQ" help:"The earlier seq (default: the one before --to); 0 is the initial state, before the first event."`
-	To   *replay.Seq `placeholder:"SEQ" help:"The later seq (default: the last); 0 is the initial state."`
+	From *seqArg `placeholder:"SEQ" help:"The earlier seq (default: the one before --to); 0 is the initial state, before the first event; id:N, the event whose id is N (a table of your own: --pg-seq-column)."`
+	To   *seqArg `placeholder:"SEQ" help:"The later seq (default: the last); 0 is the initial state; id:N, the event whose id is N."`
 	jsonFlag
 }
 
@@ -35,13 +35,21 @@ func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
+	toArg, err := src.seqOf(a.ctx, stream, "--to", c.To)
+	if err != nil {
+		return err
+	}
+	fromArg, err := src.seqOf(a.ctx, stream, "--from", c.From)
+	if err != nil {
+		return err
+	}
 	to := last
-	if c.To != nil {
-		to = *c.To
+	if toArg != nil {
+		to = *toArg
 	}
 	from := max(to, 1) - 1
-	if c.From != nil {
-		from = *c.From
+	if fromArg != nil {
+		from = *fromArg
 	}
 	switch {
 	case to > last:
@@ -65,11 +73,23 @@ func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	list := a.cfg.diff(before, after)
 	if c.JSON {
-		return a.printJSON(map[string]any{"stream": stream, "from": from, "to": to, "changes": a.jsonChanges(list)})
+		out := map[string]any{"stream": stream, "from": from, "to": to, "changes": a.jsonChanges(list)}
+		if id := src.sourceID(a.ctx, stream, from); id != nil {
+			out["from_id"] = *id
+		}
+		if id := src.sourceID(a.ctx, stream, to); id != nil {
+			out["to_id"] = *id
+		}
+		return a.printJSON(out)
 	}
+	fromID, toID := src.idOf(a.ctx, stream, from), src.idOf(a.ctx, stream, to)
 	if len(list) == 0 {
-		fmt.Fprintf(a.out, "no change from seq %d to seq %d\n", from, to)
+		fmt.Fprintf(a.out, "no change from seq %d%s to seq %d%s\n", from, fromID, to, toID)
 		return nil
+	}
+	if fromID != "" || toID != "" {
+		// The log numbers its events otherwise than its ids: say which.
+		fmt.Fprintf(a.out, "from seq %d%s to seq %d%s:\n", from, fromID, to, toID)
 	}
 	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 	for _, ch := range list {

@@ -32,7 +32,13 @@ fixture from "before" must give "after" (see examples/bank/fixture_test.go).
 Given files and --pg (or --nats), it loads the files into the database
 instead: replaytui's events table (--pg-table, default replay_events;
 --pg-create makes it), each event kept at its seq, so a stream already
-there is refused rather than loaded twice.
+there is refused rather than loaded twice. Into PostgreSQL the events go
+1,000 to a transaction (one COPY), with progress every 10,000; a failure
+names the stream and seq of the batch it stopped at, which is not loaded,
+and what was loaded before it stays. The files are read once before anything is loaded: a line
+that jsonb would refuse (\u0000, a lone surrogate \ud800) or change (-0
+stored as 0, a repeated key of which it keeps the last) is named
+(file:line:column) and nothing is loaded, exit status 3.
 
 Examples:
 

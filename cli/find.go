@@ -76,6 +76,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	type match struct {
 		Seq     replay.Seq `json:"seq"`
+		ID      *int64     `json:"id,omitempty"` // the log's own, when it has ids
 		Time    any        `json:"time"`
 		Summary string     `json:"summary,omitempty"`
 	}
@@ -92,11 +93,11 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		if err != nil || len(ev) != 1 {
 			return fmt.Errorf("stream %q: reading seq %d: %v", stream, seq, err)
 		}
-		m := match{Seq: seq, Time: jsonTime(ev[0].Time), Summary: a.eventSummary(stream, ev[0])}
+		m := match{Seq: seq, ID: src.sourceID(a.ctx, stream, seq), Time: jsonTime(ev[0].Time), Summary: a.eventSummary(stream, ev[0])}
 		if c.JSON {
 			return a.printJSON(map[string]any{"stream": jsonStream(stream), "where": c.Where, "matches": []match{m}})
 		}
-		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), cell(m.Summary))
+		fmt.Fprintf(a.out, "seq %d%s\t%s\t%s\n", m.Seq, src.idOf(a.ctx, stream, seq), formatTime(ev[0].Time), cell(m.Summary))
 		return nil
 	}
 	for step, err := range replay.Fold(a.ctx, src.log, stream, a.apply, a.initial) {
@@ -110,10 +111,10 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		if !ok {
 			continue
 		}
-		m := match{Seq: step.Event.Seq, Time: jsonTime(step.Event.Time), Summary: a.eventSummary(stream, step.Event)}
+		m := match{Seq: step.Event.Seq, ID: src.sourceID(a.ctx, stream, step.Event.Seq), Time: jsonTime(step.Event.Time), Summary: a.eventSummary(stream, step.Event)}
 		matches = append(matches, m)
 		if !c.JSON {
-			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), cell(m.Summary))
+			fmt.Fprintf(a.out, "seq %d%s\t%s\t%s\n", m.Seq, src.idOf(a.ctx, stream, m.Seq), formatTime(step.Event.Time), cell(m.Summary))
 		}
 		if !c.All {
 			break

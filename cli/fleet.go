@@ -373,7 +373,7 @@ func (f *fleetSearch[S, E]) printTable(ms []fleetMatch) error {
 	fmt.Fprintln(w)
 	for _, m := range ms {
 		summary := cmp.Or(m.Summary, "-")
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s", streamName(m.Stream), m.Seq, formatTime(m.Time), cell(summary))
+		fmt.Fprintf(w, "%s\t%d%s\t%s\t%s", streamName(m.Stream), m.Seq, f.src.idOf(f.a.ctx, m.Stream, m.Seq), formatTime(m.Time), cell(summary))
 		for _, v := range m.Values {
 			fmt.Fprintf(w, "\t%s", cell(valueText(v)))
 		}

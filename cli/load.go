@@ -3,14 +3,20 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
-// loadEvery is how many events are loaded between progress lines.
-const loadEvery = 10_000
+const (
+	// loadEvery is how many events are loaded between progress lines.
+	loadEvery = 10_000
+	// loadBatch is how many events of a stream go to the store at once:
+	// one transaction, or one round of publishes.
+	loadBatch = 1000
+)
 
 // loadFiles opens the files export loads into a store, and the streams
 // to load: those chosen with -s, else all of them. The caller closes
@@ -37,32 +43,102 @@ func (a *app[S, E]) loadFiles(c *exportCmd[S, E]) (files *jsonl.Log, keys []repl
 }
 
 // load appends the streams' events from files to a store (into names
-// it), each at its own seq: a stream the store already has refuses them
-// (seq mismatch) instead of taking them twice. It says how far it got
-// every loadEvery events and when one fails, and returns how many it
-// loaded.
-func (a *app[S, E]) load(files *jsonl.Log, keys []replay.StreamKey, into string, appendEvent func(context.Context, replay.Event[jsonv.Payload]) error) (int, error) {
+// it), loadBatch at a time, each at its own seq: a stream the store
+// already has refuses them (seq mismatch) instead of taking them twice.
+// appendBatch gets events of one or more streams, each stream's in seq
+// order, and appends them in order (PostgreSQL: all or none). load says how far it got every loadEvery events and when a
+// batch fails, and returns how many it loaded.
+func (a *app[S, E]) load(files *jsonl.Log, keys []replay.StreamKey, into string, appendBatch func(context.Context, []replay.Event[jsonv.Payload]) error) (int, error) {
 	total := 0
+	batch := make([]replay.Event[jsonv.Payload], 0, loadBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := appendBatch(a.ctx, batch); err != nil {
+			fmt.Fprintf(a.errOut, "loaded %s into %s before the %s from stream %q seq %d failed\n", count(total, "event"), into, count(len(batch), "event"), batch[0].Stream, batch[0].Seq)
+			return err
+		}
+		if total/loadEvery != (total+len(batch))/loadEvery {
+			fmt.Fprintf(a.errOut, "loaded %s…\n", count(total+len(batch), "event"))
+		}
+		total += len(batch)
+		batch = batch[:0]
+		return nil
+	}
 	for _, key := range keys {
 		n := 0
 		for ev, err := range replay.All(a.ctx, replay.Log[jsonv.Payload](files), key) {
-			if err == nil {
-				err = appendEvent(a.ctx, ev)
-			}
 			if err != nil {
-				fmt.Fprintf(a.errOut, "loaded %s into %s before stream %q failed\n", count(total+n, "event"), into, key)
-				return total + n, err
+				if ferr := flush(); ferr != nil {
+					return total, ferr
+				}
+				fmt.Fprintf(a.errOut, "loaded %s into %s before stream %q failed\n", count(total, "event"), into, key)
+				return total, err
 			}
+			batch = append(batch, ev)
 			n++
-			if (total+n)%loadEvery == 0 {
-				fmt.Fprintf(a.errOut, "loaded %s…\n", count(total+n, "event"))
+			if len(batch) == loadBatch {
+				if err := flush(); err != nil {
+					return total, err
+				}
 			}
 		}
 		if n == 0 {
+			if err := flush(); err != nil {
+				return total, err
+			}
 			return total, notFound("no stream %q in the files", key)
 		}
-		total += n
+	}
+	if err := flush(); err != nil {
+		return total, err
 	}
 	a.warn(&source[S, E]{files: files})
 	return total, nil
+}
+
+// maxReported is how many lines a check before loading names.
+const maxReported = 20
+
+// checkLoad reads the streams' events before anything is loaded, and
+// refuses them all when change finds, in one or more lines, something
+// the store would refuse or keep otherwise than written: it names each
+// such line (file:line:column) and what is wrong there, up to
+// maxReported of them, and how many there are.
+func (a *app[S, E]) checkLoad(files *jsonl.Log, keys []replay.StreamKey, into string, change func([]byte) (int, string, bool)) error {
+	var found []string
+	n := 0
+	for _, key := range keys {
+		for ev, err := range replay.All(a.ctx, replay.Log[jsonv.Payload](files), key) {
+			if err != nil {
+				return err
+			}
+			_, _, bad := change(ev.Payload.Value)
+			for _, f := range ev.Payload.Fields {
+				_, _, fbad := change(f.Value)
+				bad = bad || fbad
+			}
+			if !bad {
+				continue
+			}
+			if n++; n > maxReported {
+				continue
+			}
+			where, line, err := files.RawLine(a.ctx, key, ev.Seq)
+			if err != nil {
+				return err
+			}
+			at, what, _ := change(line)
+			found = append(found, fmt.Sprintf("%s:%d: stream %q seq %d: %s", where, at+1, key, ev.Seq, what))
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if n > maxReported {
+		found = append(found, fmt.Sprintf("… and %d more", n-maxReported))
+	}
+	return &exitError{exitBadInput, fmt.Errorf("nothing loaded: %s would not keep %s as written:\n  %s\nchange those lines (drop \\u0000 and lone surrogates, write 0 for -0, keep one of a repeated key), or load them elsewhere (--nats, or keep the files)",
+		into, count(n, "line"), strings.Join(found, "\n  "))}
 }

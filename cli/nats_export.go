@@ -49,9 +49,13 @@ func (a *app[S, E]) exportToNATS(c *exportCmd[S, E]) error {
 		return err
 	}
 	defer log.Close()
-	total, err := a.load(files, keys, "JetStream stream "+a.nats.NATSStream, func(ctx context.Context, ev replay.Event[jsonv.Payload]) error {
-		_, err := log.Append(ctx, ev)
-		return err
+	total, err := a.load(files, keys, "JetStream stream "+a.nats.NATSStream, func(ctx context.Context, events []replay.Event[jsonv.Payload]) error {
+		for _, ev := range events {
+			if _, err := log.Append(ctx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/replaytui/replaytui/jsonv"
-	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/postgres"
 )
 
@@ -13,7 +11,9 @@ import (
 // events table (--pg-table, default replay_events; --pg-create makes it).
 // Events keep their seqs, appended as explicit ones: a stream that
 // already has events refuses them (seq mismatch) instead of taking them
-// twice.
+// twice. Each batch of a stream's events is one transaction (one COPY).
+// Lines that jsonb would refuse or change are found before anything is
+// loaded, and then nothing is.
 func (a *app[S, E]) exportToPG(c *exportCmd[S, E]) error {
 	switch {
 	case a.nats.NATS != "":
@@ -49,10 +49,11 @@ func (a *app[S, E]) exportToPG(c *exportCmd[S, E]) error {
 	if table == "" {
 		table = postgres.DefaultEvents
 	}
-	total, err := a.load(files, keys, "PostgreSQL table "+table, func(ctx context.Context, ev replay.Event[jsonv.Payload]) error {
-		_, err := to.Append(ctx, ev)
+	into := "PostgreSQL table " + table
+	if err := a.checkLoad(files, keys, into, postgres.JSONBChange); err != nil {
 		return err
-	})
+	}
+	total, err := a.load(files, keys, into, to.AppendBatch)
 	if err != nil {
 		return err
 	}

@@ -6,13 +6,16 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
 	"github.com/replaytui/replaytui/sources/postgres"
+	"github.com/replaytui/replaytui/tui"
 )
 
 // pgBank loads testdata/bank.jsonl into fresh tables and returns the DSN
@@ -198,7 +201,7 @@ func TestExportLoadsFilesIntoPostgres(t *testing.T) {
 	}
 	// Loading again is refused, not doubled.
 	_, errOut, code = run(t, "export", bank, "--pg", dsn, "-s", "acct-bob")
-	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before stream \"acct-bob\" failed") ||
+	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before the 9 events from stream \"acct-bob\" seq 1 failed") ||
 		!strings.Contains(errOut, "seq does not match next expected") {
 		t.Fatalf("loading again: %q (exit %d)", errOut, code)
 	}
@@ -232,5 +235,158 @@ func TestGlobalOrderOnPostgres(t *testing.T) {
 	_, errOut, code = run(t, "--pg", dsn, "--pg-table", table, "state", "--global", "--order", "gseq")
 	if code != 2 || !strings.Contains(errOut, "its id column") {
 		t.Fatalf("--order on PostgreSQL: %q (exit %d)", errOut, code)
+	}
+}
+
+func TestExportIntoPostgresLoadsABatchWholeOrNotAtAll(t *testing.T) {
+	dsn, _ := pgSchema(t)
+	if _, errOut, code := run(t, "export", bank, "--pg", dsn, "--pg-create", "-s", "acct-bob"); code != 0 {
+		t.Fatalf("export -s acct-bob: %q", errOut)
+	}
+	// The three streams go in one batch: acct-bob's refusal takes the
+	// others with it, and nothing is half loaded.
+	_, errOut, code := run(t, "export", bank, "--pg", dsn)
+	if code != 3 || !strings.Contains(errOut, "loaded 0 events into PostgreSQL table replay_events before the 22 events from stream") {
+		t.Fatalf("export of a log partly there: %q (exit %d)", errOut, code)
+	}
+	out, _, _ := run(t, "--pg", dsn, "streams")
+	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "acct-bob  9 ") {
+		t.Fatalf("after a refused batch: %q", out)
+	}
+}
+
+func TestExportIntoPostgresRefusesWhatJSONBWouldChange(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	file := filepath.Join(t.TempDir(), "odd.jsonl")
+	lines := `{"stream":"a","payload":{"x":1}}
+{"stream":"a","payload":{"x":"nul\u0000"}}
+{"stream":"b","payload":{"x":-0}}
+{"stream":"b","payload":{"x":1,"x":2}}
+{"stream":"b","payload":{"s":"\ud83d"}}
+{"stream":"c","payload":{"s":"\ud83d\ude00","n":-0.5}}
+`
+	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "export", file, "--pg", dsn, "--pg-create")
+	for _, want := range []string{
+		"nothing loaded: PostgreSQL table replay_events would not keep 4 lines as written",
+		"odd.jsonl:2:34: stream \"a\" seq 2: \\u0000 in a string (jsonb refuses it)",
+		"odd.jsonl:3:30: stream \"b\" seq 1: minus zero -0 (jsonb stores it as 0)",
+		"odd.jsonl:4:32: stream \"b\" seq 2: key \"x\" a second time in one object",
+		"odd.jsonl:5:31: stream \"b\" seq 3: \\ud83d, half of a UTF-16 surrogate pair",
+	} {
+		if code != 3 || !strings.Contains(errOut, want) {
+			t.Fatalf("export of lines jsonb changes: %q (exit %d), want %q", errOut, code, want)
+		}
+	}
+	if strings.Contains(errOut, "odd.jsonl:1:") || strings.Contains(errOut, "odd.jsonl:6:") {
+		t.Fatalf("good lines reported: %q", errOut)
+	}
+	if out, _, _ := run(t, "--pg", dsn, "streams"); out != "STREAM  EVENTS  FIRST  LAST\n" {
+		t.Fatalf("after a refused load the table holds %q (tables: %s)", out, pgTables(t, dsn, schema))
+	}
+}
+
+// TestTheDebuggerKeepsBookmarksInPostgres: with --pg, a bookmark made in
+// one session is there in the next, in the database's replay_bookmarks
+// table; another events table has bookmarks of its own.
+func TestTheDebuggerKeepsBookmarksInPostgres(t *testing.T) {
+	dsn, schema := pgSchema(t)
+	if _, errOut, code := run(t, "export", bank, "--pg", dsn, "--pg-create"); code != 0 {
+		t.Fatalf("export: %q", errOut)
+	}
+	ctx := context.Background()
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if where := cfg.Bookmarks.Where(); !strings.Contains(where, "table replay_bookmarks") {
+			t.Errorf("bookmarks kept in %q", where)
+		}
+		if err := cfg.Bookmarks.Add(ctx, replay.Checkpoint[any]{Stream: "acct-bob", Seq: 3, State: map[string]any{"n": 1}}, "here", time.Time{}, func(func(string, error) bool) {}); err != nil {
+			t.Fatal(err)
+		}
+	}, "--pg", dsn, "-s", "acct-bob")
+	if got := pgTables(t, dsn, schema); got != "replay_bookmarks replay_events" {
+		t.Fatalf("tables after a bookmark: %q", got)
+	}
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		marks := cfg.Bookmarks.List("acct-bob")
+		if len(marks) != 1 || marks[0].Seq != 3 || marks[0].Note != "here" {
+			t.Fatalf("the next session has %+v", marks)
+		}
+	}, "--pg", dsn, "-s", "acct-bob")
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if marks := cfg.Bookmarks.List(""); len(marks) != 0 {
+			t.Fatalf("a table of one's own has the events table's bookmarks: %+v", marks)
+		}
+	}, "--pg", dsn, "--pg-table", "replay_events", "--pg-stream-column", "stream", "--pg-seq-column", "seq", "--pg-payload-column", "payload", "-s", "acct-bob")
+}
+
+// pgOrders makes a table of one's own whose ids have gaps in each
+// stream: o-1 is ids 1, 3, 4; o-2 ids 2, 5.
+func pgOrders(t *testing.T) []string {
+	dsn, table := pgBank(t)
+	ctx := context.Background()
+	pool, err := postgres.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	orders := table + "_orders"
+	if _, err := pool.Exec(ctx, `CREATE TABLE "`+orders+`" (id bigserial PRIMARY KEY, "order" text, at timestamptz, body jsonb);
+		INSERT INTO "`+orders+`" ("order", at, body) VALUES
+		('o-1', '2026-01-01T00:00:00Z', '{"status":"new"}'), ('o-2', '2026-01-01T00:01:00Z', '{"status":"new"}'),
+		('o-1', '2026-01-01T00:02:00Z', '{"status":"paid"}'), ('o-1', '2026-01-01T00:03:00Z', '{"status":"shipped"}'),
+		('o-2', '2026-01-01T00:04:00Z', '{"status":"cancelled"}')`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p, err := postgres.Connect(context.Background(), dsn); err == nil {
+			p.Exec(context.Background(), `DROP TABLE IF EXISTS "`+orders+`"`)
+			p.Close()
+		}
+	})
+	return []string{"--pg", dsn, "--pg-table", orders, "--pg-stream-column", "order", "--pg-seq-column", "id", "--pg-time-column", "at", "--pg-payload-column", "body"}
+}
+
+// TestAMappedTableShowsAndTakesItsIds: the commands say each event's id
+// beside its seq, and take id:N where a seq is asked for.
+func TestAMappedTableShowsAndTakesItsIds(t *testing.T) {
+	mapped := pgOrders(t)
+	with := func(args ...string) []string { return append(slices.Clone(mapped), args...) }
+	out, errOut, code := run(t, with("blame", "-s", "o-1", "--path", ".status")...)
+	if code != 0 || !strings.Contains(out, "seq 2 (id 3)") || !strings.Contains(out, "seq 3 (id 4)") {
+		t.Fatalf("blame: %q %q (exit %d)", out, errOut, code)
+	}
+	out, _, _ = run(t, with("blame", "--path", ".status")...)
+	if !strings.Contains(out, "o-1     3 (id 4)") || !strings.Contains(out, "o-2     2 (id 5)") {
+		t.Fatalf("blame over every stream: %q", out)
+	}
+	out, errOut, code = run(t, with("diff", "-s", "o-1", "--to", "id:4")...)
+	if code != 0 || !strings.HasPrefix(out, "from seq 2 (id 3) to seq 3 (id 4):\n") || !strings.Contains(out, `"paid" → "shipped"`) {
+		t.Fatalf("diff --to id:4: %q %q (exit %d)", out, errOut, code)
+	}
+	_, errOut, code = run(t, with("diff", "-s", "o-1", "--to", "id:2")...)
+	if code != 1 || !strings.Contains(errOut, `--to id:2: no event of stream "o-1" has id 2`) {
+		t.Fatalf("diff --to the id of another stream: %q (exit %d)", errOut, code)
+	}
+	out, errOut, code = run(t, with("state", "-s", "o-1", "--at", "id:3", "--json")...)
+	if code != 0 || out != "{\"status\":\"paid\"}\n" {
+		t.Fatalf("state --at id:3: %q %q (exit %d)", out, errOut, code)
+	}
+	out, _, code = run(t, with("find", "-s", "o-1", "--where", `state.status == "paid"`)...)
+	if code != 0 || !strings.HasPrefix(out, "seq 2 (id 3)\t") {
+		t.Fatalf("find: %q (exit %d)", out, code)
+	}
+	out, _, _ = run(t, with("find", "-s", "o-1", "--where", `state.status == "paid"`, "--json")...)
+	if !strings.Contains(out, `"seq":2,"id":3,`) {
+		t.Fatalf("find --json: %q", out)
+	}
+	out, _, code = run(t, with("-r", `jq:if $event.payload.status == "paid" then error("boom") else . end`, "verify")...)
+	if code != 1 || !strings.Contains(out, `stream "o-1" seq 2 (id 3): `) {
+		t.Fatalf("verify: %q (exit %d)", out, code)
+	}
+	_, errOut, code = run(t, "state", bank, "-s", "acct-bob", "--at", "id:3")
+	if code != 2 || !strings.Contains(errOut, "this log's events have no ids but their seqs") {
+		t.Fatalf("id: on a file: %q (exit %d)", errOut, code)
 	}
 }

@@ -28,6 +28,9 @@ type source[S, E any] struct {
 	// name locates the log, for the default place of its bookmarks: the
 	// first file ("" for standard input and databases).
 	name string
+	// bookmarks keeps the bookmarks of a log in a database (nil for
+	// files).
+	bookmarks *postgres.Bookmarks
 }
 
 func (s *source[S, E]) Close() error { return s.close() }
@@ -127,6 +130,8 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 			return nil, err
 		}
 		src.log, pgInfos = t, t.StreamInfos
+		// A mapped table's seqs are its rows' order under those columns.
+		src.bookmarks, _ = postgres.NewBookmarks(pool, "", fmt.Sprintf("%s (stream %s, seq %s)", a.pg.PGTable, cols.Stream, cols.Seq))
 	} else {
 		l, err := postgres.NewLog[E](pool, a.pg.PGTable)
 		if err == nil {
@@ -137,6 +142,11 @@ func (a *app[S, E]) openPG() (*source[S, E], error) {
 			return nil, err
 		}
 		src.log, pgInfos = l, l.StreamInfos
+		table := a.pg.PGTable
+		if table == "" {
+			table = postgres.DefaultEvents
+		}
+		src.bookmarks, _ = postgres.NewBookmarks(pool, "", table)
 	}
 	src.infos = pgInfos
 	return src, nil

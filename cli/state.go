@@ -13,8 +13,8 @@ import (
 type stateCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	At     *replay.Seq `placeholder:"SEQ" help:"Show the state after this seq (default: the last); 0 is the initial state, before the first event."`
-	AtTime string      `placeholder:"TIME" help:"Show the state after the last event at or before this time (RFC 3339 or a date)." xor:"at"`
+	At     *seqArg `placeholder:"SEQ" help:"Show the state after this seq (default: the last); 0 is the initial state, before the first event; id:N, after the event whose id is N (a table of your own: --pg-seq-column)."`
+	AtTime string  `placeholder:"TIME" help:"Show the state after the last event at or before this time (RFC 3339 or a date)." xor:"at"`
 	jsonFlag
 }
 
@@ -82,13 +82,17 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	if _, serr := a.chosen(src, c.streamFlag); serr != nil {
 		return serr
 	}
+	at, aerr := src.seqOf(a.ctx, stream, "--at", c.At)
+	if aerr != nil {
+		return aerr
+	}
 	switch {
-	case c.At != nil && c.AtTime != "":
+	case at != nil && c.AtTime != "":
 		return usageError("give --at or --at-time, not both")
-	case c.At != nil && *c.At == 0:
+	case at != nil && *at == 0:
 		state = a.initial // Replay would take 0 for the whole stream
-	case c.At != nil:
-		state, err = replay.Replay(a.ctx, src.log, nil, stream, *c.At, a.apply, a.initial, replay.Options{})
+	case at != nil:
+		state, err = replay.Replay(a.ctx, src.log, nil, stream, *at, a.apply, a.initial, replay.Options{})
 	case c.AtTime != "":
 		target, terr := seqAtTime(a.ctx, src.log, stream, c.AtTime)
 		if terr != nil {

@@ -78,7 +78,14 @@ func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
 				if !errors.As(err, &pe) && !errors.As(err, &ae) && !errors.Is(err, replay.ErrSeqMismatch) {
 					return err
 				}
-				problems = append(problems, err.Error())
+				problem := err.Error()
+				switch {
+				case pe != nil:
+					problem = withID(problem, pe.Seq, src.idOf(a.ctx, key, pe.Seq))
+				case ae != nil:
+					problem = withID(problem, ae.Seq, src.idOf(a.ctx, key, ae.Seq))
+				}
+				problems = append(problems, problem)
 			}
 		}
 	}

@@ -113,6 +113,9 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PageUp):
 		return m.step(-max(m.events.rows()-1, 1))
 	case key.Matches(msg, k.Goto):
+		if _, ok := m.c.cfg.Log.(replay.SourceIDs); ok {
+			return m.prompt.Open("go to seq, id:N or time: ", "", m.goTo)
+		}
 		return m.prompt.Open("go to seq or time: ", "", m.goTo)
 	case key.Matches(msg, k.Search):
 		m.prompt.input.Placeholder = s.search

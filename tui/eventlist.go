@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -22,13 +23,25 @@ type pageMsg[E any] struct {
 	stream replay.StreamKey
 	first  replay.Seq // the page's first seq
 	events []replay.Event[E]
+	ids    []int64 // the log's own id of each event, when it has ids (replay.SourceIDs)
 	err    error
 }
 
 func pageCmd[E any](ctx context.Context, log replay.Log[E], stream replay.StreamKey, first replay.Seq) tea.Cmd {
 	return func() tea.Msg {
 		events, err := log.Read(ctx, stream, first, pageSize)
-		return pageMsg[E]{stream: stream, first: first, events: events, err: err}
+		page := pageMsg[E]{stream: stream, first: first, events: events, err: err}
+		if src, ok := log.(replay.SourceIDs); ok && err == nil {
+			for _, ev := range events {
+				id, ok, err := src.SourceID(ctx, stream, ev.Seq)
+				if err != nil || !ok {
+					page.ids = nil
+					break
+				}
+				page.ids = append(page.ids, id)
+			}
+		}
+		return page
 	}
 }
 
@@ -47,6 +60,7 @@ type eventList[S, E any] struct {
 	cursor  replay.Seq // the selected seq
 	top     replay.Seq // the first seq shown
 	pages   map[replay.Seq][]replay.Event[E]
+	ids     map[replay.Seq][]int64 // of the events of each page, when the log has its own
 	loading map[replay.Seq]bool
 
 	mark       replay.Seq
@@ -82,7 +96,7 @@ func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
 // open shows a new stream, from its start.
 func (l *eventList[S, E]) open(ctx context.Context, stream replay.StreamKey) {
 	*l = eventList[S, E]{c: l.c, width: l.width, height: l.height, focused: l.focused, ctx: ctx, stream: stream, top: 1,
-		pages: map[replay.Seq][]replay.Event[E]{}, loading: map[replay.Seq]bool{}, search: l.search, fields: l.fields, said: map[replay.Seq][]rowSaid{}}
+		pages: map[replay.Seq][]replay.Event[E]{}, ids: map[replay.Seq][]int64{}, loading: map[replay.Seq]bool{}, search: l.search, fields: l.fields, said: map[replay.Seq][]rowSaid{}}
 }
 
 func (l *eventList[S, E]) SetSize(w, h int) {
@@ -134,6 +148,7 @@ func (l *eventList[S, E]) setLast(last replay.Seq, final bool) bool {
 		for first, events := range l.pages {
 			if len(events) < pageSize {
 				delete(l.pages, first)
+				delete(l.ids, first)
 				delete(l.said, first)
 			}
 		}
@@ -196,6 +211,7 @@ func (l *eventList[S, E]) Update(msg tea.Msg) (error, tea.Cmd) {
 	}
 	if len(page.events) > 0 || l.final {
 		l.pages[page.first] = page.events
+		l.ids[page.first] = page.ids
 		dated := l.dated || slices.ContainsFunc(page.events, func(ev replay.Event[E]) bool { return !ev.Time.IsZero() })
 		clock := l.clock || slices.ContainsFunc(page.events, func(ev replay.Event[E]) bool { return hasClock(ev.Time) })
 		streamWidth := l.streamWidth
@@ -242,6 +258,7 @@ func (l *eventList[S, E]) dropFarPages() {
 	for first := range l.pages {
 		if first+pageSize*keep/2 < l.top || first > l.top+pageSize*keep/2 {
 			delete(l.pages, first)
+			delete(l.ids, first)
 			delete(l.said, first)
 		}
 	}
@@ -258,6 +275,27 @@ func (l *eventList[S, E]) event(seq replay.Seq) (replay.Event[E], bool) {
 		return page[i], true
 	}
 	return replay.Event[E]{}, false
+}
+
+// idOf is the log's own id of the event at seq, when the log has ids
+// and its page is loaded.
+func (l *eventList[S, E]) idOf(seq replay.Seq) (int64, bool) {
+	if seq == 0 {
+		return 0, false
+	}
+	first := ((seq-1)/pageSize)*pageSize + 1
+	if ids := l.ids[first]; int(seq-first) < len(ids) {
+		return ids[seq-first], true
+	}
+	return 0, false
+}
+
+// idText is "id N" when the event at seq has an id of its own, known.
+func (l *eventList[S, E]) idText(seq replay.Seq) string {
+	if id, ok := l.idOf(seq); ok {
+		return fmt.Sprintf("id %d", id)
+	}
+	return ""
 }
 
 // rowSaid is what the row of seq, loaded, says.
@@ -283,7 +321,7 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 // sized to the room the row leaves them, or the program's summary.
 func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
 	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
-		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn()}, l.width-2))
+		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn(), id: l.idText(ev.Seq)}, l.width-2))
 	}
 	return l.c.cfg.Summary(ev)
 }
@@ -309,6 +347,7 @@ func (l *eventList[S, E]) View() string {
 		}
 		ev, ok := l.event(seq)
 		row := eventRow{seq: uint64(seq), loaded: ok, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn()}
+		row.id = l.idText(seq)
 		if ok {
 			said := l.rowSaid(seq)
 			row.time, row.summary, row.match, row.stream = ev.Time, said.summary, said.match, string(ev.Stream)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -583,6 +584,20 @@ func (m *Model[S, E]) goTo(text string) (tea.Cmd, error) {
 			return nil, fmt.Errorf("seq %d is past the end: the stream ends at seq %d", n, m.events.last)
 		}
 		return m.seekTo(replay.Seq(n)), nil
+	}
+	if rest, ok := strings.CutPrefix(text, "id:"); ok {
+		id, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q: want id:N, N the event's id in the log", text)
+		}
+		if _, ok := m.c.cfg.Log.(replay.SourceIDs); !ok {
+			return nil, fmt.Errorf("%s: this log's events have no ids but their seqs", text)
+		}
+		s := m.s
+		s.findGen++
+		s.finding = true
+		m.say("looking for " + text + "…")
+		return atIDCmd(s.ctx, m.c.cfg, s.stream, s.findGen, id, text), nil
 	}
 	t, err := m.c.cfg.ParseTime(text)
 	if err != nil {

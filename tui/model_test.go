@@ -1283,3 +1283,41 @@ func TestTheTimeColumnFitsTheLog(t *testing.T) {
 		})
 	}
 }
+
+// idLog gives each event of a MemoryLog an id of its own: 10 times its
+// seq, as a table whose ids have gaps would.
+type idLog[E any] struct{ replay.Log[E] }
+
+func (l idLog[E]) SourceID(ctx context.Context, stream replay.StreamKey, seq replay.Seq) (int64, bool, error) {
+	last, err := replay.LastSeq(ctx, l.Log, stream)
+	return int64(seq) * 10, seq >= 1 && seq <= last, err
+}
+
+func (l idLog[E]) SeqOfSourceID(ctx context.Context, stream replay.StreamKey, id int64) (replay.Seq, bool, error) {
+	last, err := replay.LastSeq(ctx, l.Log, stream)
+	return replay.Seq(id / 10), id%10 == 0 && id >= 10 && replay.Seq(id/10) <= last, err
+}
+
+// TestALogWithIdsShowsThemAndGoesToThem: the event list and the status
+// bar show each event's id beside its seq, and :id:N goes to it.
+func TestALogWithIdsShowsThemAndGoesToThem(t *testing.T) {
+	cfg := typedConfig(t, ledger(t, 50))
+	cfg.Log = idLog[deposit]{cfg.Log}
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, ":")
+	typeText(t, m, "id:370")
+	press(t, m, "enter")
+	if m.events.cursor != 37 || m.s.shown.state.Count != 37 {
+		t.Fatalf(":id:370 went to %d", m.events.cursor)
+	}
+	out := screen(m)
+	if !strings.Contains(out, "seq 37/50 (id 370)") || !strings.Contains(out, "37  id 370  ") {
+		t.Fatalf("no id beside seq 37:\n%s", out)
+	}
+	press(t, m, ":")
+	typeText(t, m, "id:371")
+	press(t, m, "enter")
+	if m.events.cursor != 37 || !strings.Contains(screen(m), "not found: id:371") {
+		t.Fatalf(":id:371 (no such id): seq %d\n%s", m.events.cursor, screen(m))
+	}
+}

@@ -94,7 +94,8 @@ type eventRow struct {
 	clock   bool // to the second
 	summary string
 	loaded  bool
-	match   bool // the event matches the search
+	match   bool   // the event matches the search
+	id      string // "id 3": the log's own id of the event, when it has ids
 	// stream is the event's own stream, shown in a column streamWidth
 	// cells wide when it is not 0: in the global order of many streams
 	stream      string
@@ -113,7 +114,15 @@ func rowStream(r eventRow) string {
 // summaryRoom is how many cells a row of width leaves its summary, after
 // the flags, the seq and the time renderEvent puts before it.
 func summaryRoom(r eventRow, width int) int {
-	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(rowTime(r)) - r.streamWidth - min(r.streamWidth, 2)
+	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(rowID(r)) - len(rowTime(r)) - r.streamWidth - min(r.streamWidth, 2)
+}
+
+// rowID is the event's own id and the room after it, when it has one.
+func rowID(r eventRow) string {
+	if r.id == "" {
+		return ""
+	}
+	return r.id + "  "
 }
 
 // renderEvent renders one row of the event list: a bookmark flag, a mark
@@ -134,9 +143,9 @@ func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked
 		flags += " "
 	}
 	seq := fmt.Sprintf("%7d", r.seq)
-	rest := "  " + rowTime(r) + rowStream(r) + clean(r.summary)
+	rest := "  " + rowID(r) + rowTime(r) + rowStream(r) + clean(r.summary)
 	if r.streamWidth > 0 && !selected && !r.match {
-		rest = "  " + rowTime(r) + st.dim.Render(rowStream(r)) + clean(r.summary)
+		rest = "  " + rowID(r) + rowTime(r) + st.dim.Render(rowStream(r)) + clean(r.summary)
 	}
 	if selected {
 		return st.selected.Render(fit(flags+seq+rest, width))

@@ -90,6 +90,15 @@ func atTimeCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.S
 	}
 }
 
+// atIDCmd finds the event whose own id in the log is id.
+func atIDCmd[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, gen int, id int64, what string) tea.Cmd {
+	return func() tea.Msg {
+		ids, _ := cfg.Log.(replay.SourceIDs)
+		seq, found, err := ids.SeqOfSourceID(ctx, stream, id)
+		return foundMsg{gen: gen, seq: seq, found: found, what: what, err: err}
+	}
+}
+
 // streamsMsg lists the streams, for the switcher.
 type streamsMsg struct {
 	infos []StreamInfo

@@ -164,6 +164,9 @@ func (m *Model[S, E]) statusLines() []string {
 		total += "+"
 	}
 	parts := []string{fmt.Sprintf("seq %d/%s", m.events.cursor, total)}
+	if id := m.events.idText(m.events.cursor); id != "" {
+		parts[0] += " (" + id + ")"
+	}
 	if s.stream != "" {
 		parts = append(parts, streamTitle(s.stream))
 	}

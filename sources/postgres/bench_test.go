@@ -47,6 +47,38 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
+// BenchmarkLoad appends as export --pg loads a capture: 1,000 events to
+// a transaction (AppendBatch), of 1 stream or of 100 interleaved.
+func BenchmarkLoad(b *testing.B) {
+	p := pool(b)
+	for _, streams := range []int{1, 100} {
+		b.Run(fmt.Sprintf("streams=%d", streams), func(b *testing.B) {
+			events, _ := tables(b, p)
+			log, _ := NewLog[int](p, events)
+			const n, batch = 100_000, 1000
+			ctx := context.Background()
+			round := 0
+			for b.Loop() {
+				round++
+				next := map[replay.StreamKey]replay.Seq{}
+				evs := make([]replay.Event[int], 0, batch)
+				for i := range n {
+					s := replay.StreamKey(fmt.Sprintf("r%d-s%d", round, i%streams))
+					next[s]++
+					evs = append(evs, replay.Event[int]{Stream: s, Seq: next[s], Payload: i})
+					if len(evs) == batch {
+						if err := log.AppendBatch(ctx, evs); err != nil {
+							b.Fatal(err)
+						}
+						evs = evs[:0]
+					}
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
 // million fills a table with a 1,000,000-event stream (COPY, fast) whose
 // payloads are {"n": i}.
 func million(b *testing.B) (*Log[map[string]int], string) {
@@ -100,6 +132,7 @@ func BenchmarkReplay1M(b *testing.B) {
 				b.Fatal(got, err)
 			}
 		}
+		b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	}
 	b.Run("no-checkpoints", func(b *testing.B) { run(b, nil, 0) })
 	b.Run("saving-every-10000", func(b *testing.B) {

@@ -257,6 +257,21 @@ func TestAMappedTableReplaysWithGapsInItsIds(t *testing.T) {
 	if last, _ := table.LastSeq(ctx, "o-2"); last != 2 {
 		t.Fatalf("o-2 has %d events", last)
 	}
+	// Each event's own id, both ways: o-1 is ids 1, 3, 4.
+	for seq, want := range map[replay.Seq]int64{1: 1, 2: 3, 3: 4} {
+		if id, ok, err := table.SourceID(ctx, "o-1", seq); err != nil || !ok || id != want {
+			t.Errorf("SourceID(o-1, %d) = %d, %v, %v; want %d", seq, id, ok, err, want)
+		}
+		if back, ok, err := table.SeqOfSourceID(ctx, "o-1", want); err != nil || !ok || back != seq {
+			t.Errorf("SeqOfSourceID(o-1, %d) = %d, %v, %v; want %d", want, back, ok, err, seq)
+		}
+	}
+	if _, ok, _ := table.SourceID(ctx, "o-1", 4); ok {
+		t.Error("o-1 has a seq 4")
+	}
+	if _, ok, _ := table.SeqOfSourceID(ctx, "o-1", 2); ok {
+		t.Error("id 2, of o-2, found in o-1")
+	}
 	if _, err := table.Append(ctx, replay.Event[jsonv.Payload]{Stream: "o-1"}); !errors.Is(err, ErrReadOnly) {
 		t.Fatalf("Append to a mapped table: %v", err)
 	}
