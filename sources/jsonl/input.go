@@ -20,9 +20,9 @@ import (
 // copied into a temporary file as it is indexed, so reading an event
 // back is still one ReadAt.
 type input struct {
-	name   string   // as the user gave it, for messages
-	path   string   // what was opened, to follow it by name
-	file   *os.File // what ReadAt reads
+	name   string      // as the user gave it, for messages
+	path   string      // what was opened, to follow it by name
+	file   io.ReaderAt // what events are read back from
 	src    io.Reader
 	size   int64 // bytes src will yield, or -1 when unknown
 	temp   bool  // file is a temporary copy, gone once closed
