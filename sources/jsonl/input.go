@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,10 +13,12 @@ import (
 	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
+	"gocloud.dev/blob"
 )
 
 // input is one file of a log. Events are read back with ReadAt on file;
-// indexing reads src once. A compressed file, standard input or any
+// indexing reads src once. An object in a bucket (a URL) is read back by
+// range reads. A compressed file, standard input or any
 // other file that is not a regular file (a pipe, a FIFO, /dev/stdin) is
 // copied into a temporary file as it is indexed, so reading an event
 // back is still one ReadAt.
@@ -39,16 +42,30 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-// openInput opens path ("-" is standard input) for indexing; with
-// follow, a regular file is read on past its end as it grows, and after
-// it is replaced under its name.
-func openInput(path string, follow bool) (*input, error) {
+// openInput opens path ("-" is standard input, a URL an object in a
+// bucket opened by buckets) for indexing; with follow, a regular file is
+// read on past its end as it grows, and after it is replaced under its
+// name.
+func openInput(path string, follow bool, buckets func(context.Context, string) (*blob.Bucket, error)) (*input, error) {
 	in := &input{name: path, path: path, size: -1}
 	var raw io.Reader
-	if path == "-" {
+	var obj *object
+	switch {
+	case path == "-":
 		in.name, in.path = "standard input", ""
 		raw = os.Stdin
-	} else {
+	case IsURL(path):
+		if follow {
+			return nil, fmt.Errorf("%s: an object in a bucket cannot be followed (--follow): it is written whole", path)
+		}
+		var err error
+		if obj, err = openObject(path, buckets); err != nil {
+			return nil, err
+		}
+		in.path = ""
+		in.close = append(in.close, obj.Close)
+		raw, in.size = obj.stream, obj.size
+	default:
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -91,6 +108,11 @@ func openInput(path string, follow bool) (*input, error) {
 		}
 		in.close = append(in.close, func() error { zr.Close(); return nil })
 		plain = &decompressor{format: "zstd", raw: counted, buf: br, size: in.size, r: zr}
+	case obj != nil:
+		// Indexed by streaming it once, read back by range reads: the
+		// first screen needs no download of the whole object.
+		in.file, in.src = obj, br
+		return in, nil
 	default:
 		if f, ok := raw.(*os.File); ok && path != "-" && in.size >= 0 {
 			// A regular file is read in place. Anything else (a pipe, a
