@@ -235,6 +235,8 @@ const description = `A time-travel debugger for event-sourced systems.
 
 Reads logs of events as JSON Lines (one event a line: stream, seq, time,
 payload), plain, .gz or .zst, several files at once, or - for standard input.
+A URL reads a log in a bucket: file:///dir/log.jsonl, or s3://bucket/key,
+gs:// and azblob:// in a binary built with -tags cloud.
 
 A stream's events are numbered from seq 1; seq 0 is the initial state, before
 the first event. Without a seq flag, a command looks at the whole stream.

@@ -2,9 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +25,7 @@ import (
 type debugCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json)."`
+	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json; for a log in a bucket (a URL), in your cache directory: replaytui/bookmarks/NAME.HASH.bookmarks.json, or in the --checkpoints bucket)."`
 	Summary   string `placeholder:"FIELDS" help:"The payload values the event list shows after each event's type, comma-separated; a dotted path reaches inside a value (tags.White). S changes them in the debugger. Default: the short ones."`
 }
 
@@ -34,7 +39,9 @@ Examples:
     replaytui testdata/match.jsonl
     replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
-    zcat capture.jsonl.gz | replaytui -`
+    zcat capture.jsonl.gz | replaytui -
+    replaytui file://$PWD/testdata/bank.jsonl
+    replaytui s3://bucket/captures/day.jsonl.gz   (a binary built with -tags cloud)`
 }
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
@@ -112,8 +119,10 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 // bookmarkStore opens the bookmarks of the log: in path, or beside the
 // first file; standard input and databases have nowhere of their own to
 // keep them, so they are kept for the session unless --bookmarks says
-// where. With --checkpoints the file lives in object storage, named
-// after the log and its absolute path (bookmarks.ObjectKey). Bookmarks
+// where. A log in a bucket keeps them in the user's cache directory: few
+// buckets can be written beside it. With --checkpoints the file lives in
+// object storage, named after the log and its absolute path or URL
+// (bookmarks.ObjectKey, urlBookmarksName). Bookmarks
 // are trusted only under this apply and initial state, and a new file is
 // as readable as the log.
 func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], error) {
@@ -128,7 +137,10 @@ func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], er
 	}
 	if a.checkpoints != "" {
 		key := "replaytui.bookmarks.json"
-		if logName != "" {
+		switch {
+		case jsonl.IsURL(logName):
+			key = urlBookmarksName(logName)
+		case logName != "":
 			var err error
 			if key, err = bookmarks.ObjectKey(logName); err != nil {
 				return nil, err
@@ -136,10 +148,35 @@ func (a *app[S, E]) bookmarkStore(logName, path string) (*bookmarks.Store[S], er
 		}
 		return bookmarks.OpenBucket(a.ctx, a.checkpoints, key, codec, opts)
 	}
-	if path == "" && logName != "" {
+	switch {
+	case path != "" || logName == "":
+	case jsonl.IsURL(logName):
+		dir, err := os.UserCacheDir()
+		if err == nil {
+			dir = filepath.Join(dir, "replaytui", "bookmarks")
+			err = os.MkdirAll(dir, 0o700)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bookmarks of %s: no cache directory to keep them in (%w); say where with --bookmarks FILE", logName, err)
+		}
+		path = filepath.Join(dir, urlBookmarksName(logName))
+	default:
 		path = bookmarks.DefaultPath(logName)
 	}
 	return bookmarks.Open(path, codec, opts)
+}
+
+// urlBookmarksName names the bookmarks file of a log in a bucket: the
+// object's name and a hash of its URL, the query (a region, say) left
+// out.
+func urlBookmarksName(logURL string) string {
+	id, name := logURL, "log"
+	if u, err := url.Parse(logURL); err == nil {
+		u.RawQuery, u.Fragment = "", ""
+		id, name = u.String(), path.Base(u.Path)
+	}
+	sum := sha256.Sum256([]byte(id))
+	return name + "." + hex.EncodeToString(sum[:6]) + ".bookmarks.json"
 }
 
 // tuiConfig tells the debugger about the program's types and the log.
