@@ -9,7 +9,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"gocloud.dev/blob"
@@ -78,8 +77,6 @@ type object struct {
 	mu     sync.Mutex
 	blocks map[int64]*block // by offset / blockSize
 	clock  int64
-
-	fetched atomic.Int64 // bytes range reads brought, for tests
 }
 
 type block struct {
@@ -233,7 +230,7 @@ func (o *object) ReadAt(p []byte, off int64) (int, error) {
 	}
 	n := 0
 	for b := firstBlock; b <= lastBlock; {
-		data := o.cached(b)
+		data, blocks := o.cached(b), int64(1)
 		if data == nil {
 			// Fetch the run of blocks missing from here in one request.
 			run := b + 1
@@ -241,16 +238,15 @@ func (o *object) ReadAt(p []byte, off int64) (int, error) {
 				run++
 			}
 			from := b * blockSize
-			buf := make([]byte, min(run*blockSize, o.size)-from)
-			if err := o.fetch(buf, from); err != nil {
+			data, blocks = make([]byte, min(run*blockSize, o.size)-from), run-b
+			if err := o.fetch(data, from); err != nil {
 				return n, err
 			}
-			o.keep(b, buf)
-			continue
+			o.keep(b, data)
 		}
 		start := max(off-b*blockSize, 0)
 		n += copy(p[n:], data[start:])
-		b++
+		b += blocks
 	}
 	return o.short(n, len(p))
 }
@@ -275,10 +271,8 @@ func (o *object) fetch(buf []byte, off int64) error {
 		}
 		r, err := o.bucket.NewRangeReader(o.ctx, o.key, off, int64(len(buf)), nil)
 		if err == nil {
-			var n int
-			n, err = io.ReadFull(r, buf)
+			_, err = io.ReadFull(r, buf)
 			r.Close()
-			o.fetched.Add(int64(n))
 		}
 		if err == nil {
 			return nil
