@@ -78,6 +78,10 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		}
 		cfg.Reading = func() (int64, int64) {
 			st := files.Stats()
+			if st.BytesTotal < 0 {
+				// Compressed: how much of the files as stored is read.
+				return files.ReadProgress()
+			}
 			return st.BytesIndexed, st.BytesTotal
 		}
 		cfg.Health = func() (bool, string) {

@@ -82,6 +82,24 @@ func TestTheDebuggerOpensALogInABucket(t *testing.T) {
 		}
 	}, "-r", "set", u)
 
+	// A compressed object's progress is its compressed bytes read.
+	gz := log + ".gz"
+	f, _ := os.Create(gz)
+	w := gzip.NewWriter(f)
+	data, _ := os.ReadFile(log)
+	w.Write(data)
+	w.Close()
+	f.Close()
+	gzSize, _ := os.Stat(gz)
+	debugging(t, func(cfg tui.Config[any, jsonv.Payload]) {
+		if _, err := cfg.Log.Read(t.Context(), "s", 1000, 1); err != nil {
+			t.Fatal(err)
+		}
+		if done, total := cfg.Reading(); total != gzSize.Size() || done != total {
+			t.Errorf("Reading of a .gz object = %d of %d, want all of its %d bytes", done, total, gzSize.Size())
+		}
+	}, "-r", "set", fileURL(t, gz))
+
 	// Kept in the cache directory, not beside the object, and found again.
 	marks, _ := filepath.Glob(filepath.Join(cache, "*", "replaytui", "bookmarks", "log.jsonl.*.bookmarks.json"))
 	more, _ := filepath.Glob(filepath.Join(cache, "replaytui", "bookmarks", "log.jsonl.*.bookmarks.json"))

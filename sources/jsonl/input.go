@@ -31,6 +31,11 @@ type input struct {
 	temp   bool  // file is a temporary copy, gone once closed
 	follow bool  // src goes on past the end as the file grows
 	close  []func() error
+	// stored is the file's size as stored (compressed, for a compressed
+	// file), -1 when unknown; read counts what indexing has read of it,
+	// nil when nothing does.
+	stored int64
+	read   *countingReader
 	// truncated is set once a followed file has shrunk or been
 	// rewritten: what is at the offsets indexed is no longer what was
 	// indexed, so reads of it are refused.
@@ -47,7 +52,7 @@ var (
 // read on past its end as it grows, and after it is replaced under its
 // name.
 func openInput(path string, follow bool, buckets func(context.Context, string) (*blob.Bucket, error)) (*input, error) {
-	in := &input{name: path, path: path, size: -1}
+	in := &input{name: path, path: path, size: -1, stored: -1}
 	var raw io.Reader
 	var obj *object
 	switch {
@@ -86,6 +91,7 @@ func openInput(path string, follow bool, buckets func(context.Context, string) (
 		}
 	}
 	counted := &countingReader{r: raw}
+	in.stored, in.read = in.size, counted
 	br := bufio.NewReaderSize(counted, 1<<16)
 	magic, _ := br.Peek(4)
 	var plain io.Reader
@@ -119,9 +125,10 @@ func openInput(path string, follow bool, buckets func(context.Context, string) (
 			// FIFO, a terminal) has no size to trust and cannot be read
 			// twice: it is copied like standard input.
 			in.file = f
-			in.src = io.NewSectionReader(f, 0, in.size)
+			in.read = &countingReader{r: io.NewSectionReader(f, 0, in.size)}
+			in.src = in.read
 			if follow {
-				in.src, in.follow, in.size = &tail{f: f, path: path}, true, -1
+				in.src, in.follow, in.size, in.stored, in.read = &tail{f: f, path: path}, true, -1, -1, nil
 			}
 			return in, nil
 		}
@@ -162,17 +169,35 @@ func (in *input) closeAll() error {
 // unless it is the file's own.
 type countingReader struct {
 	r   io.Reader
-	n   int64
+	n   atomic.Int64 // read by ReadProgress, as indexing goes
 	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	if err != nil && err != io.EOF {
 		c.err = err
 	}
 	return n, err
+}
+
+// ReadProgress says how much of the files as they are stored (a
+// compressed one compressed) indexing has read, and their total size:
+// what a progress bar shows for a compressed log, whose Stats.BytesTotal
+// is unknown. total is -1 when a size is unknown (standard input, a
+// pipe, a followed file).
+func (l *Log) ReadProgress() (read, total int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, in := range l.inputs {
+		if in.read == nil || in.stored < 0 {
+			return 0, -1
+		}
+		read += in.read.n.Load()
+		total += in.stored
+	}
+	return min(read, total), total
 }
 
 // decompressor reads compressed data and turns a failure of the data
@@ -218,7 +243,7 @@ func (d *decompressor) damage(err error) error {
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF // data that stops where a header should be
 	}
-	return &damageError{format: d.format, read: d.raw.n - int64(d.buf.Buffered()), size: d.size, plain: d.plain, err: err}
+	return &damageError{format: d.format, read: d.raw.n.Load() - int64(d.buf.Buffered()), size: d.size, plain: d.plain, err: err}
 }
 
 // damageError is compressed data that ends early or is corrupt, as when

@@ -127,6 +127,13 @@ func TestAURLReadsAsTheFileDoes(t *testing.T) {
 		if plainObject := !strings.HasSuffix(c.url, ".gz"); plainObject && st.BytesTotal != int64(len(bank)) {
 			t.Errorf("%s: BytesTotal = %d, want the object's size %d (for the progress shown)", c.url, st.BytesTotal, len(bank))
 		}
+		stored, _ := os.Stat(plain)
+		if strings.HasSuffix(c.url, ".gz") {
+			stored, _ = os.Stat(gz)
+		}
+		if read, total := l.ReadProgress(); read != stored.Size() || total != stored.Size() {
+			t.Errorf("%s: ReadProgress = %d of %d, want all %d bytes as stored", c.url, read, total, stored.Size())
+		}
 		if err := l.Close(); err != nil {
 			t.Errorf("%s: close: %v", c.url, err)
 		}
