@@ -184,7 +184,10 @@ func (s *objectStream) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		if s.r == nil {
-			r, err := s.o.bucket.NewRangeReader(s.o.ctx, s.o.key, s.off, -1, nil)
+			r, err := s.o.newRangeReader(s.off, -1)
+			if errors.Is(err, errObjectChanged) {
+				return 0, err
+			}
 			if err != nil {
 				last = err
 				continue
@@ -211,6 +214,21 @@ func (s *objectStream) Read(p []byte) (int, error) {
 		last = err
 	}
 	return 0, fmt.Errorf("reading at byte %d of %d, %d tries: %w", s.off, s.o.size, readTries, last)
+}
+
+// errObjectChanged is an object replaced by another of a different size
+// while it was read: the offsets indexed are no longer its lines'.
+var errObjectChanged = errors.New("the object was replaced while it was read (its size changed): open it again")
+
+// newRangeReader reads length bytes at off (-1: to the end), from the
+// object as it was when opened.
+func (o *object) newRangeReader(off, length int64) (*blob.Reader, error) {
+	r, err := o.bucket.NewRangeReader(o.ctx, o.key, off, length, nil)
+	if err == nil && r.Size() != o.size {
+		r.Close()
+		return nil, fmt.Errorf("%w: %d bytes, then %d", errObjectChanged, o.size, r.Size())
+	}
+	return r, err
 }
 
 // ReadAt reads the object's bytes at off by range reads, whole blocks at
@@ -269,7 +287,7 @@ func (o *object) fetch(buf []byte, off int64) error {
 				return o.ctx.Err()
 			}
 		}
-		r, err := o.bucket.NewRangeReader(o.ctx, o.key, off, int64(len(buf)), nil)
+		r, err := o.newRangeReader(off, int64(len(buf)))
 		if err == nil {
 			_, err = io.ReadFull(r, buf)
 			r.Close()
@@ -277,7 +295,7 @@ func (o *object) fetch(buf []byte, off int64) error {
 		if err == nil {
 			return nil
 		}
-		if last = err; o.ctx.Err() != nil || gcerrors.Code(err) == gcerrors.NotFound {
+		if last = err; o.ctx.Err() != nil || gcerrors.Code(err) == gcerrors.NotFound || errors.Is(err, errObjectChanged) {
 			break
 		}
 	}

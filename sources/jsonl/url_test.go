@@ -260,6 +260,29 @@ func TestAReadThatFailsMidwayIsMadeAgain(t *testing.T) {
 	}
 }
 
+func TestAnObjectReplacedWhileReadIsNoticed(t *testing.T) {
+	tb := newTestBucket(lines("s", 1, 20000))
+	tb.gateAt, tb.gate = 64<<10, make(chan struct{})
+	l, err := jsonl.Open([]string{"test://b/log.jsonl"}, jsonl.Options{OpenBucket: tb.open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx := context.Background()
+	if events, err := l.Read(ctx, "s", 1, 10); err != nil || len(events) != 10 {
+		t.Fatalf("before: %d events, %v", len(events), err)
+	}
+	tb.replace(lines("s", 1, 30000))
+	close(tb.gate)
+	// The pass through it goes on (its reader is the old object's), but
+	// lines not yet read back come from the new one: refused.
+	l.Wait(ctx)
+	_, err = l.Read(ctx, "s", 15000, 10)
+	if err == nil || !strings.Contains(err.Error(), "replaced while it was read") {
+		t.Errorf("a read of a replaced object: %v", err)
+	}
+}
+
 var (
 	errNotFound = errors.New("no such key")
 	errDenied   = errors.New("access denied")
@@ -311,7 +334,16 @@ func (b *testBucket) Attributes(_ context.Context, key string) (*driver.Attribut
 	if key != "log.jsonl" {
 		return nil, errNotFound
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	return &driver.Attributes{Size: int64(len(b.data))}, nil
+}
+
+// replace puts another object under the key.
+func (b *testBucket) replace(content string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.data = []byte(content)
 }
 
 func (b *testBucket) NewRangeReader(_ context.Context, key string, offset, length int64, _ *driver.ReaderOptions) (driver.Reader, error) {
@@ -321,11 +353,14 @@ func (b *testBucket) NewRangeReader(_ context.Context, key string, offset, lengt
 	case key != "log.jsonl":
 		return nil, errNotFound
 	}
-	end := int64(len(b.data))
+	b.mu.Lock()
+	data := b.data
+	b.mu.Unlock()
+	end := int64(len(data))
 	if length >= 0 {
 		end = min(end, offset+length)
 	}
-	return &testReader{b: b, off: offset, end: end, whole: length < 0}, nil
+	return &testReader{b: b, data: data, off: offset, end: end, whole: length < 0}, nil
 }
 
 var errUnsupported = errors.New("not supported by the test bucket")
@@ -348,6 +383,7 @@ func (b *testBucket) SignedURL(context.Context, string, *driver.SignedURLOptions
 
 type testReader struct {
 	b        *testBucket
+	data     []byte
 	off, end int64
 	whole    bool
 }
@@ -381,7 +417,7 @@ func (r *testReader) Read(p []byte) (int, error) {
 		b.ranged += n
 		b.mu.Unlock()
 	}
-	copy(p, b.data[r.off:r.off+n])
+	copy(p, r.data[r.off:r.off+n])
 	r.off += n
 	return int(n), nil
 }
@@ -389,7 +425,7 @@ func (r *testReader) Read(p []byte) (int, error) {
 func (r *testReader) Close() error { return nil }
 func (r *testReader) As(any) bool  { return false }
 func (r *testReader) Attributes() *driver.ReaderAttributes {
-	return &driver.ReaderAttributes{Size: int64(len(r.b.data))}
+	return &driver.ReaderAttributes{Size: int64(len(r.data))}
 }
 
 var _ driver.Bucket = (*testBucket)(nil)
