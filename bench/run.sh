@@ -5,13 +5,29 @@
 #   3. the replay library's benchmarks (Replay against a plain loop,
 #      Timeline seeks).
 # Medians of several runs; this machine is shared, so expect noise.
-# Usage: bench/run.sh [--quick]   (--quick skips the 1 GB log)
+# Usage: bench/run.sh [--quick | --10g]
+#   --quick skips the 1 GB log; --10g measures only opening a 10 GB log
+#   (70,000,000 events, 1,000 streams: 8.8 GB, generated in the bench
+#   directory and deleted afterwards; minutes to run).
 set -euo pipefail
+case "${1:-}" in
+"" | --quick | --10g) ;;
+*) echo "usage: bench/run.sh [--quick | --10g]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 dir=${REPLAYTUI_BENCH_DIR:-/tmp/replaytui-bench}
 mkdir -p "$dir"
 go build -o "$dir/replaytui" .
 go build -o "$dir/openbench" ./tools/openbench
+
+if [ "${1:-}" = "--10g" ]; then
+	log10g=$dir/10g.jsonl
+	[ -f "$log10g" ] || go run ./tools/genlog -events 70000000 -streams 1000 -o "$log10g"
+	echo "== opening a $(du -m "$log10g" | cut -f1) MB log"
+	for _ in 1 2 3; do "$dir/openbench" "$log10g"; done
+	rm -f "$log10g"
+	exit 0
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 seconds() { # run a command N times, print the median wall time

@@ -46,7 +46,7 @@ Examples:
 }
 
 func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
-	if c.AllStreams && c.Stream != nil {
+	if c.AllStreams && (c.Stream != nil || c.global()) {
 		return usageError("--all-streams blames every stream; --stream names one")
 	}
 	src, err := a.opened(c.Files)
@@ -54,7 +54,7 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	defer src.Close()
-	if c.Stream == nil {
+	if c.Stream == nil && !c.global() {
 		infos, err := src.infos(a.ctx)
 		if err != nil {
 			return err
@@ -63,13 +63,13 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 			return c.runFleet(a, src, infos)
 		}
 	}
-	stream, err := src.stream(a.ctx, c.Stream)
+	stream, err := a.chosen(src, c.streamFlag)
 	if err != nil {
 		return err
 	}
 	h := changes.History[S, E]{
 		Log: src.log, Stream: stream, Apply: a.apply, Initial: a.initial, Diff: a.cfg.diff,
-		Summary: func(ev replay.Event[E]) string { return a.cfg.summary(ev.Payload) },
+		Summary: func(ev replay.Event[E]) string { return a.eventSummary(stream, ev) },
 	}
 	var entries []changes.BlameEntry
 	switch {
@@ -106,7 +106,7 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	if len(entries) == 0 {
 		if !c.JSON {
-			fmt.Fprintf(a.errOut, "%s: no event of stream %q changed %s\n", a.cfg.name, stream, c.Path)
+			fmt.Fprintf(a.errOut, "%s: no event of stream %s changed %s\n", a.cfg.name, describeStream(stream), c.Path)
 		}
 		return silentFailure{}
 	}

@@ -189,7 +189,12 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		var ae *replay.ApplyError
 		if errors.As(err, &ae) {
 			if ev, ok := ae.Event.(replay.Event[E]); ok {
-				fmt.Fprintf(stderr, "the event: %s", a.eventLine(ev))
+				if _, global := replay.GlobalStreams(ae.Stream); global {
+					// Its seq is its place in the global order, not in its stream.
+					fmt.Fprintf(stderr, "the event (seq %d of %s, in stream %q): %s", ev.Seq, describeStream(ae.Stream), ev.Stream, a.eventLine(ev))
+				} else {
+					fmt.Fprintf(stderr, "the event: %s", a.eventLine(ev))
+				}
 			}
 		}
 		return exitCode(err)

@@ -166,7 +166,9 @@ func WithClone[S any](clone func(S) S) Option {
 // WithAgainst gives another version of the program's apply, such as the
 // one in production before a change, for the diverge command to compare
 // with the apply given to Main: every stream folded through both from the
-// initial state, and the first seq where their states differ.
+// initial state, and the first seq where their states differ. The
+// debugger then shows the two states side by side at every seq, and ]
+// and [ go to where they start to differ.
 //
 //	cli.Main(bank.Apply, bank.State{}, cli.WithAgainst(bankv1.Apply))
 func WithAgainst[S, E any](apply replay.Apply[S, E]) Option {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,18 +28,23 @@ type debugCmd[S, E any] struct {
 	streamFlag
 	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json; for a log in a bucket (a URL), in your cache directory: replaytui/bookmarks/NAME.HASH.bookmarks.json, or in the --checkpoints bucket)."`
 	Summary   string `placeholder:"FIELDS" help:"The payload values the event list shows after each event's type, comma-separated; a dotted path reaches inside a value (tags.White). S changes them in the debugger. Default: the short ones."`
+	Against   string `placeholder:"REDUCER" help:"Fold the stream through this reducer too (merge, patch, set or jq:PROGRAM) and show its state beside the one under --reduce, the values that differ highlighted; ] and [ go to the next and the previous seq where they start to differ. A program built on cli.Main with cli.WithAgainst shows its two applies side by side without it."`
 }
 
 func (c *debugCmd[S, E]) Help() string {
 	return `Opens the time-travel debugger on a log. Keys: → ← step, g G first and last,
 : go to a seq or a time, / search, b bookmark, B bookmarks, tab next pane,
-s switch stream, ? all keys, q quit.
+s switch stream, ? all keys, q quit. With --against, the states under two
+reducers side by side, and ] [ the next and previous seq where they start to
+differ.
 
 Examples:
 
     replaytui testdata/match.jsonl
     replaytui --summary retry,tx -r jq:@testdata/bank.jq testdata/bank.jsonl -s acct-bob
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
+    replaytui -r jq:@testdata/bank.jq --against jq:@testdata/bank-dedupe.jq testdata/bank.jsonl -s acct-bob
+    replaytui -r jq:@testdata/bank.jq testdata/bank.jsonl --global   (every stream, in the log's order)
     zcat capture.jsonl.gz | replaytui -
     replaytui file://$PWD/testdata/bank.jsonl
     replaytui s3://bucket/captures/day.jsonl.gz   (a binary built with -tags cloud)`
@@ -62,7 +68,14 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
+	start, err := a.globalView(src, c.streamFlag)
+	if err != nil {
+		return err
+	}
 	cfg := a.tuiConfig(src, store)
+	if err := c.withAgainst(a, &cfg); err != nil {
+		return err
+	}
 	if a.guard != nil {
 		cfg.Interrupt = a.guard.Interrupt
 	}
@@ -102,6 +115,12 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 	if c.Stream != nil {
 		cfg.Stream = replay.StreamKey(*c.Stream)
 	}
+	if src.global != nil {
+		offerGlobal(&cfg, src)
+	}
+	if start != "" {
+		cfg.Stream = start
+	}
 	cfg.SummaryFields = strings.FieldsFunc(c.Summary, func(r rune) bool { return r == ',' || r == ' ' })
 	if err := a.cfg.debugger(a.ctx, cfg); err != nil {
 		return err
@@ -118,6 +137,117 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		return st.Err
 	}
 	return nil
+}
+
+// withAgainst sets the second apply the debugger shows beside the
+// first: --against's reducer, or the program's WithAgainst apply.
+func (c *debugCmd[S, E]) withAgainst(a *app[S, E], cfg *tui.Config[S, E]) error {
+	if c.Against == "" && a.cfg.against == nil {
+		return nil
+	}
+	d := &divergeCmd[S, E]{Against: c.Against}
+	against, _, _, err := d.applies(a)
+	if err != nil {
+		return err
+	}
+	cfg.Against = against
+	cfg.ApplyName, cfg.AgainstName = "apply", "against"
+	if a.reduceFlag != nil {
+		cfg.ApplyName = "reduce " + reducerTitle(*a.reduceFlag)
+	}
+	if c.Against != "" {
+		cfg.AgainstName = "against " + reducerTitle(c.Against)
+	}
+	return nil
+}
+
+// reducerTitle names a reducer in a pane's title, where room is short:
+// a jq program in a file by the file's name.
+func reducerTitle(spec string) string {
+	if file, ok := strings.CutPrefix(spec, "jq:@"); ok {
+		return "jq:@" + filepath.Base(file)
+	}
+	return spec
+}
+
+// globalView gives the debugger the global order of the log's streams
+// when the log has one: the order the flags choose (--global, --streams,
+// --order), which it opens, or that of every stream, which the stream
+// switcher offers.
+func (a *app[S, E]) globalView(src *source[S, E], f streamFlag) (replay.StreamKey, error) {
+	if f.global() {
+		return a.chosen(src, f)
+	}
+	if _, ok := src.log.(replay.GlobalReader[E]); !ok {
+		return "", nil
+	}
+	g, err := replay.Global(src.log)
+	if err != nil {
+		return "", nil // a log without one is debugged stream by stream
+	}
+	src.log, src.global = g, g
+	return "", nil
+}
+
+// offerGlobal puts the global order first in the stream switcher, and
+// tells the debugger how much of it files have indexed: all the events
+// indexed of the streams it folds.
+func offerGlobal[S, E any](cfg *tui.Config[S, E], src *source[S, E]) {
+	g := src.global
+	chosen, _ := replay.GlobalStreams(g.Key())
+	in := func(key replay.StreamKey) bool { return len(chosen) == 0 || slices.Contains(chosen, key) }
+	streams := cfg.Streams
+	if cfg.FirstStream == nil {
+		cfg.FirstStream = func(ctx context.Context) (replay.StreamKey, error) {
+			infos, err := streams(ctx)
+			if err == nil && len(infos) == 0 {
+				err = errors.New("the log has no events")
+			}
+			if err != nil {
+				return "", err
+			}
+			return infos[0].Key, nil
+		}
+	}
+	cfg.Streams = func(ctx context.Context) ([]tui.StreamInfo, error) {
+		infos, err := streams(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all := tui.StreamInfo{Key: g.Key()}
+		for _, info := range infos {
+			if !in(info.Key) {
+				continue
+			}
+			all.Events += info.Events
+			if !info.First.IsZero() && (all.First.IsZero() || info.First.Before(all.First)) {
+				all.First = info.First
+			}
+			if info.Last.After(all.Last) {
+				all.Last = info.Last
+			}
+		}
+		return append([]tui.StreamInfo{all}, infos...), nil
+	}
+	if indexed := cfg.Indexed; indexed != nil {
+		files := src.files
+		cfg.Indexed = func(key replay.StreamKey) (replay.Seq, bool) {
+			switch {
+			case key != g.Key():
+				return indexed(key)
+			case len(chosen) == 0:
+				st := files.Stats()
+				return replay.Seq(st.Events), st.Done
+			}
+			var n replay.Seq
+			done := false
+			for _, s := range chosen {
+				got, over := indexed(s)
+				n, done = n+got, over
+			}
+			return n, done
+		}
+	}
 }
 
 // bookmarkStore opens the bookmarks of the log: in path, or beside the

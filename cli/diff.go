@@ -26,7 +26,7 @@ func (c *diffCmd[S, E]) Help() string {
 }
 
 func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
-	src, stream, err := a.openedStream(c.Files, c.Stream)
+	src, stream, err := a.openedStream(c.Files, c.streamFlag)
 	if err != nil {
 		return err
 	}

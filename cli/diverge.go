@@ -36,6 +36,9 @@ error. Exit status 1 when the two agree at every seq of every stream; a
 stream that cannot be folded (a reducer fails) is reported there too, the
 others are still answered, and the exit status is then 3.
 
+To see the two states side by side at every seq, open the debugger with
+--against REDUCER instead: ] goes to the next seq where they start to differ.
+
 Examples:
 
     replaytui -r jq:@testdata/bank.jq diverge testdata/bank.jsonl --against jq:@testdata/bank-dedupe.jq
@@ -71,8 +74,8 @@ func (c *divergeCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
-	if c.Stream != nil {
-		stream, err := src.stream(a.ctx, c.Stream)
+	if c.Stream != nil || c.global() {
+		stream, err := a.chosen(src, c.streamFlag)
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
-	if c.AllStreams && c.Stream != nil {
+	if c.AllStreams && (c.Stream != nil || c.global()) {
 		return usageError("--all-streams searches every stream; --stream names one")
 	}
 	src, err := a.opened(c.Files)
@@ -61,7 +61,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		return err
 	}
 	defer src.Close()
-	if c.Stream == nil {
+	if c.Stream == nil && !c.global() {
 		infos, err := src.infos(a.ctx)
 		if err != nil {
 			return err
@@ -70,7 +70,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 			return c.runFleet(a, src, cond)
 		}
 	}
-	stream, err := src.stream(a.ctx, c.Stream)
+	stream, err := a.chosen(src, c.streamFlag)
 	if err != nil {
 		return err
 	}
@@ -92,9 +92,9 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		if err != nil || len(ev) != 1 {
 			return fmt.Errorf("stream %q: reading seq %d: %v", stream, seq, err)
 		}
-		m := match{Seq: seq, Time: jsonTime(ev[0].Time), Summary: a.cfg.summary(ev[0].Payload)}
+		m := match{Seq: seq, Time: jsonTime(ev[0].Time), Summary: a.eventSummary(stream, ev[0])}
 		if c.JSON {
-			return a.printJSON(map[string]any{"stream": stream, "where": c.Where, "matches": []match{m}})
+			return a.printJSON(map[string]any{"stream": jsonStream(stream), "where": c.Where, "matches": []match{m}})
 		}
 		fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(ev[0].Time), cell(m.Summary))
 		return nil
@@ -110,7 +110,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		if !ok {
 			continue
 		}
-		m := match{Seq: step.Event.Seq, Time: jsonTime(step.Event.Time), Summary: a.cfg.summary(step.Event.Payload)}
+		m := match{Seq: step.Event.Seq, Time: jsonTime(step.Event.Time), Summary: a.eventSummary(stream, step.Event)}
 		matches = append(matches, m)
 		if !c.JSON {
 			fmt.Fprintf(a.out, "seq %d\t%s\t%s\n", m.Seq, formatTime(step.Event.Time), cell(m.Summary))
@@ -120,13 +120,13 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		}
 	}
 	if c.JSON {
-		if err := a.printJSON(map[string]any{"stream": stream, "where": c.Where, "matches": matches}); err != nil {
+		if err := a.printJSON(map[string]any{"stream": jsonStream(stream), "where": c.Where, "matches": matches}); err != nil {
 			return err
 		}
 	}
 	if len(matches) == 0 {
 		if !c.JSON {
-			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of stream %q\n", a.cfg.name, c.Where, stream)
+			fmt.Fprintf(a.errOut, "%s: %q holds at no seq of stream %s\n", a.cfg.name, c.Where, describeStream(stream))
 		}
 		return silentFailure{}
 	}

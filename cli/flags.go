@@ -15,7 +15,14 @@ type filesArg struct {
 
 type streamFlag struct {
 	Stream *string `short:"s" predictor:"stream" help:"The stream to use; may be left out when the log has only one."`
+	// The global order: a projection over many streams, as one stream.
+	Global  bool     `short:"g" help:"Fold the events of every stream as one stream, in the log's global order (the files' line order, a table's insertion order): a projection, a read model. Each event keeps its stream; seqs are places in that order. Not with --stream."`
+	Streams []string `placeholder:"NAME,GLOB" help:"--global over these streams only: names or globs (acct-*), comma-separated."`
+	Order   string   `placeholder:"MEMBER" help:"--global ordered by this numeric top-level member of every line (gseq) instead of the files' line order; a line without it, or two with the same value, is an error."`
 }
+
+// global reports whether the flags ask for the global order.
+func (f streamFlag) global() bool { return f.Global || len(f.Streams) > 0 || f.Order != "" }
 
 type jsonFlag struct {
 	JSON bool `help:"Print JSON, for scripts."`

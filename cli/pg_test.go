@@ -210,3 +210,27 @@ func TestExportLoadsFilesIntoPostgres(t *testing.T) {
 		t.Fatalf("export into a mapped table: %q (exit %d)", errOut, code)
 	}
 }
+
+func TestGlobalOrderOnPostgres(t *testing.T) {
+	dsn, table := pgBank(t)
+	// pgBank inserts alice's 8 events, then bob's 9, then carol's 5.
+	out, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "--pg", dsn, "--pg-table", table, "find", "--global", "--where", `event.type == "opened"`, "--all")
+	if code != 0 || out != "seq 1\t2026-05-30T09:00:00Z\tacct-alice  opened\nseq 9\t2026-05-30T09:02:00Z\tacct-bob  opened\nseq 18\t2026-05-30T09:12:00Z\tacct-carol  opened\n" {
+		t.Fatalf("find --global --pg: %q %q (exit %d)", out, errOut, code)
+	}
+	total := `jq:.balance = (.balance // 0) + (if $event.type == "deposit" or $event.type == "transfer_in" then $event.payload.amount elif $event.type == "withdrawal" or $event.type == "transfer_out" then -$event.payload.amount else 0 end)`
+	fromPG, errOut, code := run(t, "-r", total, "--pg", dsn, "--pg-table", table, "state", "--global", "--json")
+	fromFile, _, _ := run(t, "-r", total, "state", bank, "--global", "--json")
+	if code != 0 || fromPG != fromFile || fromPG != `{"balance":980}`+"\n" {
+		t.Fatalf("state --global --pg = %q (%q, exit %d); from the file %q", fromPG, errOut, code, fromFile)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", table, "--pg-stream-column", "stream", "--pg-seq-column", "seq",
+		"--pg-payload-column", "payload", "state", "--global")
+	if code != 3 || !strings.Contains(errOut, "cannot read its streams in one global order") {
+		t.Fatalf("--global on a mapped table: %q (exit %d)", errOut, code)
+	}
+	_, errOut, code = run(t, "--pg", dsn, "--pg-table", table, "state", "--global", "--order", "gseq")
+	if code != 2 || !strings.Contains(errOut, "its id column") {
+		t.Fatalf("--order on PostgreSQL: %q (exit %d)", errOut, code)
+	}
+}

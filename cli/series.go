@@ -68,7 +68,7 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 			return err
 		}
 	}
-	src, stream, err := a.openedStream(files, c.Stream)
+	src, stream, err := a.openedStream(files, c.streamFlag)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"path"
 	"strconv"
 	"strings"
 
@@ -19,8 +20,11 @@ import (
 type source[S, E any] struct {
 	log   replay.Log[E]
 	files *jsonl.Log // the files, when the log is files
-	infos func(context.Context) ([]replay.StreamInfo, error)
-	close func() error
+	// global is log wrapped to serve its global order too (--global),
+	// once it is asked for.
+	global *replay.GlobalLog[E]
+	infos  func(context.Context) ([]replay.StreamInfo, error)
+	close  func() error
 	// name locates the log, for the default place of its bookmarks: the
 	// first file ("" for standard input and databases).
 	name string
@@ -170,6 +174,117 @@ func (s *source[S, E]) stream(ctx context.Context, name *string) (replay.StreamK
 	return "", usageError("the log has %d streams; choose one with --stream: %s", len(infos), listStreams(infos))
 }
 
+// chosen resolves the stream flags: --stream as stream does, or the
+// global order (--global, --streams, --order), which makes the source's
+// log a replay.GlobalLog and returns its key.
+func (a *app[S, E]) chosen(src *source[S, E], f streamFlag) (replay.StreamKey, error) {
+	if !f.global() {
+		return src.stream(a.ctx, f.Stream)
+	}
+	if f.Stream != nil {
+		return "", usageError("--stream names one stream; --global (--streams, --order) folds several: give one or the other")
+	}
+	var streams []replay.StreamKey
+	if len(f.Streams) > 0 {
+		infos, err := src.infos(a.ctx)
+		if err != nil {
+			return "", err
+		}
+		if streams, err = matchStreams(infos, f.Streams); err != nil {
+			return "", err
+		}
+	}
+	if src.global != nil {
+		if want := replay.GlobalKey(streams...); src.global.Key() != want {
+			return "", fmt.Errorf("the global order of other streams is open already")
+		}
+		return src.global.Key(), nil
+	}
+	if f.Order != "" {
+		if src.files == nil {
+			return "", usageError("--order %s orders the lines of files; a table's global order is the order its events were inserted in (its id column)", f.Order)
+		}
+		src.files.OrderGlobalBy(f.Order)
+	}
+	g, err := replay.Global(src.log, streams...)
+	if errors.Is(err, replay.ErrNoGlobalOrder) {
+		err = fmt.Errorf("%w: files have one (their line order), and so has replaytui's events table in PostgreSQL (its insertion order); a table of your own (--pg-*-column) and JetStream do not", err)
+	}
+	if err != nil {
+		return "", fmt.Errorf("--global: %w", err)
+	}
+	src.log, src.global = g, g
+	return g.Key(), nil
+}
+
+// matchStreams resolves --streams: names, which must exist, and globs
+// (path.Match), which must match some stream; in the order of the log.
+func matchStreams(infos []replay.StreamInfo, patterns []string) ([]replay.StreamKey, error) {
+	var out []replay.StreamKey
+	chosen := make(map[replay.StreamKey]bool)
+	for _, p := range patterns {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, usageError("--streams %q: %v", p, err)
+		}
+		found := false
+		for _, info := range infos {
+			if ok, _ := path.Match(p, string(info.Key)); ok || string(info.Key) == p {
+				found = true
+				if !chosen[info.Key] {
+					chosen[info.Key] = true
+					out = append(out, info.Key)
+				}
+			}
+		}
+		if !found {
+			return nil, notFound("--streams %q names no stream of this log; it has %s", p, listStreams(infos))
+		}
+	}
+	if len(out) == 0 {
+		return nil, usageError("--streams names no stream")
+	}
+	return out, nil
+}
+
+// describeStream is a stream's name for people: the global order is
+// described, not named by its key.
+func describeStream(key replay.StreamKey) string {
+	streams, ok := replay.GlobalStreams(key)
+	switch {
+	case !ok:
+		return strconv.Quote(string(key))
+	case len(streams) == 0:
+		return "(all streams, global order)"
+	}
+	names := make([]string, len(streams))
+	for i, s := range streams {
+		names[i] = string(s)
+	}
+	return "(global order of " + strings.Join(names, ", ") + ")"
+}
+
+// eventSummary is a command's one-line description of ev, an event of
+// stream: in the global order, it starts with the event's own stream.
+func (a *app[S, E]) eventSummary(stream replay.StreamKey, ev replay.Event[E]) string {
+	if _, ok := replay.GlobalStreams(stream); ok {
+		return string(ev.Stream) + "  " + a.cfg.summary(ev.Payload)
+	}
+	return a.cfg.summary(ev.Payload)
+}
+
+// jsonStream is a stream's name in JSON output: the global order is
+// described, not named by its key.
+func jsonStream(key replay.StreamKey) string {
+	if _, ok := replay.GlobalStreams(key); ok {
+		return describeStream(key)
+	}
+	return string(key)
+}
+
 // guessStream is the stream --stream names, or the log's first, without
 // waiting for files to be indexed: stream checks it once they are.
 func (s *source[S, E]) guessStream(ctx context.Context, name *string) (replay.StreamKey, error) {
@@ -204,7 +319,7 @@ func listStreams(infos []replay.StreamInfo) string {
 // lines returns a stream's events as JSON Lines events: the files' own
 // lines when the log is files, else the payloads encoded.
 func (a *app[S, E]) lines(ctx context.Context, src *source[S, E], stream replay.StreamKey) iter.Seq2[replay.Event[jsonv.Payload], error] {
-	if src.files != nil {
+	if src.files != nil && (src.global == nil || stream != src.global.Key()) {
 		return replay.All(ctx, src.files, stream)
 	}
 	return func(yield func(replay.Event[jsonv.Payload], error) bool) {
@@ -235,12 +350,12 @@ func seqAtTime[E any](ctx context.Context, log replay.Log[E], stream replay.Stre
 
 // openedStream opens the log, waits for it, and resolves --stream: what
 // most commands start with.
-func (a *app[S, E]) openedStream(files []string, name *string) (*source[S, E], replay.StreamKey, error) {
+func (a *app[S, E]) openedStream(files []string, f streamFlag) (*source[S, E], replay.StreamKey, error) {
 	src, err := a.opened(files)
 	if err != nil {
 		return nil, "", err
 	}
-	stream, err := src.stream(a.ctx, name)
+	stream, err := a.chosen(src, f)
 	if err != nil {
 		src.Close()
 		return nil, "", err

@@ -24,7 +24,13 @@ func (c *stateCmd[S, E]) Help() string {
     replaytui state testdata/bank.jsonl --stream acct-alice
     replaytui state testdata/bank.jsonl --stream acct-alice --at 3 --json
     replaytui state testdata/bank.jsonl --stream acct-alice --at 0    (the initial state)
-    replaytui state testdata/bank.jsonl -s acct-alice --at-time 2026-05-30`
+    replaytui state testdata/bank.jsonl -s acct-alice --at-time 2026-05-30
+
+A projection over many streams, in the log's global order (--global):
+
+    replaytui -r 'jq:.deposits = (.deposits // 0) + ($event.payload.amount // 0)' state testdata/bank.jsonl --global
+    replaytui -r 'jq:.n = (.n // 0) + 1' state testdata/bank.jsonl --streams 'acct-a*,acct-bob' --at 5
+    replaytui -r 'jq:.n = (.n // 0) + 1' state capture.jsonl --global --order gseq`
 }
 
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
@@ -39,7 +45,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	src, err := a.openWith(c.Files, jsonl.Options{
 		// The final state of a stream is computed while the log is
 		// indexed, in one pass: the log parses the stream ahead.
-		ReadAheadFirst: whole && c.Stream == nil,
+		ReadAheadFirst: whole && c.Stream == nil && !c.global(),
 		Prepare:        prepare,
 	})
 	if err != nil {
@@ -48,7 +54,12 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	defer src.Close()
 	// Which streams the log has is known, and checked, only once that
 	// pass is over.
-	stream, err := src.guessStream(a.ctx, c.Stream)
+	var stream replay.StreamKey
+	if c.global() {
+		stream, err = a.chosen(src, c.streamFlag)
+	} else {
+		stream, err = src.guessStream(a.ctx, c.Stream)
+	}
 	if err != nil {
 		// A log with no events may be one whose every line was skipped:
 		// say so before saying it is empty.
@@ -59,7 +70,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	var state S
 	if whole {
-		if c.Stream != nil && src.files != nil {
+		if c.Stream != nil && !c.global() && src.files != nil {
 			src.files.ReadAhead(stream, prepare)
 		}
 		state, err = a.finalState(src, stream, acc)
@@ -68,7 +79,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 		return werr
 	}
 	a.warn(src)
-	if _, serr := src.stream(a.ctx, c.Stream); serr != nil {
+	if _, serr := a.chosen(src, c.streamFlag); serr != nil {
 		return serr
 	}
 	switch {

@@ -52,8 +52,8 @@ func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
 	if err != nil {
 		return err
 	}
-	if c.Stream != nil {
-		key, err := src.stream(a.ctx, c.Stream)
+	if c.Stream != nil || c.global() {
+		key, err := a.chosen(src, c.streamFlag)
 		if err != nil {
 			return err
 		}

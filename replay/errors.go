@@ -51,9 +51,11 @@ type ApplyError struct {
 	Event any
 }
 
-// newApplyError makes the error for a recovered panic value r at ev.
-func newApplyError[E any](ev Event[E], r any) *ApplyError {
-	e := &ApplyError{Stream: ev.Stream, Seq: ev.Seq, Panic: r, Event: ev}
+// newApplyError makes the error for a recovered panic value r at ev of
+// stream (which is ev's own, except in a GlobalLog's global order, whose
+// events keep theirs).
+func newApplyError[E any](stream StreamKey, ev Event[E], r any) *ApplyError {
+	e := &ApplyError{Stream: stream, Seq: ev.Seq, Panic: r, Event: ev}
 	err, isErr := r.(error)
 	var rt runtime.Error
 	switch {

@@ -14,6 +14,14 @@ import (
 type MemoryLog[E any] struct {
 	mu      sync.RWMutex
 	streams map[StreamKey][]Event[E]
+	// order is every event, by stream and seq, in the order appended:
+	// the log's global order.
+	order []eventRef
+}
+
+type eventRef struct {
+	stream StreamKey
+	seq    Seq
 }
 
 var (
@@ -21,6 +29,7 @@ var (
 	_ SharedReader[int] = (*MemoryLog[int])(nil)
 	_ LastSeqReporter   = (*MemoryLog[int])(nil)
 	_ StreamLister      = (*MemoryLog[int])(nil)
+	_ GlobalReader[int] = (*MemoryLog[int])(nil)
 )
 
 // NewMemoryLog returns an empty MemoryLog.
@@ -45,6 +54,7 @@ func (l *MemoryLog[E]) Append(ctx context.Context, ev Event[E]) (Seq, error) {
 	// Elements below len are never written again, so slices handed out by
 	// ReadShared stay valid while the stream grows.
 	l.streams[ev.Stream] = append(events, ev)
+	l.order = append(l.order, eventRef{ev.Stream, ev.Seq})
 	return ev.Seq, nil
 }
 
@@ -107,4 +117,27 @@ func (l *MemoryLog[E]) Streams(ctx context.Context) ([]StreamKey, error) {
 	}
 	slices.Sort(keys)
 	return keys, nil
+}
+
+// ReadGlobal implements [GlobalReader]: the global order is the order of
+// Append, and an event's position is its place in it (1 for the first
+// event appended).
+func (l *MemoryLog[E]) ReadGlobal(ctx context.Context, streams []StreamKey, from uint64, limit int) ([]GlobalEvent[E], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, fmt.Errorf("read the global order: limit must be positive, got %d", limit)
+	}
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	out := []GlobalEvent[E]{}
+	for i := max(from, 1) - 1; i < uint64(len(l.order)) && len(out) < limit; i++ {
+		ref := l.order[i]
+		if len(streams) > 0 && !slices.Contains(streams, ref.stream) {
+			continue
+		}
+		out = append(out, GlobalEvent[E]{Position: i + 1, Event: l.streams[ref.stream][ref.seq-1]})
+	}
+	return out, nil
 }

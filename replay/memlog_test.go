@@ -14,6 +14,12 @@ func TestMemoryLog(t *testing.T) {
 	})
 }
 
+func TestMemoryLogGlobalOrder(t *testing.T) {
+	replaytest.TestGlobalReader(t, func(*testing.T) replay.Log[replaytest.Payload] {
+		return replay.NewMemoryLog[replaytest.Payload]()
+	})
+}
+
 func TestMemorySnapshotter(t *testing.T) {
 	replaytest.TestSnapshotter(t, func(*testing.T) replay.Snapshotter[replaytest.Payload] {
 		return replay.NewMemorySnapshotter[replaytest.Payload]()

@@ -111,7 +111,7 @@ func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply 
 	// with it, so that state and seq stay in registers in the loop.
 	defer func() {
 		if r := recover(); r != nil {
-			err = newApplyError(events[i], r)
+			err = newApplyError(stream, events[i], r)
 		}
 	}()
 	for ; i < len(events); i++ {

@@ -304,7 +304,7 @@ func (t *Timeline[S, E]) accumulateTo(ctx context.Context, target Seq) (SeekCost
 			if events[i].Seq != at+1 {
 				return cost, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", t.stream, at+1, events[i].Seq, ErrSeqMismatch)
 			}
-			if err := accumulate(acc, events[i]); err != nil {
+			if err := accumulate(acc, t.stream, events[i]); err != nil {
 				return cost, err
 			}
 			at = events[i].Seq
@@ -322,14 +322,14 @@ func (t *Timeline[S, E]) accumulateTo(ctx context.Context, target Seq) (SeekCost
 
 // accumulate adds one event, turning an error or a panic into the
 // *ApplyError an apply's would be.
-func accumulate[S, E any](acc Accumulator[S, E], ev Event[E]) (err error) {
+func accumulate[S, E any](acc Accumulator[S, E], stream StreamKey, ev Event[E]) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = newApplyError(ev, r)
+			err = newApplyError(stream, ev, r)
 		}
 	}()
 	if err := acc.Add(ev); err != nil {
-		return newApplyError(ev, err)
+		return newApplyError(stream, ev, err)
 	}
 	return nil
 }

@@ -145,6 +145,8 @@ func (m *Model[S, E]) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.editWatch(-1)
 	case key.Matches(msg, k.Watches):
 		m.openWatches()
+	case key.Matches(msg, k.NextDivergence), key.Matches(msg, k.PrevDivergence):
+		return m.goToDivergence(key.Matches(msg, k.PrevDivergence))
 	case key.Matches(msg, k.Continue), key.Matches(msg, k.ReverseContinue):
 		backward := key.Matches(msg, k.ReverseContinue)
 		label := "continue until (empty: a watch changes): "
@@ -385,7 +387,7 @@ func (m *Model[S, E]) onClick(msg tea.MouseClickMsg) tea.Cmd {
 		}
 	case l.state.contains(msg.X, msg.Y):
 		focus = paneState
-		m.state.clickRow(msg.Y - l.state.y)
+		m.clickState(msg.Y - l.state.y)
 	case l.diff.contains(msg.X, msg.Y):
 		focus = paneDiff
 	case m.showEvent && l.event.contains(msg.X, msg.Y):

@@ -5,12 +5,17 @@ import (
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/replaytui/replaytui/replay"
 )
 
 // pageSize is how many events the event list loads at a time.
 const pageSize = 128
+
+// maxStreamWidth is the widest the stream column of a list of many
+// streams grows: longer names are cut.
+const maxStreamWidth = 16
 
 // pageMsg brings a page of events for the event list.
 type pageMsg[E any] struct {
@@ -51,9 +56,13 @@ type eventList[S, E any] struct {
 	// clock: some event loaded so far has a time of day, so rows show
 	// one; in a log of dates (bank statements, fines) they show the date
 	// alone and leave the summary ten more cells
-	clock  bool
-	dated  bool     // some event loaded so far has a time
-	fields []string // the payload values rows show; none: Config.Summary's
+	clock bool
+	dated bool // some event loaded so far has a time
+	// streamWidth: the list is of many streams (their global order), and
+	// rows show each event's stream in a column this wide, as wide as the
+	// longest name loaded so far, up to maxStreamWidth
+	streamWidth int
+	fields      []string // the payload values rows show; none: Config.Summary's
 	// what the rows of each loaded page say, worked out when the page
 	// comes (and when what they say changes), not at every frame: a
 	// summary or a search scans the event, which may be 10 MB
@@ -189,8 +198,14 @@ func (l *eventList[S, E]) Update(msg tea.Msg) (error, tea.Cmd) {
 		l.pages[page.first] = page.events
 		dated := l.dated || slices.ContainsFunc(page.events, func(ev replay.Event[E]) bool { return !ev.Time.IsZero() })
 		clock := l.clock || slices.ContainsFunc(page.events, func(ev replay.Event[E]) bool { return hasClock(ev.Time) })
-		if dated != l.dated || clock != l.clock {
-			l.dated, l.clock = dated, clock
+		streamWidth := l.streamWidth
+		if _, many := replay.GlobalStreams(l.stream); many {
+			for _, ev := range page.events {
+				streamWidth = max(streamWidth, min(ansi.StringWidth(clean(string(ev.Stream))), maxStreamWidth))
+			}
+		}
+		if dated != l.dated || clock != l.clock || streamWidth != l.streamWidth {
+			l.dated, l.clock, l.streamWidth = dated, clock, streamWidth
 			l.redescribe() // the chosen fields have less room
 		}
 		l.describe(page.first)
@@ -268,9 +283,20 @@ func (l *eventList[S, E]) seqAt(y int) (replay.Seq, bool) {
 // sized to the room the row leaves them, or the program's summary.
 func (l *eventList[S, E]) summary(ev replay.Event[E]) string {
 	if len(l.fields) > 0 && l.c.cfg.SummaryOf != nil {
-		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock}, l.width-2))
+		return l.c.cfg.SummaryOf(ev, l.fields, summaryRoom(eventRow{seq: uint64(ev.Seq), time: ev.Time, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn()}, l.width-2))
 	}
 	return l.c.cfg.Summary(ev)
+}
+
+// streamColumn is how wide the stream column is: as the names, but never
+// more than half of what the row leaves after its seq and time, so that
+// the summary keeps some room.
+func (l *eventList[S, E]) streamColumn() int {
+	if l.streamWidth == 0 {
+		return 0
+	}
+	rest := summaryRoom(eventRow{dated: l.dated, clock: l.clock}, l.width-2)
+	return min(l.streamWidth, max(rest/2, 6))
 }
 
 func (l *eventList[S, E]) View() string {
@@ -282,10 +308,10 @@ func (l *eventList[S, E]) View() string {
 			break // no placeholder for an event that may never come
 		}
 		ev, ok := l.event(seq)
-		row := eventRow{seq: uint64(seq), loaded: ok, dated: l.dated, clock: l.clock}
+		row := eventRow{seq: uint64(seq), loaded: ok, dated: l.dated, clock: l.clock, streamWidth: l.streamColumn()}
 		if ok {
 			said := l.rowSaid(seq)
-			row.time, row.summary, row.match = ev.Time, said.summary, said.match
+			row.time, row.summary, row.match, row.stream = ev.Time, said.summary, said.match, string(ev.Stream)
 		}
 		lines = append(lines, renderEvent(st, row, l.width-2, seq == l.cursor, l.marked && seq == l.mark, l.bookmarked[seq]))
 	}
@@ -299,5 +325,5 @@ func (l *eventList[S, E]) View() string {
 			lines = []string{st.dim.Render("reading…")}
 		}
 	}
-	return box(st, joinNonEmpty(" · ", "events", clean(string(l.stream))), lines, l.width, l.height, l.focused)
+	return box(st, joinNonEmpty(" · ", "events", streamTitle(l.stream)), lines, l.width, l.height, l.focused)
 }

@@ -18,6 +18,7 @@ type keyMap struct {
 	Watch, Watches, Continue, ReverseContinue key.Binding
 	Bisect, Blame, Mark, Play, Faster, Slower key.Binding
 	Plot, FindAll                             key.Binding
+	NextDivergence, PrevDivergence            key.Binding // with Config.Against
 	// In lists with a filter, where letters are typed: arrows and
 	// ctrl+n, ctrl+p, tab move the selection.
 	ListDown, ListUp key.Binding
@@ -67,6 +68,8 @@ func newKeyMap() *keyMap {
 		Blame:           key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "who last changed this value (state)")),
 		Mark:            key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark: diff from the mark")),
 		Plot:            key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plot the value (state) or a watch")),
+		NextDivergence:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next divergence of the two states")),
+		PrevDivergence:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous divergence")),
 		Play:            key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "play / stop")),
 		Faster:          key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "play faster / slower")),
 		Slower:          key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "play slower")),

@@ -36,6 +36,7 @@ type Model[S, E any] struct {
 	s      *session[S, E] // the open stream; nil until one is
 	events eventList[S, E]
 	state  statePane
+	other  statePane // the state under Config.Against, beside state
 	diff   diffPane
 	event  eventPane
 	focus  pane
@@ -61,10 +62,12 @@ type Model[S, E any] struct {
 type session[S, E any] struct {
 	stream replay.StreamKey
 	tl     *replay.Timeline[S, E]
-	ctx    context.Context // ends when another stream opens
-	close  context.CancelFunc
-	marks  []Bookmark
-	where  string // where the bookmarks are kept
+	// against folds the stream through Config.Against; nil without it
+	against *replay.Timeline[S, E]
+	ctx     context.Context // ends when another stream opens
+	close   context.CancelFunc
+	marks   []Bookmark
+	where   string // where the bookmarks are kept
 	// deleted is the bookmarks deleted in this stream, the last last: u
 	// brings them back.
 	deleted []Bookmark
@@ -114,7 +117,7 @@ func New[S, E any](ctx context.Context, cfg Config[S, E]) (*Model[S, E], error) 
 	m := &Model[S, E]{
 		c: c, ctx: ctx, cancel: cancel,
 		width: 80, height: 24, help: help.New(), tickEvery: 200 * time.Millisecond,
-		events: newEventList(c), state: newStatePane(t), diff: diffPane{theme: t}, event: eventPane{theme: t},
+		events: newEventList(c), state: newStatePane(t), other: newStatePane(t), diff: diffPane{theme: t}, event: eventPane{theme: t},
 		prompt: newPrompt(t),
 		inv:    investigator[S, E]{c: c, playEvery: 200 * time.Millisecond, watchesLoaded: cfg.Compile == nil},
 	}
@@ -168,11 +171,17 @@ func (m *Model[S, E]) openStream(stream replay.StreamKey) tea.Cmd {
 	}
 	m.inv.stop()
 	m.inv.playing = false
-	s := &session[S, E]{stream: stream, tl: tl, where: cfg.Bookmarks.Where()}
+	against, err := againstTimeline(cfg, stream)
+	if err != nil {
+		m.status.fail(err)
+		return nil
+	}
+	s := &session[S, E]{stream: stream, tl: tl, against: against, where: cfg.Bookmarks.Where()}
 	s.ctx, s.close = context.WithCancel(m.ctx)
 	m.s = s
 	m.events.open(s.ctx, stream)
 	m.state.reset()
+	m.other.reset()
 	m.diff, m.event = diffPane{theme: m.c.theme}, eventPane{theme: m.c.theme}
 	m.layOut()
 	s.checkingBookmarks = true
@@ -207,7 +216,7 @@ func (m *Model[S, E]) seekTo(seq replay.Seq) tea.Cmd {
 	s.cancelSeek = cancel
 	s.seekGen++
 	s.seeking = true
-	req := seekReq[S, E]{seq: seq, mark: s.mark, hasMark: s.marked, watches: m.inv.watches}
+	req := seekReq[S, E]{seq: seq, mark: s.mark, hasMark: s.marked, watches: m.inv.watches, against: s.against}
 	if m.inv.playing {
 		req.stopIf = m.inv.playStop
 	}
@@ -225,6 +234,7 @@ func (m *Model[S, E]) step(delta int) tea.Cmd {
 // I/O and folds nothing itself.
 func (m *Model[S, E]) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
+	m.mirrorState()
 	if rows := len(m.statusLines()); rows != max(m.statusRows, 1) {
 		// A long message takes rows from the panes while it shows.
 		m.statusRows = rows
@@ -426,6 +436,9 @@ func (m *Model[S, E]) onSeeked(msg seekedMsg[S, E]) tea.Cmd {
 		m.diff.clear(msg.seq)
 	} else {
 		m.state.show(msg.doc, msg.seq, msg.changes)
+	}
+	m.showAgainst(msg)
+	if msg.err == nil {
 		m.diff.show(msg.seq, msg.changes, msg.watches, msg.mark, msg.hasMark)
 	}
 	m.event.show(msg.seq, m.eventLine(msg))
@@ -481,7 +494,7 @@ func (m *Model[S, E]) onLast(msg lastMsg) tea.Cmd {
 	}
 	if msg.final && !s.keyframesStarted && msg.last > 0 {
 		s.keyframesStarted = true
-		cmds = append(cmds, buildKeyframesCmd(s.ctx, s.tl))
+		cmds = append(cmds, buildKeyframesCmd(s.ctx, s.tl), againstKeyframesCmd(s.ctx, s.against))
 	}
 	return tea.Batch(cmds...)
 }

@@ -41,7 +41,7 @@ func (m *Model[S, E]) listKindOf() listKind {
 func (m *Model[S, E]) openBookmarks() {
 	s := m.s
 	m.openList(bookmarksList, &list{
-		title: joinNonEmpty(" · ", "bookmarks", clean(string(s.stream))),
+		title: joinNonEmpty(" · ", "bookmarks", streamTitle(s.stream)),
 		hint:  "m marks one, then enter on another shows the diff between them",
 		empty: "no bookmarks in this stream yet: b bookmarks the selected seq",
 		detail: func(i int) string {
@@ -132,7 +132,7 @@ func (m *Model[S, E]) fillStreams(infos []StreamInfo) {
 	}
 	items := make([]string, len(infos))
 	for i, s := range infos {
-		items[i] = fmt.Sprintf("%-30s %10s  %s … %s", s.Key, plural(s.Events, "event"), formatTime(s.First), formatTime(s.Last))
+		items[i] = fmt.Sprintf("%-30s %10s  %s … %s", streamTitle(s.Key), plural(s.Events, "event"), formatTime(s.First), formatTime(s.Last))
 	}
 	m.list.title = "streams"
 	m.list.empty = "no stream matches"

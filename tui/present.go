@@ -10,6 +10,7 @@ import (
 
 	"github.com/replaytui/replaytui/changes"
 	"github.com/replaytui/replaytui/internal/termtext"
+	"github.com/replaytui/replaytui/replay"
 )
 
 // Presentation: pure functions from values and a width to strings. They
@@ -19,6 +20,23 @@ import (
 // replaytui shows is: controls and bidirectional overrides are shown
 // escaped, never sent (see termtext).
 var clean = termtext.Clean
+
+// streamTitle is how a stream is named on screen: the global order of
+// streams (replay.GlobalKey) is described, not shown by its key.
+func streamTitle(key replay.StreamKey) string {
+	streams, ok := replay.GlobalStreams(key)
+	switch {
+	case !ok:
+		return clean(string(key))
+	case len(streams) == 0:
+		return "(all streams, global order)"
+	}
+	names := make([]string, len(streams))
+	for i, s := range streams {
+		names[i] = clean(string(s))
+	}
+	return "(global order of " + strings.Join(names, ", ") + ")"
+}
 
 // fit cuts s to width cells, with an ellipsis when it was longer, and pads
 // it to width.
@@ -77,12 +95,25 @@ type eventRow struct {
 	summary string
 	loaded  bool
 	match   bool // the event matches the search
+	// stream is the event's own stream, shown in a column streamWidth
+	// cells wide when it is not 0: in the global order of many streams
+	stream      string
+	streamWidth int
+}
+
+// rowStream is a row's stream column and the space after it; nothing
+// when the list has no such column.
+func rowStream(r eventRow) string {
+	if r.streamWidth == 0 {
+		return ""
+	}
+	return fit(clean(r.stream), r.streamWidth) + "  "
 }
 
 // summaryRoom is how many cells a row of width leaves its summary, after
 // the flags, the seq and the time renderEvent puts before it.
 func summaryRoom(r eventRow, width int) int {
-	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(rowTime(r))
+	return width - 2 - len(fmt.Sprintf("%7d", r.seq)) - 2 - len(rowTime(r)) - r.streamWidth - min(r.streamWidth, 2)
 }
 
 // renderEvent renders one row of the event list: a bookmark flag, a mark
@@ -103,7 +134,10 @@ func renderEvent(st *styles, r eventRow, width int, selected, marked, bookmarked
 		flags += " "
 	}
 	seq := fmt.Sprintf("%7d", r.seq)
-	rest := "  " + rowTime(r) + clean(r.summary)
+	rest := "  " + rowTime(r) + rowStream(r) + clean(r.summary)
+	if r.streamWidth > 0 && !selected && !r.match {
+		rest = "  " + rowTime(r) + st.dim.Render(rowStream(r)) + clean(r.summary)
+	}
 	if selected {
 		return st.selected.Render(fit(flags+seq+rest, width))
 	}

@@ -33,7 +33,8 @@ type seekedMsg[S, E any] struct {
 	watches []watchValue
 	stop    bool // the play condition holds here
 	cost    replay.SeekCost
-	err     error // why the state at seq is not there
+	err     error         // why the state at seq is not there
+	other   *otherSide[S] // the state under Config.Against, if set
 }
 
 // seekReq is what a seek computes besides the state.
@@ -43,6 +44,7 @@ type seekReq[S, E any] struct {
 	hasMark bool
 	watches []watch[S, E]
 	stopIf  Evaluator[S, E] // play stops where this holds
+	against *replay.Timeline[S, E]
 }
 
 // seekCmd folds to seq-1 and then seq (one more apply), diffs the two (or
@@ -57,6 +59,9 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 		done := func(err error) tea.Msg {
 			msg.err, msg.cost.Took = err, time.Since(start)
 			return msg
+		}
+		if req.against != nil {
+			msg.other = seekAgainst(ctx, cfg, req.against, seq)
 		}
 		// The cost shown: where the first seek that folded anything
 		// started (else where the last one did), and all that was folded.
@@ -133,6 +138,9 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 		if req.stopIf != nil && seq > 0 {
 			v, err := req.stopIf(state, msg.event)
 			msg.stop = err == nil && v == true
+		}
+		if o := msg.other; o != nil && o.ok {
+			o.diffs = cfg.Diff(state, o.state)
 		}
 		msg.doc = cfg.Doc(state)
 		msg.cost.Took = time.Since(start)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -32,6 +33,8 @@ type statePane struct {
 	changed map[string]bool
 	search  string
 	left    int // cells scrolled sideways
+	// side titles the pane when it shows one of two states (Config.Against)
+	side string
 }
 
 func newStatePane(t *theme) statePane {
@@ -45,7 +48,7 @@ func (p *statePane) SetSize(w, h int) {
 
 // reset forgets folds and the cursor: another stream.
 func (p *statePane) reset() {
-	*p = statePane{theme: p.theme, width: p.width, height: p.height, focused: p.focused, folded: map[string]bool{}}
+	*p = statePane{theme: p.theme, width: p.width, height: p.height, focused: p.focused, folded: map[string]bool{}, side: p.side}
 }
 
 // show takes the state of a seek, keeping the cursor on its path.
@@ -272,7 +275,7 @@ func (p *statePane) View() string {
 	var lines []string
 	switch {
 	case p.failure != nil:
-		title = "state after seq " + seqText(p.seq)
+		title = cmp.Or(p.side, "state after seq "+seqText(p.seq))
 		lines = p.failure
 	case p.doc == nil:
 		lines = []string{st.dim.Render("folding…")}
@@ -286,6 +289,9 @@ func (p *statePane) View() string {
 			selected := p.focused && p.top+i == p.row
 			match := p.search != "" && rowMatches(row, p.search)
 			lines = append(lines, renderRow(st, row, p.width-2, p.left, selected, match, p.isChanged(row)))
+		}
+		if p.side != "" {
+			title = p.side
 		}
 		if sel := p.selected(); p.focused && sel != nil && sel.Path != "" {
 			title += " · " + clean(sel.Path)

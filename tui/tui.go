@@ -10,6 +10,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -109,6 +110,15 @@ type Config[S, E any] struct {
 	// notice the end of its context between events, and one apply may run
 	// for ever (a jq reducer's reduce.Guard.Interrupt).
 	Interrupt func()
+
+	// Against, when set, is a second apply the stream is folded through
+	// beside Apply, from the same Initial, on a timeline of its own: the
+	// state pane shows the two states side by side, the values that
+	// differ highlighted, and ] and [ go to the next and the previous seq
+	// where they start to differ. ApplyName and AgainstName title the two
+	// (default "apply" and "against").
+	Against                replay.Apply[S, E]
+	ApplyName, AgainstName string
 }
 
 // BookmarkStore keeps the user's bookmarks: checkpoints with a note, that
@@ -208,6 +218,7 @@ func withDefaults[S, E any](cfg Config[S, E]) (Config[S, E], error) {
 	if cfg.Title == "" {
 		cfg.Title = "replaytui"
 	}
+	cfg.ApplyName, cfg.AgainstName = cmp.Or(cfg.ApplyName, "apply"), cmp.Or(cfg.AgainstName, "against")
 	if cfg.Summary == nil {
 		cfg.Summary = func(ev replay.Event[E]) string {
 			s := fmt.Sprintf("%+v", ev.Payload)

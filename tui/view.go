@@ -69,6 +69,9 @@ func (m *Model[S, E]) layout() layout {
 // stateRows is the state pane's share of the rows it has with the diff:
 // three fifths, half when the diff pane shows watches too.
 func (m *Model[S, E]) stateRows(rows int) int {
+	if m.c.cfg.Against != nil && m.width < 2*minSideWidth {
+		return min(rows*4/5, rows-2) // two states, one over the other
+	}
 	if len(m.inv.watches) > 0 {
 		return rows / 2
 	}
@@ -79,7 +82,7 @@ func (m *Model[S, E]) stateRows(rows int) int {
 func (m *Model[S, E]) layOut() {
 	l := m.layout()
 	m.events.SetSize(l.events.w, l.events.h)
-	m.state.SetSize(l.state.w, l.state.h)
+	m.sizeStates(l.state.w, l.state.h)
 	m.diff.SetSize(l.diff.w, l.diff.h)
 	m.event.SetSize(l.event.w, l.event.h)
 	if m.list != nil {
@@ -100,7 +103,7 @@ func (m *Model[S, E]) View() tea.View {
 	v.MouseMode = tea.MouseModeCellMotion
 	stream := ""
 	if m.s != nil {
-		stream = clean(string(m.s.stream))
+		stream = streamTitle(m.s.stream)
 	}
 	v.WindowTitle = joinNonEmpty(" — ", m.c.cfg.Title, stream)
 	return v
@@ -124,7 +127,7 @@ func (m *Model[S, E]) render() string {
 	case m.detail != nil:
 		body = m.detail.View()
 	default:
-		right := []string{m.state.View(), m.diff.View()}
+		right := []string{m.statesView(), m.diff.View()}
 		if m.showEvent {
 			right = append(right, m.event.View())
 		}
@@ -162,7 +165,7 @@ func (m *Model[S, E]) statusLines() []string {
 	}
 	parts := []string{fmt.Sprintf("seq %d/%s", m.events.cursor, total)}
 	if s.stream != "" {
-		parts = append(parts, clean(string(s.stream)))
+		parts = append(parts, streamTitle(s.stream))
 	}
 	if s.shown != nil {
 		c := s.shown.cost
@@ -310,7 +313,7 @@ func (m *Model[S, E]) place() place {
 // stays at the end where ? opens the help. "" when none fits.
 func (m *Model[S, E]) footerKeys(p place, width int) string {
 	k := m.c.keys
-	keys := k.footer(p)
+	keys := m.withAgainstKeys(p, k.footer(p))
 	if m.s != nil && (m.inv.job != nil || m.inv.playing) && p < inHelp {
 		keys = append([]key.Binding{short(k.Cancel, "esc", "stop")}, keys...)
 	}
@@ -329,7 +332,7 @@ func (m *Model[S, E]) footerKeys(p place, width int) string {
 }
 
 func (m *Model[S, E]) renderHelp() string {
-	lines := helpColumns(m.c.st, m.c.keys.FullHelp(), m.width-2)
+	lines := helpColumns(m.c.st, m.helpGroups(), m.width-2)
 	where := "The event list is on the left; the state after the selected event and what that event changed are on the right."
 	if m.layout().events.w == m.width {
 		where = "The event list is at the top; the state after the selected event and what that event changed are below it."

@@ -81,7 +81,7 @@ func (l *Log) Append(ctx context.Context, ev replay.Event[jsonv.Payload]) (repla
 	l.mu.Lock()
 	next := replay.Seq(1)
 	if st := l.streams[ev.Stream]; st != nil {
-		next = replay.Seq(len(st.pos)) + 1
+		next = replay.Seq(st.n) + 1
 	}
 	l.mu.Unlock()
 	if ev.Seq == 0 {
@@ -115,7 +115,7 @@ func (l *Log) Append(ctx context.Context, ev replay.Event[jsonv.Payload]) (repla
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.lines[l.w.idx]++
-	_, err = l.add(l.inputs[l.w.idx], l.w.idx, parsedLine{off: off, no: uint32(l.lines[l.w.idx]), stream: ev.Stream, unix: ev.Time.Unix(), hasTime: !ev.Time.IsZero()})
+	_, err = l.add(l.inputs[l.w.idx], l.w.idx, parsedLine{off: off, no: uint32(l.lines[l.w.idx]), stream: ev.Stream, unix: ev.Time.Unix(), hasTime: !ev.Time.IsZero()}, l.lineScale())
 	l.notify()
 	return ev.Seq, err
 }

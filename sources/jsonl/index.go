@@ -23,6 +23,11 @@ import (
 
 const chunkSize = 4 << 20
 
+// firstChunk is the size of an input's first chunk; each next one is
+// twice as large, up to chunkSize. Small chunks first put the first lines
+// on the screen sooner, parsed on every core at once rather than by one.
+const firstChunk = 256 << 10
+
 // followEvery is how often a followed file is looked at for new lines.
 const followEvery = 200 * time.Millisecond
 
@@ -238,6 +243,7 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 	var base int64
 	lineNo := 1
 	announced := false // an empty atEnd chunk went out since the last data
+	size := firstChunk
 	flush := func(final, atEnd bool) bool {
 		cut := len(pending)
 		if !final {
@@ -319,8 +325,11 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 		}
 		pending = append(pending, p.data...)
 		announced = false
-		if len(pending) >= chunkSize && !flush(false, false) {
-			return ctx.Err()
+		if len(pending) >= size {
+			if !flush(false, false) {
+				return ctx.Err()
+			}
+			size = min(2*size, chunkSize)
 		}
 	}
 }
@@ -397,6 +406,7 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 		l.lines[c.input] -= after
 		l.stats.Lines -= after
 	}
+	scale := l.lineScale()
 	var events []replay.Event[jsonv.Payload]
 	for _, pl := range c.lines {
 		if pl.err != nil {
@@ -415,7 +425,7 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 			}
 			continue
 		}
-		seq, err := l.add(in, c.input, pl)
+		seq, err := l.add(in, c.input, pl, scale)
 		if err != nil {
 			stopAt(pl)
 			return events, err
@@ -435,16 +445,23 @@ func (l *Log) problem(le LineError) {
 	}
 }
 
+// lineScale is the log's lines per byte so far, in 16.16 fixed point,
+// for the index to predict line numbers from offsets; called with l.mu.
+func (l *Log) lineScale() uint32 {
+	return uint32(min(int64(l.stats.Lines)<<16/max(l.stats.BytesIndexed, 1), 1<<16))
+}
+
 // add gives a line its seq and appends it to its stream; called with
-// l.mu. It returns the seq, or 0 when the line was skipped.
-func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
+// l.mu. It returns the seq, or 0 when the line was skipped. scale is the
+// log's lines per byte, for the index (positions.add).
+func (l *Log) add(in *input, idx int, pl parsedLine, scale uint32) (replay.Seq, error) {
 	st := l.streams[pl.stream]
 	if st == nil {
 		st = &stream{}
 		l.streams[pl.stream] = st
 		l.order = append(l.order, pl.stream)
 	}
-	next := replay.Seq(len(st.pos)) + 1
+	next := replay.Seq(st.n) + 1
 	if pl.seq != 0 && pl.seq != next {
 		le := LineError{File: in.name, Line: int(pl.no), Msg: l.seqProblem(st, pl.stream, pl.seq, next)}
 		switch {
@@ -460,8 +477,7 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 			l.problem(le)
 		}
 	}
-	st.pos = append(st.pos, uint64(idx)<<posShift|uint64(pl.off))
-	st.line = append(st.line, pl.no)
+	st.add(&l.arena, uint64(idx)<<posShift|uint64(pl.off), pl.no, scale)
 	if pl.hasTime {
 		t := time.Unix(pl.unix, 0).UTC()
 		if st.first.IsZero() || t.Before(st.first) {
@@ -478,8 +494,8 @@ func (l *Log) add(in *input, idx int, pl parsedLine) (replay.Seq, error) {
 // seqProblem explains a seq that is not the next one, naming the lines.
 func (l *Log) seqProblem(st *stream, key replay.StreamKey, seq, next replay.Seq) string {
 	lineOf := func(seq replay.Seq) string {
-		p := st.pos[seq-1]
-		return fmt.Sprintf("%s:%d", l.inputs[p>>posShift].name, st.line[seq-1])
+		p, no := st.at(int(seq - 1))
+		return fmt.Sprintf("%s:%d", l.inputs[p>>posShift].name, no)
 	}
 	last := next - 1
 	switch {

@@ -99,8 +99,9 @@ const maxProblems = 100
 
 // Log is a replay.Log over JSON Lines files. Open indexes the files in the
 // background; events are readable as soon as indexing has passed them.
-// The index keeps 12 bytes per event (where its line is), not the events:
-// they are decoded from the file on each Read.
+// The index keeps where each event's line is, in about 4 bytes an event
+// (positions), not the events: they are decoded from the file on each
+// Read.
 type Log struct {
 	inputs []*input
 	opts   Options
@@ -109,6 +110,7 @@ type Log struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever the index grows
 	streams map[replay.StreamKey]*stream
+	arena   arena              // the index's full blocks
 	order   []replay.StreamKey // in order of first appearance
 	stats   Stats
 	err     error // indexing stopped at this error
@@ -125,11 +127,11 @@ type Log struct {
 
 	prefetch prefetcher
 	eager    eager
+	global   globalOrder // global.go
 }
 
 type stream struct {
-	pos         []uint64 // input<<posShift | byte offset of each event's line
-	line        []uint32 // line number of each event in its input
+	positions   // input<<posShift | byte offset, and line number, of each event
 	first, last time.Time
 }
 
@@ -290,7 +292,7 @@ func (l *Log) read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 	l.mu.Lock()
 	err := l.waitFor(ctx, func() bool {
 		st := l.streams[key]
-		return st != nil && len(st.pos) >= want || l.err != nil
+		return st != nil && st.n >= want || l.err != nil
 	})
 	if err != nil {
 		l.mu.Unlock()
@@ -298,9 +300,10 @@ func (l *Log) read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 	}
 	var pos []uint64
 	var lines []uint32
-	if st := l.streams[key]; st != nil && int(from-1) < len(st.pos) {
-		hi := min(len(st.pos), want)
-		pos, lines = st.pos[from-1:hi:hi], st.line[from-1:hi:hi]
+	if st := l.streams[key]; st != nil && int(from-1) < st.n {
+		n := min(st.n, want) - int(from-1)
+		pos, lines = make([]uint64, n), make([]uint32, n)
+		st.run(pos, lines, int(from-1))
 	}
 	indexErr := l.err
 	inputs := l.inputs
@@ -321,7 +324,7 @@ func (l *Log) LastSeq(ctx context.Context, key replay.StreamKey) (replay.Seq, er
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if st := l.streams[key]; st != nil {
-		return replay.Seq(len(st.pos)), nil
+		return replay.Seq(st.n), nil
 	}
 	return 0, nil
 }
@@ -344,17 +347,17 @@ func (l *Log) RawLine(ctx context.Context, stream replay.StreamKey, seq replay.S
 	l.mu.Lock()
 	err := l.waitFor(ctx, func() bool {
 		st := l.streams[stream]
-		return st != nil && len(st.pos) >= int(seq) || l.err != nil
+		return st != nil && st.n >= int(seq) || l.err != nil
 	})
 	st := l.streams[stream]
-	if err == nil && (st == nil || len(st.pos) < int(seq)) {
+	if err == nil && (st == nil || st.n < int(seq)) {
 		err = fmt.Errorf("stream %q has no seq %d: %w", stream, seq, replay.ErrPastEnd)
 	}
 	if err != nil {
 		l.mu.Unlock()
 		return Location{}, nil, err
 	}
-	p, n := st.pos[seq-1], st.line[seq-1]
+	p, n := st.at(int(seq - 1))
 	in := l.inputs[p>>posShift]
 	l.mu.Unlock()
 	at := Location{File: in.name, Line: int(n)}
@@ -390,7 +393,7 @@ func (l *Log) Indexed(key replay.StreamKey) (replay.Seq, bool) {
 	defer l.mu.Unlock()
 	n := 0
 	if st := l.streams[key]; st != nil {
-		n = len(st.pos)
+		n = st.n
 	}
 	return replay.Seq(n), l.done
 }
@@ -420,7 +423,7 @@ func (l *Log) StreamInfos(ctx context.Context) ([]replay.StreamInfo, error) {
 	infos := make([]replay.StreamInfo, 0, len(l.order))
 	for _, key := range l.order {
 		st := l.streams[key]
-		infos = append(infos, replay.StreamInfo{Key: key, Events: len(st.pos), First: st.first, Last: st.last})
+		infos = append(infos, replay.StreamInfo{Key: key, Events: st.n, First: st.first, Last: st.last})
 	}
 	return infos, nil
 }

@@ -43,6 +43,27 @@ func TestLogConformance(t *testing.T) {
 	})
 }
 
+func (r raw) ReadGlobal(ctx context.Context, streams []replay.StreamKey, from uint64, limit int) ([]replay.GlobalEvent[replaytest.Payload], error) {
+	read, err := r.Log.ReadGlobal(ctx, streams, from, limit)
+	out := make([]replay.GlobalEvent[replaytest.Payload], len(read))
+	for i, ge := range read {
+		ev := ge.Event
+		out[i] = replay.GlobalEvent[replaytest.Payload]{Position: ge.Position, Event: replay.Event[replaytest.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: replaytest.Payload(ev.Payload.Value)}}
+	}
+	return out, err
+}
+
+func TestGlobalReaderConformance(t *testing.T) {
+	replaytest.TestGlobalReader(t, func(t *testing.T) replay.Log[replaytest.Payload] {
+		l, err := jsonl.Create(filepath.Join(t.TempDir(), "log.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		return raw{l}
+	})
+}
+
 func TestLogConformanceReopened(t *testing.T) {
 	// Appending to a file that was indexed from disk, as well.
 	replaytest.TestLog(t, func(t *testing.T) replay.Log[replaytest.Payload] {

@@ -46,6 +46,18 @@ func TestTypedLogConformance(t *testing.T) {
 	})
 }
 
+func TestTypedGlobalReaderConformance(t *testing.T) {
+	replaytest.TestGlobalReader(t, func(t *testing.T) replay.Log[replaytest.Payload] {
+		l, err := jsonl.Create(filepath.Join(t.TempDir(), "log.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		typed := jsonl.NewTyped(l, jsonl.Codec[replaytest.Payload]{})
+		t.Cleanup(func() { typed.Close() })
+		return typed
+	})
+}
+
 func TestOpenAsDecodesLineMembersThenThePayload(t *testing.T) {
 	path := write(t, "bank.jsonl", strings.Join([]string{
 		`{"stream":"a","type":"deposit","payload":{"tx":"t1","amount":50}}`,

@@ -97,6 +97,28 @@ func (r rawLog) Read(ctx context.Context, s replay.StreamKey, from replay.Seq, l
 	return out, err
 }
 
+func (r rawLog) ReadGlobal(ctx context.Context, streams []replay.StreamKey, from uint64, limit int) ([]replay.GlobalEvent[replaytest.Payload], error) {
+	read, err := r.Log.ReadGlobal(ctx, streams, from, limit)
+	out := make([]replay.GlobalEvent[replaytest.Payload], len(read))
+	for i, ge := range read {
+		ev := ge.Event
+		out[i] = replay.GlobalEvent[replaytest.Payload]{Position: ge.Position, Event: replay.Event[replaytest.Payload]{Stream: ev.Stream, Seq: ev.Seq, Time: ev.Time, Payload: replaytest.Payload(ev.Payload.Value)}}
+	}
+	return out, err
+}
+
+func TestGlobalReaderConformance(t *testing.T) {
+	p := pool(t)
+	replaytest.TestGlobalReader(t, func(t *testing.T) replay.Log[replaytest.Payload] {
+		events, _ := tables(t, p)
+		log, err := NewLog[jsonRaw](p, events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rawLog{log}
+	})
+}
+
 // 8 writers x 1,000 appends to one stream with explicit seqs: every seq
 // is won exactly once, every loss is ErrSeqMismatch.
 func TestStressExplicitSeqsOnOneStream(t *testing.T) {

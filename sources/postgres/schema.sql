@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS "replay_events" (
     time     timestamptz,          -- NULL when the event has none
     payload  jsonb       NOT NULL,
     fields   jsonb,                -- other top-level fields of a captured line
+    id       bigint GENERATED ALWAYS AS IDENTITY UNIQUE, -- insertion order: the log's global order
     PRIMARY KEY (stream, seq)
 );
 

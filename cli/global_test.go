@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/tui"
+)
+
+// The bank's balance over every account: deposits and transfers in less
+// withdrawals and transfers out, summed by hand from testdata/bank.jsonl:
+// alice 500-120-100+75+300-60 = 595, bob 200-50+100+30-200-200+25-10 =
+// -105, carol 1000-250-300+40 = 490.
+func TestStateGlobalIsTheSumOfEveryStream(t *testing.T) {
+	const total = `.balance = (.balance // 0) + (if $event.type == "deposit" or $event.type == "transfer_in" then $event.payload.amount elif $event.type == "withdrawal" or $event.type == "transfer_out" then -$event.payload.amount else 0 end) | .events = (.events // 0) + 1 | .last = $event.stream`
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--global"}, `{"balance":980,"events":22,"last":"acct-alice"}`},
+		{[]string{"-g", "--order", "seq"}, ``}, // seqs repeat across streams
+		{[]string{"--streams", "acct-alice,acct-c*"}, `{"balance":1085,"events":13,"last":"acct-alice"}`},
+		{[]string{"--streams", "acct-bob", "--at", "4"}, `{"balance":250,"events":4,"last":"acct-bob"}`},
+		{[]string{"-g", "--at", "5"}, `{"balance":700,"events":5,"last":"acct-carol"}`},
+	} {
+		args := append([]string{"-r", "jq:" + total, "state", bank, "--json"}, tc.args...)
+		out, errOut, code := run(t, args...)
+		if tc.want == "" {
+			if code != 3 || !strings.Contains(errOut, `"seq" 1 again`) {
+				t.Errorf("%v: exit %d, %s; want the repeated seq named", tc.args, code, errOut)
+			}
+			continue
+		}
+		wantCode(t, code, 0, out, errOut)
+		if strings.TrimSpace(out) != tc.want {
+			t.Errorf("%v: state = %s, want %s", tc.args, out, tc.want)
+		}
+	}
+}
+
+func TestGlobalFlagsRefuseWhatTheyCannotDo(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"state", bank, "-g", "-s", "acct-bob"}, 2, "give one or the other"},
+		{[]string{"state", bank, "--streams", "acct-z*"}, 1, `--streams "acct-z*" names no stream`},
+		{[]string{"find", bank, "-g", "--all-streams", "--where", "true"}, 2, "--all-streams"},
+	} {
+		out, errOut, code := run(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.says) {
+			t.Errorf("%v: exit %d, %s%s; want %d saying %s", tc.args, code, out, errOut, tc.code, tc.says)
+		}
+	}
+}
+
+func TestFindGlobalNamesEachEventsStream(t *testing.T) {
+	out, errOut, code := run(t, "-r", "jq:@../testdata/bank.jq", "find", bank, "--global", "--where", `event.type == "transfer_in"`, "--all")
+	wantCode(t, code, 0, out, errOut)
+	want := "seq 10\t2026-05-30T09:55:00Z\tacct-bob  transfer_in\nseq 17\t2026-05-31T09:40:00Z\tacct-alice  transfer_in\n"
+	if out != want {
+		t.Errorf("find --global =\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestTheDebuggerOffersTheGlobalOrder(t *testing.T) {
+	var opened replay.StreamKey
+	var infos []tui.StreamInfo
+	var streams []string
+	var last replay.Seq
+	var done bool
+	session := func(ctx context.Context, cfg tui.Config[any, jsonv.Payload]) {
+		opened = cfg.Stream
+		infos, _ = cfg.Streams(ctx)
+		for ev, err := range replay.All(ctx, cfg.Log, cfg.Stream) {
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			streams = append(streams, string(ev.Stream))
+		}
+		last, done = cfg.Indexed(cfg.Stream)
+	}
+	out, errOut, code, _ := runSession(t, "", session, bank, "--streams", "acct-carol,acct-bob")
+	wantCode(t, code, 0, out, errOut)
+	if opened != replay.GlobalKey("acct-carol", "acct-bob") || len(streams) != 14 || streams[0] != "acct-bob" || streams[2] != "acct-carol" {
+		t.Errorf("opened %q and read %v; want bob's and carol's 14 events in file order", opened, streams)
+	}
+	if last != 14 || !done {
+		t.Errorf("Indexed = %d, %v; want 14, true", last, done)
+	}
+	if len(infos) != 4 || infos[0].Key != opened || infos[0].Events != 14 || infos[1].Key != "acct-alice" {
+		t.Errorf("the stream switcher lists %+v; want the global order first", infos)
+	}
+	// Without the flag, the switcher offers every stream's global order,
+	// and the debugger opens the first stream.
+	out, errOut, code, _ = runSession(t, "", session, bank)
+	wantCode(t, code, 0, out, errOut)
+	if opened != "" || len(infos) != 4 || infos[0].Key != replay.GlobalKey() || infos[0].Events != 22 {
+		t.Errorf("opened %q; the stream switcher lists %+v", opened, infos)
+	}
+}
+
+func TestAFailingReducerInTheGlobalOrderNamesBothSeqs(t *testing.T) {
+	_, errOut, code := run(t, "-r", `jq:if $event.type == "transfer_in" then error("no transfers") else . end`, "state", bank, "--global")
+	if code != 3 || !strings.Contains(errOut, `seq 10: jq: error: no transfers`) || !strings.Contains(errOut, `the event (seq 10 of (all streams, global order), in stream "acct-bob")`) {
+		t.Errorf("exit %d, %s", code, errOut)
+	}
+}
