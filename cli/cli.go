@@ -240,6 +240,8 @@ const description = `A time-travel debugger for event-sourced systems.
 
 Reads logs of events as JSON Lines (one event a line: stream, seq, time,
 payload), plain, .gz or .zst, several files at once, or - for standard input.
+A URL reads a log in a bucket: file:///dir/log.jsonl, or s3://bucket/key,
+gs:// and azblob:// in a binary built with -tags cloud.
 
 A stream's events are numbered from seq 1; seq 0 is the initial state, before
 the first event. Without a seq flag, a command looks at the whole stream.
@@ -256,7 +258,7 @@ read or folded).`
 type globalFlags struct {
 	SkipBad     bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
 	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come. A file rotated away is followed under its name; a file truncated is no longer followed."`
-	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log, one object per log file: its name and a hash of its absolute path. s3://, gs:// and azblob:// need a binary built with -tags cloud."`
+	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log, one object per log file: its name and a hash of its absolute path (or URL). s3://, gs:// and azblob:// need a binary built with -tags cloud."`
 	Version     kong.VersionFlag `help:"Print the version and exit."`
 	pgFlags     `embed:""`
 	natsFlags   `embed:""`

@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -22,7 +26,7 @@ import (
 type debugCmd[S, E any] struct {
 	filesArg
 	streamFlag
-	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json; with --pg, in the database, table replay_bookmarks, made on the first bookmark, one row per events table)."`
+	Bookmarks string `placeholder:"FILE" help:"Where bookmarks are kept (default: beside the first log file, as FILE.bookmarks.json; with --pg, in the database, table replay_bookmarks, made on the first bookmark, one row per events table; for a log in a bucket (a URL), in your cache directory: replaytui/bookmarks/NAME.HASH.bookmarks.json, or in the --checkpoints bucket)."`
 	Summary   string `placeholder:"FIELDS" help:"The payload values the event list shows after each event's type, comma-separated; a dotted path reaches inside a value (tags.White). S changes them in the debugger. Default: the short ones."`
 	Against   string `placeholder:"REDUCER" help:"Fold the stream through this reducer too (merge, patch, set or jq:PROGRAM) and show its state beside the one under --reduce, the values that differ highlighted; ] and [ go to the next and the previous seq where they start to differ. A program built on cli.Main with cli.WithAgainst shows its two applies side by side without it."`
 }
@@ -41,7 +45,9 @@ Examples:
     replaytui --reduce jq:@testdata/bank.jq testdata/bank.jsonl --stream acct-bob
     replaytui -r jq:@testdata/bank.jq --against jq:@testdata/bank-dedupe.jq testdata/bank.jsonl -s acct-bob
     replaytui -r jq:@testdata/bank.jq testdata/bank.jsonl --global   (every stream, in the log's order)
-    zcat capture.jsonl.gz | replaytui -`
+    zcat capture.jsonl.gz | replaytui -
+    replaytui file://$PWD/testdata/bank.jsonl
+    replaytui s3://bucket/captures/day.jsonl.gz   (a binary built with -tags cloud)`
 }
 
 func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
@@ -85,6 +91,10 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		}
 		cfg.Reading = func() (int64, int64) {
 			st := files.Stats()
+			if st.BytesTotal < 0 {
+				// Compressed: how much of the files as stored is read.
+				return files.ReadProgress()
+			}
 			return st.BytesIndexed, st.BytesTotal
 		}
 		cfg.Health = func() (bool, string) {
@@ -243,8 +253,11 @@ func offerGlobal[S, E any](cfg *tui.Config[S, E], src *source[S, E]) {
 // bookmarkStore opens the bookmarks of the log: in path, or beside the
 // first file, or for a log in PostgreSQL in its replay_bookmarks table;
 // standard input has nowhere of its own to keep them, so they are kept
-// for the session unless --bookmarks says where. With --checkpoints the file lives in object storage, named
-// after the log and its absolute path (bookmarks.ObjectKey). Bookmarks
+// for the session unless --bookmarks says where. A log in a bucket keeps
+// them in the user's cache directory: few buckets can be written beside
+// it. With --checkpoints the file lives in object storage, named after
+// the log and its absolute path or URL (bookmarks.ObjectKey,
+// urlBookmarksName). Bookmarks
 // are trusted only under this apply and initial state, and a new file is
 // as readable as the log.
 func (a *app[S, E]) bookmarkStore(src *source[S, E], path string) (*bookmarks.Store[S], error) {
@@ -260,7 +273,10 @@ func (a *app[S, E]) bookmarkStore(src *source[S, E], path string) (*bookmarks.St
 	}
 	if a.checkpoints != "" {
 		key := "replaytui.bookmarks.json"
-		if logName != "" {
+		switch {
+		case jsonl.IsURL(logName):
+			key = urlBookmarksName(logName)
+		case logName != "":
 			var err error
 			if key, err = bookmarks.ObjectKey(logName); err != nil {
 				return nil, err
@@ -271,10 +287,35 @@ func (a *app[S, E]) bookmarkStore(src *source[S, E], path string) (*bookmarks.St
 	if path == "" && src.bookmarks != nil {
 		return bookmarks.OpenBackend(src.bookmarks.Where(), src.bookmarks, codec, opts)
 	}
-	if path == "" && logName != "" {
+	switch {
+	case path != "" || logName == "":
+	case jsonl.IsURL(logName):
+		dir, err := os.UserCacheDir()
+		if err == nil {
+			dir = filepath.Join(dir, "replaytui", "bookmarks")
+			err = os.MkdirAll(dir, 0o700)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bookmarks of %s: no cache directory to keep them in (%w); say where with --bookmarks FILE", logName, err)
+		}
+		path = filepath.Join(dir, urlBookmarksName(logName))
+	default:
 		path = bookmarks.DefaultPath(logName)
 	}
 	return bookmarks.Open(path, codec, opts)
+}
+
+// urlBookmarksName names the bookmarks file of a log in a bucket: the
+// object's name and a hash of its URL, the query (a region, say) left
+// out.
+func urlBookmarksName(logURL string) string {
+	id, name := logURL, "log"
+	if u, err := url.Parse(logURL); err == nil {
+		u.RawQuery, u.Fragment = "", ""
+		id, name = u.String(), path.Base(u.Path)
+	}
+	sum := sha256.Sum256([]byte(id))
+	return name + "." + hex.EncodeToString(sum[:6]) + ".bookmarks.json"
 }
 
 // tuiConfig tells the debugger about the program's types and the log.

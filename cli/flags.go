@@ -10,7 +10,7 @@ import (
 
 // filesArg is the log files every command reads.
 type filesArg struct {
-	Files []string `arg:"" optional:"" name:"file" predictor:"file" help:"Log files (JSON Lines; .gz and .zst too; - for standard input), read as one log in order; or --pg."`
+	Files []string `arg:"" optional:"" name:"file" predictor:"file" help:"Log files (JSON Lines; .gz and .zst too; - for standard input), read as one log in order; or --pg. A URL reads an object in a bucket: file:///dir/log.jsonl, and with a binary built with -tags cloud s3://bucket/key, gs://, azblob:// (credentials from the environment: AWS_*, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_*)."`
 }
 
 type streamFlag struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,22 +13,29 @@ import (
 	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
+	"gocloud.dev/blob"
 )
 
 // input is one file of a log. Events are read back with ReadAt on file;
-// indexing reads src once. A compressed file, standard input or any
+// indexing reads src once. An object in a bucket (a URL) is read back by
+// range reads. A compressed file, standard input or any
 // other file that is not a regular file (a pipe, a FIFO, /dev/stdin) is
 // copied into a temporary file as it is indexed, so reading an event
 // back is still one ReadAt.
 type input struct {
-	name   string   // as the user gave it, for messages
-	path   string   // what was opened, to follow it by name
-	file   *os.File // what ReadAt reads
+	name   string      // as the user gave it, for messages
+	path   string      // what was opened, to follow it by name
+	file   io.ReaderAt // what events are read back from
 	src    io.Reader
 	size   int64 // bytes src will yield, or -1 when unknown
 	temp   bool  // file is a temporary copy, gone once closed
 	follow bool  // src goes on past the end as the file grows
 	close  []func() error
+	// stored is the file's size as stored (compressed, for a compressed
+	// file), -1 when unknown; read counts what indexing has read of it,
+	// nil when nothing does.
+	stored int64
+	read   *countingReader
 	// truncated is set once a followed file has shrunk or been
 	// rewritten: what is at the offsets indexed is no longer what was
 	// indexed, so reads of it are refused.
@@ -39,16 +47,30 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-// openInput opens path ("-" is standard input) for indexing; with
-// follow, a regular file is read on past its end as it grows, and after
-// it is replaced under its name.
-func openInput(path string, follow bool) (*input, error) {
-	in := &input{name: path, path: path, size: -1}
+// openInput opens path ("-" is standard input, a URL an object in a
+// bucket opened by buckets) for indexing; with follow, a regular file is
+// read on past its end as it grows, and after it is replaced under its
+// name.
+func openInput(path string, follow bool, buckets func(context.Context, string) (*blob.Bucket, error)) (*input, error) {
+	in := &input{name: path, path: path, size: -1, stored: -1}
 	var raw io.Reader
-	if path == "-" {
+	var obj *object
+	switch {
+	case path == "-":
 		in.name, in.path = "standard input", ""
 		raw = os.Stdin
-	} else {
+	case IsURL(path):
+		if follow {
+			return nil, fmt.Errorf("%s: an object in a bucket cannot be followed (--follow): it is written whole", path)
+		}
+		var err error
+		if obj, err = openObject(path, buckets); err != nil {
+			return nil, err
+		}
+		in.path = ""
+		in.close = append(in.close, obj.Close)
+		raw, in.size = obj.stream, obj.size
+	default:
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -69,6 +91,7 @@ func openInput(path string, follow bool) (*input, error) {
 		}
 	}
 	counted := &countingReader{r: raw}
+	in.stored, in.read = in.size, counted
 	br := bufio.NewReaderSize(counted, 1<<16)
 	magic, _ := br.Peek(4)
 	var plain io.Reader
@@ -91,15 +114,21 @@ func openInput(path string, follow bool) (*input, error) {
 		}
 		in.close = append(in.close, func() error { zr.Close(); return nil })
 		plain = &decompressor{format: "zstd", raw: counted, buf: br, size: in.size, r: zr}
+	case obj != nil:
+		// Indexed by streaming it once, read back by range reads: the
+		// first screen needs no download of the whole object.
+		in.file, in.src = obj, br
+		return in, nil
 	default:
 		if f, ok := raw.(*os.File); ok && path != "-" && in.size >= 0 {
 			// A regular file is read in place. Anything else (a pipe, a
 			// FIFO, a terminal) has no size to trust and cannot be read
 			// twice: it is copied like standard input.
 			in.file = f
-			in.src = io.NewSectionReader(f, 0, in.size)
+			in.read = &countingReader{r: io.NewSectionReader(f, 0, in.size)}
+			in.src = in.read
 			if follow {
-				in.src, in.follow, in.size = &tail{f: f, path: path}, true, -1
+				in.src, in.follow, in.size, in.stored, in.read = &tail{f: f, path: path}, true, -1, -1, nil
 			}
 			return in, nil
 		}
@@ -140,17 +169,35 @@ func (in *input) closeAll() error {
 // unless it is the file's own.
 type countingReader struct {
 	r   io.Reader
-	n   int64
+	n   atomic.Int64 // read by ReadProgress, as indexing goes
 	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	if err != nil && err != io.EOF {
 		c.err = err
 	}
 	return n, err
+}
+
+// ReadProgress says how much of the files as they are stored (a
+// compressed one compressed) indexing has read, and their total size:
+// what a progress bar shows for a compressed log, whose Stats.BytesTotal
+// is unknown. total is -1 when a size is unknown (standard input, a
+// pipe, a followed file).
+func (l *Log) ReadProgress() (read, total int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, in := range l.inputs {
+		if in.read == nil || in.stored < 0 {
+			return 0, -1
+		}
+		read += in.read.n.Load()
+		total += in.stored
+	}
+	return min(read, total), total
 }
 
 // decompressor reads compressed data and turns a failure of the data
@@ -196,7 +243,7 @@ func (d *decompressor) damage(err error) error {
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF // data that stops where a header should be
 	}
-	return &damageError{format: d.format, read: d.raw.n - int64(d.buf.Buffered()), size: d.size, plain: d.plain, err: err}
+	return &damageError{format: d.format, read: d.raw.n.Load() - int64(d.buf.Buffered()), size: d.size, plain: d.plain, err: err}
 }
 
 // damageError is compressed data that ends early or is corrupt, as when

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"gocloud.dev/blob"
+
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
@@ -35,6 +37,12 @@ type Options struct {
 	// rewritten, following stops, since the lines indexed are gone.
 	// Stats.FollowNote says which happened.
 	Follow bool
+
+	// OpenBucket opens the bucket of a log given to Open as a URL
+	// (s3://bucket/logs/a.jsonl.gz is key logs/a.jsonl.gz in bucket
+	// s3://bucket). Nil opens it with blobstore.OpenBucket and closes it
+	// with the Log; a bucket OpenBucket returns stays open, the caller's.
+	OpenBucket func(ctx context.Context, bucketURL string) (*blob.Bucket, error)
 }
 
 // LineError is a problem with one line of a log file.
@@ -140,7 +148,8 @@ var (
 )
 
 // Open opens JSON Lines files (plain, .gz or .zst; "-" is standard input;
-// a pipe or FIFO is read as a stream) as one log, concatenated in order,
+// a pipe or FIFO is read as a stream; a URL such as s3://bucket/key or
+// file:///dir/log.jsonl is an object in a bucket) as one log, concatenated in order,
 // and starts indexing them. It returns once the files are open; Wait
 // waits for the index. A compressed file whose data ends early or is
 // damaged is read up to the damage, which Stats.Truncated reports.
@@ -153,7 +162,7 @@ func Open(paths []string, opts Options) (*Log, error) {
 	}
 	l := newLog(opts)
 	for i, p := range paths {
-		in, err := openInput(p, opts.Follow && i == len(paths)-1)
+		in, err := openInput(p, opts.Follow && i == len(paths)-1, opts.OpenBucket)
 		if err != nil {
 			l.Close()
 			return nil, err // os errors name the file and what went wrong

@@ -11,7 +11,7 @@ import (
 // covers a run of nearby lines. Its buffers are never reused, because
 // events keep pointing into them.
 type window struct {
-	file *os.File
+	file io.ReaderAt
 	off  int64
 	buf  []byte
 }
@@ -27,7 +27,7 @@ const (
 // line returns the line that starts at off, without its newline. rest
 // starts with off and goes on with the offsets to be read next, which
 // lets one read cover them too.
-func (w *window) line(file *os.File, off int64, rest []uint64) ([]byte, error) {
+func (w *window) line(file io.ReaderAt, off int64, rest []uint64) ([]byte, error) {
 	for size := windowSlack; ; size *= 2 {
 		if w.file == file && off >= w.off && off < w.off+int64(len(w.buf)) {
 			b := w.buf[off-w.off:]
@@ -70,8 +70,13 @@ func (w *window) line(file *os.File, off int64, rest []uint64) ([]byte, error) {
 	}
 }
 
-// eof reports whether the window reaches the end of file.
-func (w *window) eof(file *os.File) bool {
-	st, err := file.Stat()
+// eof reports whether the window reaches the end of file. A file that
+// cannot say its size is read again, further: a short read finds its end.
+func (w *window) eof(file io.ReaderAt) bool {
+	f, ok := file.(interface{ Stat() (os.FileInfo, error) })
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
 	return err == nil && w.off+int64(len(w.buf)) >= st.Size()
 }
