@@ -30,9 +30,11 @@ func (c *stateCmd[S, E]) Help() string {
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	// A batch job that allocates briskly and keeps little: collecting
 	// garbage half as often costs some memory and saves a tenth of the
-	// time of a large fold. Only where nobody chose otherwise: not under
-	// GOGC or GOMEMLIMIT, nor in a program that set its own percentage.
-	defer gcPercentUnlessSet(200)()
+	// time of a large fold. Only in a program that asked for it
+	// (TuneCollector), and where nobody chose otherwise.
+	if a.cfg.tuneCollector {
+		defer gcPercentUnlessSet(200)()
+	}
 	whole := c.At == nil && c.AtTime == ""
 	acc := a.accumulator()
 	prepare := a.prepare(acc)
