@@ -191,6 +191,9 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 // nothing more ready: then the lines of a slow pipe reach the index (and
 // the screen) while the writer is still writing.
 func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool) error {
+	if in.size >= 0 && !in.follow && !in.temp {
+		return readFileChunks(ctx, idx, in, emit)
+	}
 	type piece struct {
 		data  []byte
 		err   error
@@ -327,8 +330,15 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 
 func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, prepare func(jsonv.Payload) jsonv.Payload) {
 	data, no := c.data, c.firstNo
-	// Sized by bytes, not lines: blank lines take no room in the index.
-	c.lines = make([]parsedLine, 0, len(data)/256+1)
+	// Room for every line, unless most of them are too short to be
+	// events: blank lines take no room in the index.
+	lines := min(bytes.Count(data, []byte{'\n'}), len(data)/32) + 1
+	c.lines = make([]parsedLine, 0, lines)
+	if eager != nil {
+		// As many as the stream's share of the lines so far: growing the
+		// slice would copy every event once or twice more.
+		c.events = make([]replay.Event[jsonv.Payload], 0, lines/max(len(streams), 1))
+	}
 	for off := 0; off < len(data); no++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		cut := false
@@ -397,7 +407,9 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 		l.lines[c.input] -= after
 		l.stats.Lines -= after
 	}
-	var events []replay.Event[jsonv.Payload]
+	// The eager stream's events, given their seqs in place: the i-th
+	// kept is never after the i-th parsed.
+	events := c.events[:0]
 	for _, pl := range c.lines {
 		if pl.err != nil {
 			le := LineError{File: in.name, Line: int(pl.no), Column: pl.err.column, Msg: pl.err.msg}
