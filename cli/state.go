@@ -38,12 +38,16 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	whole := c.At == nil && c.AtTime == ""
 	acc := a.accumulator()
 	prepare := a.prepare(acc)
-	src, err := a.openWith(c.Files, jsonl.Options{
+	opts := jsonl.Options{
 		// The final state of a stream is computed while the log is
 		// indexed, in one pass: the log parses the stream ahead.
 		ReadAheadFirst: whole && c.Stream == nil,
 		Prepare:        prepare,
-	})
+	}
+	if whole && c.Stream != nil {
+		opts.ReadAheadStream = replay.StreamKey(*c.Stream)
+	}
+	src, err := a.openWith(c.Files, opts)
 	if err != nil {
 		return err
 	}
@@ -61,9 +65,6 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	var state S
 	if whole {
-		if c.Stream != nil && src.files != nil {
-			src.files.ReadAhead(stream, prepare)
-		}
 		state, err = a.finalState(src, stream, acc)
 	}
 	if werr := src.wait(a.ctx); werr != nil {

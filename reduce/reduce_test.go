@@ -223,10 +223,38 @@ func TestAccumulateMergeMatchesApply(t *testing.T) {
 		t.Fatalf("Accumulate = %s, Apply = %s", got, want)
 	}
 	if Accumulate("patch", nil) != nil || Accumulate("jq:.", nil) != nil {
-		t.Fatal("only merge has an accumulator")
+		t.Fatal("only merge and set have an accumulator")
 	}
 	if err := Accumulate("merge", nil).Add(event(`{"a":`)); err == nil {
 		t.Fatal("a bad payload was accepted")
+	}
+}
+
+func TestAccumulateSetMatchesApply(t *testing.T) {
+	initial := value(t, `{"start":true}`)
+	acc := Accumulate("set", initial)
+	if got := string(jsonv.Marshal(acc.State())); got != `{"start":true}` {
+		t.Fatalf("with no event the state is %s, want the initial one", got)
+	}
+	var state any = initial
+	for i, p := range []string{`{"a":{"b":1}}`, ` [1, {"c":"x"}] `, `{"n":12345678901234567890123}`} {
+		ev := event(p)
+		ev.Seq = replay.Seq(i + 1)
+		if err := acc.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+		state = Set(state, ev)
+		if got, want := string(jsonv.Marshal(acc.State())), string(jsonv.Marshal(state)); got != want {
+			t.Fatalf("after seq %d: Accumulate = %s, Apply = %s", i+1, got, want)
+		}
+	}
+	for _, bad := range []string{`{"a":`, `{"a":1} x`, `nope`} {
+		if err := acc.Add(event(bad)); err == nil || !strings.Contains(err.Error(), "set: the payload is not JSON") {
+			t.Errorf("set accepted %q: %v", bad, err)
+		}
+	}
+	if got := string(jsonv.Marshal(acc.State())); got != `{"n":12345678901234567890123}` {
+		t.Errorf("a bad payload changed the state to %s", got)
 	}
 }
 

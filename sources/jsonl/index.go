@@ -122,7 +122,7 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 		defer close(work)
 		defer close(inOrder)
 		readErr = readChunks(ctx, idx, in, func(c *chunk) bool {
-			if idx == 0 && c.firstNo == 1 && l.opts.ReadAheadFirst {
+			if idx == 0 && c.firstNo == 1 && (l.opts.ReadAheadFirst || l.opts.ReadAheadStream != "") {
 				l.readAheadFirst(c.data)
 			}
 			select {
@@ -369,8 +369,12 @@ func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamK
 }
 
 // readAheadFirst starts reading ahead the stream of the first line of
-// data, before any line is parsed.
+// data (or the one Options name), before any line is parsed.
 func (l *Log) readAheadFirst(data []byte) {
+	if l.opts.ReadAheadStream != "" {
+		l.ReadAhead(l.opts.ReadAheadStream, l.opts.Prepare)
+		return
+	}
 	for len(data) > 0 {
 		line, rest, _ := bytes.Cut(data, []byte{'\n'})
 		data = rest

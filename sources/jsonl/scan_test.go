@@ -54,3 +54,34 @@ func TestLinesOfAnyLengthAcrossChunks(t *testing.T) {
 		}
 	}
 }
+
+// A stream named to be read ahead, among many, reads as any other.
+func TestReadAheadANamedStream(t *testing.T) {
+	var b strings.Builder
+	seqs := map[string]int{}
+	for i := range 50_000 {
+		s := fmt.Sprintf("s%d", i*7%13)
+		seqs[s]++
+		fmt.Fprintf(&b, `{"stream":%q,"seq":%d,"payload":{"i":%d}}`+"\n", s, seqs[s], i)
+	}
+	path := write(t, "many.jsonl", b.String())
+	for _, key := range []replay.StreamKey{"s6", "s0", "nope"} {
+		l := open(t, jsonl.Options{ReadAheadStream: key}, path)
+		n := 0
+		for ev, err := range replay.All(context.Background(), l, key) {
+			if err != nil {
+				if key == "nope" {
+					break
+				}
+				t.Fatal(err)
+			}
+			n++
+			if ev.Seq != replay.Seq(n) || ev.Stream != key {
+				t.Fatalf("event %d of %s is %s seq %d", n, key, ev.Stream, ev.Seq)
+			}
+		}
+		if n != seqs[string(key)] {
+			t.Fatalf("%s: %d events, want %d", key, n, seqs[string(key)])
+		}
+	}
+}
