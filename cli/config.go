@@ -81,7 +81,7 @@ type config[S, E any] struct {
 	debugger func(context.Context, tui.Config[S, E]) error
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
-	accumulate func(reducer string, initial S) replay.Accumulator[S, E]
+	accumulate func(reducer string, g *reduce.Guard, initial S) replay.Accumulator[S, E]
 	// tuneCollector: batch commands may change the collector's
 	// percentage for their length (TuneCollector).
 	tuneCollector bool
@@ -275,8 +275,8 @@ func JSON() Option {
 		c.exprEvent = func(ev replay.Event[jsonv.Payload]) (any, error) { return reduce.EventValue(ev) }
 		c.jsonValues = true
 		c.summary = jsonv.Payload.Type
-		c.accumulate = func(spec string, initial any) replay.Accumulator[any, jsonv.Payload] {
-			if acc := reduce.Accumulate(spec, initial); acc != nil {
+		c.accumulate = func(spec string, g *reduce.Guard, initial any) replay.Accumulator[any, jsonv.Payload] {
+			if acc := reduce.AccumulateGuarded(spec, initial, g); acc != nil {
 				return acc
 			}
 			return nil

@@ -105,10 +105,12 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 
 // prepare is what the log's readers work out of JSON payloads ahead of
 // the fold: their decoded value, for the built-in reducers that take it;
-// nothing for an accumulator, which reads the text itself (decoding it
-// into maps first would cost more than it saves), nor for typed programs.
+// nothing for an accumulator that reads the text itself (merge, set:
+// decoding it into maps first would cost more than it saves), nor for
+// typed programs.
 func (a *app[S, E]) prepare(acc replay.Accumulator[S, E]) func(jsonv.Payload) jsonv.Payload {
-	if a.reduceFlag == nil || acc != nil {
+	decoded, _ := any(acc).(interface{ DecodedPayloads() bool })
+	if a.reduceFlag == nil || (acc != nil && (decoded == nil || !decoded.DecodedPayloads())) {
 		return nil
 	}
 	return jsonv.Payload.Predecode
@@ -117,7 +119,7 @@ func (a *app[S, E]) prepare(acc replay.Accumulator[S, E]) func(jsonv.Payload) js
 // accumulator returns the reducer's accumulator, if it has one.
 func (a *app[S, E]) accumulator() replay.Accumulator[S, E] {
 	if a.cfg.accumulate != nil && a.reduceFlag != nil {
-		return a.cfg.accumulate(*a.reduceFlag, a.initial)
+		return a.cfg.accumulate(*a.reduceFlag, a.guard, a.initial)
 	}
 	return nil
 }

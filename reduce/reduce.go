@@ -109,13 +109,32 @@ type Accumulator interface {
 
 // Accumulate returns an Accumulator for the reducer spec names, starting
 // from initial, or nil when that reducer has none (then fold with its
-// Apply). merge and set have one.
-func Accumulate(spec string, initial any) Accumulator {
-	switch spec {
-	case "merge":
+// Apply). merge, set and jq have one; jq programs run unbounded (see
+// AccumulateGuarded).
+func Accumulate(spec string, initial any) Accumulator { return AccumulateGuarded(spec, initial, nil) }
+
+// AccumulateGuarded is Accumulate with jq programs bounded by g (nil:
+// unbounded). A spec Parse refuses has no accumulator.
+func AccumulateGuarded(spec string, initial any, g *Guard) Accumulator {
+	switch {
+	case spec == "merge":
 		return &merger{jsonv.NewMerger(initial)}
-	case "set":
+	case spec == "set":
 		return &setter{state: initial}
+	case strings.HasPrefix(spec, "jq:"):
+		program := strings.TrimPrefix(spec, "jq:")
+		if name, ok := strings.CutPrefix(program, "@"); ok {
+			text, err := os.ReadFile(name)
+			if err != nil {
+				return nil
+			}
+			program = string(text)
+		}
+		code, err := compileJQ(program)
+		if err != nil {
+			return nil
+		}
+		return &jqAccumulator{code: code, guard: g, state: jsonv.ToPlain(initial)}
 	}
 	return nil
 }
