@@ -22,5 +22,5 @@ func main() {
 		}
 	}
 	var empty any = (*jsonv.Object)(nil) // {}; --initial can change it
-	cli.Main(reduce.Merge, empty, cli.JSON(), cli.WithVersion(version))
+	cli.Main(reduce.Merge, empty, cli.JSON(), cli.WithVersion(version), cli.TuneCollector())
 }

@@ -81,7 +81,10 @@ type config[S, E any] struct {
 	debugger func(context.Context, tui.Config[S, E]) error
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
-	accumulate func(reducer string, initial S) replay.Accumulator[S, E]
+	accumulate func(reducer string, g *reduce.Guard, initial S) replay.Accumulator[S, E]
+	// tuneCollector: batch commands may change the collector's
+	// percentage for their length (TuneCollector).
+	tuneCollector bool
 }
 
 // String names the configuration's types, for an option that does not
@@ -94,6 +97,7 @@ func (c *config[S, E]) setName(name string)                 { c.name = name }
 func (c *config[S, E]) setVersion(version string)           { c.version = version }
 func (c *config[S, E]) setApplyID(id string)                { c.applyID = id }
 func (c *config[S, E]) setClone(clone func(S) S)            { c.clone = clone }
+func (c *config[S, E]) setTuneCollector()                   { c.tuneCollector = true }
 func (c *config[S, E]) setAgainst(apply replay.Apply[S, E]) { c.against = apply }
 func (c *config[S, E]) setCodec(codec jsonl.Codec[E]) {
 	if codec.Decode != nil {
@@ -113,6 +117,18 @@ func WithName(name string) Option {
 // WithVersion sets what --version prints.
 func WithVersion(version string) Option {
 	return optionOf("WithVersion", func(c interface{ setVersion(string) }) { c.setVersion(version) })
+}
+
+// TuneCollector lets batch commands (replaytui state) tune the Go
+// garbage collector for their length: a large fold allocates briskly and
+// keeps little, and collecting half as often (as GOGC=200 would) saves
+// about a tenth of its time for some memory. The collector's settings are
+// the whole process's, so a program has them changed only if it gives
+// this option (the replaytui binary does); and even then GOGC or
+// GOMEMLIMIT in the environment, or a percentage the program set itself
+// (debug.SetGCPercent), win.
+func TuneCollector() Option {
+	return optionOf("TuneCollector", func(c interface{ setTuneCollector() }) { c.setTuneCollector() })
 }
 
 // WithApplyID names the program's apply for bookmarks. A bookmark is a
@@ -261,8 +277,8 @@ func JSON() Option {
 		c.exprEvent = func(ev replay.Event[jsonv.Payload]) (any, error) { return reduce.EventValue(ev) }
 		c.jsonValues = true
 		c.summary = jsonv.Payload.Type
-		c.accumulate = func(spec string, initial any) replay.Accumulator[any, jsonv.Payload] {
-			if acc := reduce.Accumulate(spec, initial); acc != nil {
+		c.accumulate = func(spec string, g *reduce.Guard, initial any) replay.Accumulator[any, jsonv.Payload] {
+			if acc := reduce.AccumulateGuarded(spec, initial, g); acc != nil {
 				return acc
 			}
 			return nil

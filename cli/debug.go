@@ -379,9 +379,9 @@ func (a *app[S, E]) tuiConfig(src *source[S, E], store *bookmarks.Store[S]) tui.
 	}
 	if a.cfg.accumulate != nil && a.reduceFlag != nil {
 		// Seeks fold in place with the reducer's accumulator, when it has
-		// one (merge): far less to allocate, and to collect.
+		// one (merge, set, jq): far less to allocate, and to collect.
 		spec := *a.reduceFlag
-		cfg.Accumulate = func(from S) replay.Accumulator[S, E] { return a.cfg.accumulate(spec, from) }
+		cfg.Accumulate = func(from S) replay.Accumulator[S, E] { return a.cfg.accumulate(spec, a.guard, from) }
 	}
 	return cfg
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
+	"github.com/replaytui/replaytui/replay"
 )
 
 func TestARunawayJQReducerEndsWithItsSeqAfterItsTimeBudget(t *testing.T) {
@@ -82,4 +85,50 @@ func TestTheCollectorIsTunedOnlyWhereNobodyChose(t *testing.T) {
 		t.Errorf("a program's own 75 became %d", got)
 	}
 	restore()
+}
+
+func TestAProgramsCollectorIsTunedOnlyIfItAsks(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	type event struct{ N int }
+	var seen []int // the percentage each apply ran under
+	apply := func(s int, ev replay.Event[event]) int {
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		seen = append(seen, p)
+		return s + ev.Payload.N
+	}
+	path := filepath.Join(t.TempDir(), "typed.jsonl")
+	if err := os.WriteFile(path, []byte(`{"stream":"s","seq":1,"payload":{"N":3}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state := func(opts ...Option) int {
+		t.Helper()
+		seen = nil
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), []string{"state", path}, &out, &errOut, apply, 0, opts...)
+		wantCode(t, code, 0, out.String(), errOut.String())
+		if len(seen) != 1 {
+			t.Fatalf("apply ran %d times, want once", len(seen))
+		}
+		if p := debug.SetGCPercent(100); p != 100 {
+			t.Errorf("after the command the percentage is %d, want 100 back", p)
+		}
+		return seen[0]
+	}
+	if p := state(); p != 100 {
+		t.Errorf("a program that did not ask had its percentage changed to %d", p)
+	}
+	if p := state(TuneCollector()); p != 200 {
+		t.Errorf("with TuneCollector the fold ran under %d, want 200", p)
+	}
+	t.Setenv("GOGC", "100")
+	if p := state(TuneCollector()); p != 100 {
+		t.Errorf("GOGC=100 and TuneCollector: the fold ran under %d", p)
+	}
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	if p := state(TuneCollector()); p != 100 {
+		t.Errorf("GOMEMLIMIT and TuneCollector: the fold ran under %d", p)
+	}
 }

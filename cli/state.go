@@ -36,18 +36,24 @@ A projection over many streams, in the log's global order (--global):
 func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	// A batch job that allocates briskly and keeps little: collecting
 	// garbage half as often costs some memory and saves a tenth of the
-	// time of a large fold. Only where nobody chose otherwise: not under
-	// GOGC or GOMEMLIMIT, nor in a program that set its own percentage.
-	defer gcPercentUnlessSet(200)()
+	// time of a large fold. Only in a program that asked for it
+	// (TuneCollector), and where nobody chose otherwise.
+	if a.cfg.tuneCollector {
+		defer gcPercentUnlessSet(200)()
+	}
 	whole := c.At == nil && c.AtTime == ""
 	acc := a.accumulator()
 	prepare := a.prepare(acc)
-	src, err := a.openWith(c.Files, jsonl.Options{
+	opts := jsonl.Options{
 		// The final state of a stream is computed while the log is
 		// indexed, in one pass: the log parses the stream ahead.
 		ReadAheadFirst: whole && c.Stream == nil && !c.global(),
 		Prepare:        prepare,
-	})
+	}
+	if whole && c.Stream != nil && !c.global() {
+		opts.ReadAheadStream = replay.StreamKey(*c.Stream)
+	}
+	src, err := a.openWith(c.Files, opts)
 	if err != nil {
 		return err
 	}
@@ -70,9 +76,6 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	var state S
 	if whole {
-		if c.Stream != nil && !c.global() && src.files != nil {
-			src.files.ReadAhead(stream, prepare)
-		}
 		state, err = a.finalState(src, stream, acc)
 	}
 	if werr := src.wait(a.ctx); werr != nil {
@@ -117,10 +120,12 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 
 // prepare is what the log's readers work out of JSON payloads ahead of
 // the fold: their decoded value, for the built-in reducers that take it;
-// nothing for an accumulator, which reads the text itself (decoding it
-// into maps first would cost more than it saves), nor for typed programs.
+// nothing for an accumulator that reads the text itself (merge, set:
+// decoding it into maps first would cost more than it saves), nor for
+// typed programs.
 func (a *app[S, E]) prepare(acc replay.Accumulator[S, E]) func(jsonv.Payload) jsonv.Payload {
-	if a.reduceFlag == nil || acc != nil {
+	decoded, _ := any(acc).(interface{ DecodedPayloads() bool })
+	if a.reduceFlag == nil || (acc != nil && (decoded == nil || !decoded.DecodedPayloads())) {
 		return nil
 	}
 	return jsonv.Payload.Predecode
@@ -129,7 +134,7 @@ func (a *app[S, E]) prepare(acc replay.Accumulator[S, E]) func(jsonv.Payload) js
 // accumulator returns the reducer's accumulator, if it has one.
 func (a *app[S, E]) accumulator() replay.Accumulator[S, E] {
 	if a.cfg.accumulate != nil && a.reduceFlag != nil {
-		return a.cfg.accumulate(*a.reduceFlag, a.initial)
+		return a.cfg.accumulate(*a.reduceFlag, a.guard, a.initial)
 	}
 	return nil
 }

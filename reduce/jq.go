@@ -34,6 +34,17 @@ func JQ(program string) (Func, error) { return JQGuarded(program, nil) }
 
 // JQGuarded is JQ with each apply bounded by g (nil: unbounded).
 func JQGuarded(program string, g *Guard) (Func, error) {
+	code, err := compileJQ(program)
+	if err != nil {
+		return nil, err
+	}
+	return func(state any, ev replay.Event[jsonv.Payload]) any {
+		// gojq takes plain maps; it never modifies its input.
+		return jsonv.FromPlain(must(runJQ(code, g, jsonv.ToPlain(state), ev)))
+	}, nil
+}
+
+func compileJQ(program string) (*gojq.Code, error) {
 	query, err := gojq.Parse(program)
 	if err != nil {
 		var pe *gojq.ParseError
@@ -46,45 +57,72 @@ func JQGuarded(program string, g *Guard) (Func, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jq program: %w", err)
 	}
-	run := func(state any, ev replay.Event[jsonv.Payload]) (any, error) {
-		event, err := EventValue(ev)
-		if err != nil {
-			return state, err
+	return code, nil
+}
+
+// runJQ runs code over state, a plain value, and returns the one plain
+// value it produces.
+func runJQ(code *gojq.Code, g *Guard, state any, ev replay.Event[jsonv.Payload]) (any, error) {
+	event, err := EventValue(ev)
+	if err != nil {
+		return nil, err
+	}
+	ctx, done := context.Background(), func() {}
+	if g != nil {
+		ctx, done = g.begin()
+	}
+	defer done()
+	results := code.RunWithContext(ctx, state, event)
+	var out []any
+	for {
+		v, ok := results.Next()
+		if !ok {
+			break
 		}
-		ctx, done := context.Background(), func() {}
-		if g != nil {
-			ctx, done = g.begin()
-		}
-		defer done()
-		// gojq takes plain maps; it never modifies its input.
-		results := code.RunWithContext(ctx, jsonv.ToPlain(state), event)
-		var out []any
-		for {
-			v, ok := results.Next()
-			if !ok {
+		if err, ok := v.(error); ok {
+			if ferr := failure(ctx); ferr != nil {
+				return nil, fmt.Errorf("jq: the program %w", ferr)
+			}
+			var halt *gojq.HaltError
+			if errors.As(err, &halt) && halt.Value() == nil {
 				break
 			}
-			if err, ok := v.(error); ok {
-				if ferr := failure(ctx); ferr != nil {
-					return state, fmt.Errorf("jq: the program %w", ferr)
-				}
-				var halt *gojq.HaltError
-				if errors.As(err, &halt) && halt.Value() == nil {
-					break
-				}
-				return state, fmt.Errorf("jq: %w", err)
-			}
-			if out = append(out, v); len(out) > 1 {
-				return state, errors.New("jq: the program produced more than one value; a reducer must produce exactly one state")
-			}
+			return nil, fmt.Errorf("jq: %w", err)
 		}
-		if len(out) == 0 {
-			return state, errors.New("jq: the program produced no value; a reducer must produce exactly one state (use . to keep it)")
+		if out = append(out, v); len(out) > 1 {
+			return nil, errors.New("jq: the program produced more than one value; a reducer must produce exactly one state")
 		}
-		return jsonv.FromPlain(out[0]), nil
 	}
-	return func(state any, ev replay.Event[jsonv.Payload]) any { return must(run(state, ev)) }, nil
+	if len(out) == 0 {
+		return nil, errors.New("jq: the program produced no value; a reducer must produce exactly one state (use . to keep it)")
+	}
+	return out[0], nil
 }
+
+// jqAccumulator folds with a jq program as jq folds: the state stays a
+// plain value from one event to the next (gojq never modifies its
+// input), instead of being converted to plain maps for every event and
+// back to persistent objects after it, each a walk of the whole state.
+type jqAccumulator struct {
+	code  *gojq.Code
+	guard *Guard
+	state any // plain
+}
+
+func (a *jqAccumulator) Add(ev replay.Event[jsonv.Payload]) error {
+	next, err := runJQ(a.code, a.guard, a.state, ev)
+	if err != nil {
+		return err
+	}
+	a.state = next
+	return nil
+}
+
+func (a *jqAccumulator) State() any { return jsonv.FromPlain(a.state) }
+
+// DecodedPayloads says the program reads payloads decoded: readers can
+// decode them ahead (jsonv.Payload.Predecode), on other cores.
+func (a *jqAccumulator) DecodedPayloads() bool { return true }
 
 // EventValue is an event as jq programs and conditions see it: a plain
 // object with stream, seq, time (RFC 3339 or null), payload, and every

@@ -18,6 +18,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/replaytui/replaytui/internal/jsonscan"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 )
@@ -108,12 +109,67 @@ type Accumulator interface {
 
 // Accumulate returns an Accumulator for the reducer spec names, starting
 // from initial, or nil when that reducer has none (then fold with its
-// Apply). merge has one.
-func Accumulate(spec string, initial any) Accumulator {
-	if spec == "merge" {
+// Apply). merge, set and jq have one; jq programs run unbounded (see
+// AccumulateGuarded).
+func Accumulate(spec string, initial any) Accumulator { return AccumulateGuarded(spec, initial, nil) }
+
+// AccumulateGuarded is Accumulate with jq programs bounded by g (nil:
+// unbounded). A spec Parse refuses has no accumulator.
+func AccumulateGuarded(spec string, initial any, g *Guard) Accumulator {
+	switch {
+	case spec == "merge":
 		return &merger{jsonv.NewMerger(initial)}
+	case spec == "set":
+		return &setter{state: initial}
+	case strings.HasPrefix(spec, "jq:"):
+		program := strings.TrimPrefix(spec, "jq:")
+		if name, ok := strings.CutPrefix(program, "@"); ok {
+			text, err := os.ReadFile(name)
+			if err != nil {
+				return nil
+			}
+			program = string(text)
+		}
+		code, err := compileJQ(program)
+		if err != nil {
+			return nil
+		}
+		return &jqAccumulator{code: code, guard: g, state: jsonv.ToPlain(initial)}
 	}
 	return nil
+}
+
+// setter folds set: every state but the last is thrown away, so it keeps
+// only the last payload, checked, and decodes it once, when asked.
+type setter struct {
+	state any // the state when no payload came since it was made
+	last  jsonv.Payload
+	has   bool
+}
+
+func (s *setter) Add(ev replay.Event[jsonv.Payload]) error {
+	if v := ev.Payload.Value; len(v) > 0 {
+		end, err := jsonscan.Skip(v, 0)
+		if err == nil && jsonscan.SkipSpace(v, end) != len(v) {
+			_, err = jsonscan.Decode(v) // for its message
+		}
+		if err != nil {
+			return fmt.Errorf("set: the payload is not JSON: %w", err)
+		}
+	}
+	s.last, s.has = ev.Payload, true
+	return nil
+}
+
+func (s *setter) State() any {
+	if s.has {
+		v, err := s.last.Decode()
+		if err != nil { // checked by Add
+			panic(err)
+		}
+		s.state, s.last, s.has = jsonv.FromPlain(v), jsonv.Payload{}, false
+	}
+	return s.state
 }
 
 type merger struct{ m *jsonv.Merger }

@@ -222,11 +222,39 @@ func TestAccumulateMergeMatchesApply(t *testing.T) {
 	if got, want := string(jsonv.Marshal(acc.State())), string(jsonv.Marshal(state)); got != want || want != `{"a":{"c":2},"d":[1]}` {
 		t.Fatalf("Accumulate = %s, Apply = %s", got, want)
 	}
-	if Accumulate("patch", nil) != nil || Accumulate("jq:.", nil) != nil {
-		t.Fatal("only merge has an accumulator")
+	if Accumulate("patch", nil) != nil || Accumulate("jq:(", nil) != nil || Accumulate("nope", nil) != nil {
+		t.Fatal("patch, a bad jq program and an unknown reducer have an accumulator")
 	}
 	if err := Accumulate("merge", nil).Add(event(`{"a":`)); err == nil {
 		t.Fatal("a bad payload was accepted")
+	}
+}
+
+func TestAccumulateSetMatchesApply(t *testing.T) {
+	initial := value(t, `{"start":true}`)
+	acc := Accumulate("set", initial)
+	if got := string(jsonv.Marshal(acc.State())); got != `{"start":true}` {
+		t.Fatalf("with no event the state is %s, want the initial one", got)
+	}
+	var state any = initial
+	for i, p := range []string{`{"a":{"b":1}}`, ` [1, {"c":"x"}] `, `{"n":12345678901234567890123}`} {
+		ev := event(p)
+		ev.Seq = replay.Seq(i + 1)
+		if err := acc.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+		state = Set(state, ev)
+		if got, want := string(jsonv.Marshal(acc.State())), string(jsonv.Marshal(state)); got != want {
+			t.Fatalf("after seq %d: Accumulate = %s, Apply = %s", i+1, got, want)
+		}
+	}
+	for _, bad := range []string{`{"a":`, `{"a":1} x`, `nope`} {
+		if err := acc.Add(event(bad)); err == nil || !strings.Contains(err.Error(), "set: the payload is not JSON") {
+			t.Errorf("set accepted %q: %v", bad, err)
+		}
+	}
+	if got := string(jsonv.Marshal(acc.State())); got != `{"n":12345678901234567890123}` {
+		t.Errorf("a bad payload changed the state to %s", got)
 	}
 }
 
@@ -319,5 +347,40 @@ func TestGuardInterruptStopsOnlyTheAppliesRunningNow(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, ErrInterrupted) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("after the guard's context ended: %v", err)
+	}
+}
+
+func TestAccumulateJQMatchesApply(t *testing.T) {
+	for _, program := range []string{
+		`.count += 1 | .last = $event.payload`,
+		`. + $event.payload | .sum += ($event.payload.n // 0) / 3`,
+		`if $event.seq == 2 then {} else .[$event.stream] = $event.seq end`,
+		`.big = 12345678901234567890123 | .keep = .keep`,
+	} {
+		initial := value(t, `{"keep":1.50,"sum":0}`)
+		apply, err := JQ(program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := Accumulate("jq:"+program, initial)
+		state := initial
+		for i, p := range []string{`{"n":1}`, `{"n":2.5,"s":"x"}`, `{"a":[1,{"b":null}]}`} {
+			ev := event(p)
+			ev.Seq = replay.Seq(i + 1)
+			if err := acc.Add(ev); err != nil {
+				t.Fatal(err)
+			}
+			state = apply(state, ev)
+			if got, want := string(jsonv.Marshal(acc.State())), string(jsonv.Marshal(state)); got != want {
+				t.Fatalf("%s after seq %d: Accumulate = %s, Apply = %s", program, i+1, got, want)
+			}
+		}
+	}
+	acc := Accumulate("jq:.a.b", nil)
+	if err := acc.Add(event(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Accumulate("jq:1, 2", nil).Add(event(`{}`)); err == nil || !strings.Contains(err.Error(), "more than one value") {
+		t.Errorf("two values: %v", err)
 	}
 }

@@ -128,7 +128,13 @@ func (e *eager) take(key replay.StreamKey, from replay.Seq, limit int) ([]replay
 			return out, len(out) > 0
 		}
 		n := min(limit-len(out), len(e.held))
-		out = append(out, e.held[:n]...)
+		if out == nil {
+			// Handed over as they are, not copied: the reader owns them,
+			// and cannot append over the ones held.
+			out = e.held[:n:n]
+		} else {
+			out = append(out, e.held[:n]...)
+		}
 		e.held = e.held[n:]
 	}
 	return out, len(out) > 0

@@ -127,7 +127,7 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 		defer close(work)
 		defer close(inOrder)
 		readErr = readChunks(ctx, idx, in, func(c *chunk) bool {
-			if idx == 0 && c.firstNo == 1 && l.opts.ReadAheadFirst {
+			if idx == 0 && c.firstNo == 1 && (l.opts.ReadAheadFirst || l.opts.ReadAheadStream != "") {
 				l.readAheadFirst(c.data)
 			}
 			select {
@@ -196,6 +196,9 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 // nothing more ready: then the lines of a slow pipe reach the index (and
 // the screen) while the writer is still writing.
 func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool) error {
+	if in.size >= 0 && !in.follow && !in.temp {
+		return readFileChunks(ctx, idx, in, emit)
+	}
 	type piece struct {
 		data  []byte
 		err   error
@@ -336,8 +339,15 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 
 func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamKey, prepare func(jsonv.Payload) jsonv.Payload) {
 	data, no := c.data, c.firstNo
-	// Sized by bytes, not lines: blank lines take no room in the index.
-	c.lines = make([]parsedLine, 0, len(data)/256+1)
+	// Room for every line, unless most of them are too short to be
+	// events: blank lines take no room in the index.
+	lines := min(bytes.Count(data, []byte{'\n'}), len(data)/32) + 1
+	c.lines = make([]parsedLine, 0, lines)
+	if eager != nil {
+		// As many as the stream's share of the lines so far: growing the
+		// slice would copy every event once or twice more.
+		c.events = make([]replay.Event[jsonv.Payload], 0, lines/max(len(streams), 1))
+	}
 	for off := 0; off < len(data); no++ {
 		end := bytes.IndexByte(data[off:], '\n')
 		cut := false
@@ -368,8 +378,12 @@ func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamK
 }
 
 // readAheadFirst starts reading ahead the stream of the first line of
-// data, before any line is parsed.
+// data (or the one Options name), before any line is parsed.
 func (l *Log) readAheadFirst(data []byte) {
+	if l.opts.ReadAheadStream != "" {
+		l.ReadAhead(l.opts.ReadAheadStream, l.opts.Prepare)
+		return
+	}
 	for len(data) > 0 {
 		line, rest, _ := bytes.Cut(data, []byte{'\n'})
 		data = rest
@@ -407,7 +421,9 @@ func (l *Log) merge(in *input, c *chunk) ([]replay.Event[jsonv.Payload], error) 
 		l.stats.Lines -= after
 	}
 	scale := l.lineScale()
-	var events []replay.Event[jsonv.Payload]
+	// The eager stream's events, given their seqs in place: the i-th
+	// kept is never after the i-th parsed.
+	events := c.events[:0]
 	for _, pl := range c.lines {
 		if pl.err != nil {
 			le := LineError{File: in.name, Line: int(pl.no), Column: pl.err.column, Msg: pl.err.msg}

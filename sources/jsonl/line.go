@@ -215,8 +215,24 @@ func ParseTime(value []byte) (t time.Time, ok bool, err error) {
 // fastRFC3339 reads "2006-01-02T15:04:05Z", the commonest time of all,
 // without time.Parse: a log has one on every line.
 func fastRFC3339(v []byte) (time.Time, bool) {
-	if len(v) != 22 || v[0] != '"' || v[5] != '-' || v[8] != '-' || v[11] != 'T' || v[14] != ':' || v[17] != ':' || v[20] != 'Z' || v[21] != '"' {
+	if len(v) < 22 || v[0] != '"' || v[5] != '-' || v[8] != '-' || v[11] != 'T' || v[14] != ':' || v[17] != ':' || v[len(v)-2] != 'Z' || v[len(v)-1] != '"' {
 		return time.Time{}, false
+	}
+	// A fraction of a second, of 1 to 9 digits, as loggers write them.
+	nsec := 0
+	if frac := v[20 : len(v)-2]; len(frac) > 0 {
+		if len(frac) < 2 || len(frac) > 10 || frac[0] != '.' {
+			return time.Time{}, false
+		}
+		for _, c := range frac[1:] {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			nsec = nsec*10 + int(c-'0')
+		}
+		for range 10 - len(frac) {
+			nsec *= 10
+		}
 	}
 	num := func(b []byte) int {
 		n := 0
@@ -233,7 +249,7 @@ func fastRFC3339(v []byte) (time.Time, bool) {
 	if year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 	if t.Day() != day { // February 30th and the like: let time.Parse say no
 		return time.Time{}, false
 	}

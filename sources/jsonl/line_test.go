@@ -2,6 +2,7 @@ package jsonl
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,16 @@ func TestFastRFC3339AgreesWithTimeParse(t *testing.T) {
 		got, ok := fastRFC3339([]byte(`"` + s + `"`))
 		want, err := time.Parse(time.RFC3339, s)
 		if ok != (err == nil) || ok && !got.Equal(want) {
+			t.Errorf("%s: fast %v %v, time.Parse %v %v", s, got, ok, want, err)
+		}
+	}
+	// Fractions of a second: read fast when they have 1 to 9 digits, and
+	// left to time.Parse otherwise, never read otherwise than it reads them.
+	for _, s := range []string{"2026-05-30T12:00:00.1Z", "2026-05-30T12:00:00.000Z", "2026-05-30T12:00:00.000333Z", "2026-05-30T12:00:00.123456789Z", "2026-05-30T12:00:00.Z", "2026-05-30T12:00:00.1234567891Z", "2026-05-30T12:00:00.12a4Z", "2026-05-30T12:00:00,5Z", "2024-02-30T00:00:00.5Z"} {
+		got, ok := fastRFC3339([]byte(`"` + s + `"`))
+		want, err := time.Parse(time.RFC3339Nano, s)
+		fast := len(s) <= 30 && !strings.ContainsAny(s, "a,") && !strings.HasSuffix(s, ".Z") && !strings.HasPrefix(s, "2024-02-30")
+		if ok != fast || ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
 			t.Errorf("%s: fast %v %v, time.Parse %v %v", s, got, ok, want, err)
 		}
 	}

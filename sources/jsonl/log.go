@@ -27,6 +27,10 @@ type Options struct {
 	// that will replay that stream whole. Prepare is ReadAhead's prepare.
 	ReadAheadFirst bool
 	Prepare        func(jsonv.Payload) jsonv.Payload
+	// ReadAheadStream, when not empty, is the stream read ahead so from
+	// its first event instead of the first stream, for a caller that
+	// will replay it whole: one stream among many.
+	ReadAheadStream replay.StreamKey
 
 	// Follow keeps reading the last file after its end, as it grows (a
 	// log being written): the index is then never complete, so Wait and
