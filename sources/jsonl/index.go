@@ -196,7 +196,10 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 // nothing more ready: then the lines of a slow pipe reach the index (and
 // the screen) while the writer is still writing.
 func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool) error {
-	if in.size >= 0 && !in.follow && !in.temp {
+	// A local file has all its bytes there to read; an object in a
+	// bucket comes over the network, and its lines are handed on as they
+	// arrive, as a pipe's are.
+	if _, local := in.file.(*os.File); local && in.size >= 0 && !in.follow && !in.temp {
 		return readFileChunks(ctx, idx, in, emit)
 	}
 	type piece struct {
