@@ -71,21 +71,47 @@ func (c *verifyCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	checked := st.Skipped+st.Renumbered == 0
 	if checked {
-		for _, key := range keys {
-			if err := replay.CheckPurity(a.ctx, src.log, key, a.apply, a.initial); err != nil {
-				var pe *replay.PurityError
-				var ae *replay.ApplyError
-				if !errors.As(err, &pe) && !errors.As(err, &ae) && !errors.Is(err, replay.ErrSeqMismatch) {
-					return err
-				}
-				problem := err.Error()
-				switch {
-				case pe != nil:
-					problem = withID(problem, pe.Seq, src.idOf(a.ctx, key, pe.Seq))
-				case ae != nil:
-					problem = withID(problem, ae.Seq, src.idOf(a.ctx, key, ae.Seq))
-				}
-				problems = append(problems, problem)
+		// Each stream is checked by one worker of the fleet, every core
+		// busy; the problems are listed in the order of the streams.
+		said := make([]string, len(keys))
+		errs := make([]error, len(keys))
+		work := make([]replay.StreamInfo, len(keys))
+		for i, key := range keys {
+			work[i] = replay.StreamInfo{Key: key}
+		}
+		f := &fleet{ctx: a.ctx}
+		stopProgress := f.showProgress(a.progress)
+		f.each(work, func(i int) {
+			key := keys[i]
+			err := replay.CheckPurity(a.ctx, src.log, key, a.apply, a.initial)
+			if err == nil {
+				return
+			}
+			var pe *replay.PurityError
+			var ae *replay.ApplyError
+			if !errors.As(err, &pe) && !errors.As(err, &ae) && !errors.Is(err, replay.ErrSeqMismatch) {
+				errs[i] = err
+				return
+			}
+			problem := err.Error()
+			switch {
+			case pe != nil:
+				problem = withID(problem, pe.Seq, src.idOf(a.ctx, key, pe.Seq))
+			case ae != nil:
+				problem = withID(problem, ae.Seq, src.idOf(a.ctx, key, ae.Seq))
+			}
+			said[i] = problem
+		})
+		stopProgress()
+		if err := a.ctx.Err(); err != nil {
+			return err
+		}
+		for i := range keys {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			if said[i] != "" {
+				problems = append(problems, said[i])
 			}
 		}
 	}

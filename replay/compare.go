@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"iter"
@@ -17,15 +18,37 @@ type leaf struct{ path, value string }
 // flatten lists the scalars of v in a deterministic order (struct fields in
 // declaration order, map entries sorted by key). Unexported fields are
 // included: a reducer that hides state in them is still checked.
-func flatten(v any) []leaf {
-	f := flattener{onPath: make(map[uintptr]bool)}
-	f.walk("state", reflect.ValueOf(v))
-	return f.leaves
+func flatten(v any) []leaf { return flatOf(v).leaves() }
+
+// flat is a flattening written as records, path NUL value NUL, into one
+// buffer: CheckPurity compares these a few times per event, and building
+// a string per path and value was most of its time. No path or value
+// holds a NUL byte (strings are quoted).
+type flat []byte
+
+func flatOf(v any) flat {
+	f := flattener{onPath: make(map[uintptr]bool), path: []byte("state")}
+	f.walk(reflect.ValueOf(v))
+	return f.out
+}
+
+// leaves splits the records.
+func (fl flat) leaves() []leaf {
+	var out []leaf
+	for rest := []byte(fl); len(rest) > 0; {
+		path, after, _ := bytes.Cut(rest, []byte{0})
+		value, next, _ := bytes.Cut(after, []byte{0})
+		out = append(out, leaf{string(path), string(value)})
+		rest = next
+	}
+	return out
 }
 
 type flattener struct {
-	leaves []leaf
+	path   []byte // of the value being walked; grows and shrinks as a stack
+	out    flat
 	onPath map[uintptr]bool // pointers being walked, to stop on cycles
+	scalar []byte           // scratch for a map key
 }
 
 var (
@@ -42,60 +65,97 @@ type MemberLister interface {
 	Members() iter.Seq2[string, any]
 }
 
-func (f *flattener) add(path, value string) {
-	f.leaves = append(f.leaves, leaf{path, value})
+func (f *flattener) add(value string) {
+	f.out = append(f.out, f.path...)
+	f.out = append(f.out, 0)
+	f.out = append(f.out, value...)
+	f.out = append(f.out, 0)
 }
 
-func (f *flattener) walk(path string, v reflect.Value) {
+// addQuoted adds a string value, quoted, without building it first.
+func (f *flattener) addQuoted(value string) {
+	f.out = append(f.out, f.path...)
+	f.out = append(f.out, 0)
+	f.out = appendQuote(f.out, value)
+	f.out = append(f.out, 0)
+}
+
+// appendQuote is strconv.AppendQuote, with a short way for the plain
+// ASCII most strings are: that function looks up every rune.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// under walks v at the path plus the given segment, then takes the
+// segment off again.
+func (f *flattener) under(n int, v reflect.Value) {
+	f.walk(v)
+	f.path = f.path[:n]
+}
+
+func (f *flattener) walk(v reflect.Value) {
 	if !v.IsValid() {
-		f.add(path, "nil")
+		f.add("nil")
 		return
 	}
 	if v.Type() == timeType && v.CanInterface() {
-		f.add(path, v.Interface().(time.Time).Format(time.RFC3339Nano))
+		f.add(v.Interface().(time.Time).Format(time.RFC3339Nano))
 		return
 	}
 	if v.CanInterface() && v.Type().Implements(memberListerType) {
 		if v.Kind() == reflect.Pointer && v.IsNil() && v.Type().Elem().Kind() != reflect.Struct {
-			f.add(path, "nil")
+			f.add("nil")
 			return
 		}
-		n := len(f.leaves)
+		n, before := len(f.path), len(f.out)
 		for k, m := range v.Interface().(MemberLister).Members() {
-			f.walk(path+"["+strconv.Quote(k)+"]", reflect.ValueOf(m))
+			f.path = append(f.path, '[')
+			f.path = appendQuote(f.path, k)
+			f.path = append(f.path, ']')
+			f.under(n, reflect.ValueOf(m))
 		}
-		if len(f.leaves) == n {
-			f.add(path, "{}")
+		if len(f.out) == before {
+			f.add("{}")
 		}
 		return
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			f.add(path, "nil")
+			f.add("nil")
 			return
 		}
 		p := v.Pointer()
 		if f.onPath[p] {
-			f.add(path, "<cycle>")
+			f.add("<cycle>")
 			return
 		}
 		f.onPath[p] = true
-		f.walk(path, v.Elem())
+		f.walk(v.Elem())
 		delete(f.onPath, p)
 	case reflect.Interface:
-		f.walk(path, v.Elem())
+		f.walk(v.Elem())
 	case reflect.Struct:
 		t := v.Type()
 		if t.NumField() == 0 {
-			f.add(path, "{}")
+			f.add("{}")
 		}
+		n := len(f.path)
 		for i := range t.NumField() {
-			f.walk(path+"."+t.Field(i).Name, v.Field(i))
+			f.path = append(f.path, '.')
+			f.path = append(f.path, t.Field(i).Name...)
+			f.under(n, v.Field(i))
 		}
 	case reflect.Map:
 		if v.Len() == 0 {
-			f.add(path, "{}")
+			f.add("{}")
 			return
 		}
 		type entry struct {
@@ -107,38 +167,54 @@ func (f *flattener) walk(path string, v reflect.Value) {
 			entries = append(entries, entry{scalar(it.Key()), it.Value()})
 		}
 		slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
+		n := len(f.path)
 		for _, e := range entries {
-			f.walk(path+"["+e.key+"]", e.val)
+			f.path = append(f.path, '[')
+			f.path = append(f.path, e.key...)
+			f.path = append(f.path, ']')
+			f.under(n, e.val)
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
-			f.add(path, strconv.Quote(string(v.Bytes())))
+			f.addQuoted(string(v.Bytes()))
 			return
 		}
 		if v.Len() == 0 {
-			f.add(path, "[]")
+			f.add("[]")
 			return
 		}
+		n := len(f.path)
 		for i := range v.Len() {
-			f.walk(path+"["+strconv.Itoa(i)+"]", v.Index(i))
+			f.path = append(f.path, '[')
+			f.path = strconv.AppendInt(f.path, int64(i), 10)
+			f.path = append(f.path, ']')
+			f.under(n, v.Index(i))
 		}
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
 		// Identity, not contents: a fresh closure is a different value.
 		if v.IsNil() {
-			f.add(path, "nil")
+			f.add("nil")
 		} else {
-			f.add(path, fmt.Sprintf("%s@%#x", v.Kind(), v.Pointer()))
+			f.add(fmt.Sprintf("%s@%#x", v.Kind(), v.Pointer()))
 		}
+	case reflect.String:
+		f.addQuoted(v.String())
 	default:
-		f.add(path, scalar(v))
+		f.add(scalar(v))
 	}
 }
 
 // scalar renders a basic value, strings quoted. It works on values read
 // from unexported fields, which cannot be turned back into an interface.
 func scalar(v reflect.Value) string {
-	if v.Kind() == reflect.String {
+	switch {
+	case v.Kind() == reflect.String:
 		return strconv.Quote(v.String())
+	case v.Type().NumMethod() > 0: // a String method, which fmt calls
+	case v.CanInt():
+		return strconv.FormatInt(v.Int(), 10)
+	case v.Kind() == reflect.Bool:
+		return strconv.FormatBool(v.Bool())
 	}
 	return fmt.Sprint(v)
 }
@@ -226,10 +302,11 @@ type difference struct{ path, a, b string }
 
 // firstDifference compares two flattenings and returns the first path,
 // in the order of a then b, whose value differs or exists on one side only.
-func firstDifference(a, b []leaf) (difference, bool) {
-	if slices.Equal(a, b) {
+func firstDifference(fa, fb flat) (difference, bool) {
+	if bytes.Equal(fa, fb) {
 		return difference{}, false
 	}
+	a, b := fa.leaves(), fb.leaves()
 	inB := make(map[string]string, len(b))
 	for _, l := range b {
 		inB[l.path] = l.value

@@ -43,6 +43,7 @@ func (e *PurityError) Error() string {
 // verification tool, not something for a hot path.
 func CheckPurity[S, E any](ctx context.Context, log Log[E], stream StreamKey, apply Apply[S, E], initial S) error {
 	state := initial
+	before := flatOf(state)
 	var at Seq
 	for ev, err := range All(ctx, log, stream) {
 		if err != nil {
@@ -51,22 +52,24 @@ func CheckPurity[S, E any](ctx context.Context, log Log[E], stream StreamKey, ap
 		if ev.Seq != at+1 {
 			return fmt.Errorf("check purity of stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, ErrSeqMismatch)
 		}
-		before := flatten(state)
 		first, err := safeApply(apply, state, ev)
 		if err != nil {
 			return err
 		}
-		if d, ok := firstDifference(before, flatten(state)); ok {
+		if d, ok := firstDifference(before, flatOf(state)); ok {
 			return &PurityError{Stream: stream, Seq: ev.Seq, Mutated: true, Path: d.path, Before: d.a, After: d.b}
 		}
 		second, err := safeApply(apply, state, ev)
 		if err != nil {
 			return err
 		}
-		if d, ok := firstDifference(flatten(first), flatten(second)); ok {
+		// The walk of first is the next event's state before its apply:
+		// nothing runs between.
+		after := flatOf(first)
+		if d, ok := firstDifference(after, flatOf(second)); ok {
 			return &PurityError{Stream: stream, Seq: ev.Seq, Path: d.path, Before: d.a, After: d.b}
 		}
-		state, at = first, ev.Seq
+		state, before, at = first, after, ev.Seq
 	}
 	if at == 0 {
 		return fmt.Errorf("check purity of stream %q: %w", stream, ErrEmptyStream)
