@@ -214,6 +214,32 @@ func TestExportLoadsFilesIntoPostgres(t *testing.T) {
 	}
 }
 
+func TestExportIntoPostgresKeepsTheGlobalOrder(t *testing.T) {
+	dsn, _ := pgSchema(t)
+	if _, errOut, code := run(t, "export", bank, "--pg", dsn, "--pg-create"); code != 0 {
+		t.Fatalf("export --pg: %q (exit %d)", errOut, code)
+	}
+	// bank-dedupe.jq folds the three accounts into one state, skipping a
+	// transaction the event before repeats: its result depends on the order.
+	fromFile, errOut, code := run(t, "-r", "jq:@../testdata/bank-dedupe.jq", "state", bank, "-g", "--json")
+	if code != 0 {
+		t.Fatalf("state -g of the file: %q (exit %d)", errOut, code)
+	}
+	fromPG, errOut, code := run(t, "-r", "jq:@../testdata/bank-dedupe.jq", "--pg", dsn, "state", "-g", "--json")
+	if code != 0 || fromPG != fromFile {
+		t.Fatalf("state -g of the exported table = %q (%q, exit %d); of the file %q", fromPG, errOut, code, fromFile)
+	}
+	fileOrder, _, _ := run(t, "find", bank, "-g", "--where", "true", "--all")
+	pgOrder, errOut, code := run(t, "--pg", dsn, "find", "-g", "--where", "true", "--all")
+	if code != 0 || pgOrder != fileOrder {
+		t.Fatalf("find -g --all on the exported table:\n%s(%q, exit %d)\non the file:\n%s", pgOrder, errOut, code, fileOrder)
+	}
+	_, errOut, code = run(t, "export", bank, "--pg", dsn, "-s", "acct-nobody")
+	if code != 1 || !strings.Contains(errOut, `nothing loaded: no stream "acct-nobody" in the files`) {
+		t.Fatalf("export -s of a stream the files lack: %q (exit %d)", errOut, code)
+	}
+}
+
 func TestGlobalOrderOnPostgres(t *testing.T) {
 	dsn, table := pgBank(t)
 	// pgBank inserts alice's 8 events, then bob's 9, then carol's 5.
