@@ -84,9 +84,14 @@ type app[S, E any] struct {
 	// else what the program says (WithApplyID).
 	applyID string
 
-	pg          pgFlags
-	nats        natsFlags
-	follow      bool
+	pg     pgFlags
+	nats   natsFlags
+	follow bool
+	// global is the global order the command folds (--global), which
+	// tells an event's seq in its own stream; closeGlobal closes its log
+	// once Run has told where an apply failed.
+	global      *replay.GlobalLog[E]
+	closeGlobal func() error
 	checkpoints string
 	// guard bounds the built-in jq reducers; nil for a program's own apply.
 	guard *reduce.Guard
@@ -178,7 +183,11 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 		return exitCode(err)
 	}
-	if err := kctx.Run(); err != nil {
+	err = kctx.Run()
+	if a.closeGlobal != nil {
+		defer a.closeGlobal()
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(stderr, "%s: interrupted\n", cfg.name)
 			return exitInterrupted
@@ -190,8 +199,16 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		if errors.As(err, &ae) {
 			if ev, ok := ae.Event.(replay.Event[E]); ok {
 				if _, global := replay.GlobalStreams(ae.Stream); global {
-					// Its seq is its place in the global order, not in its stream.
-					fmt.Fprintf(stderr, "the event (seq %d of %s, in stream %q): %s", ev.Seq, describeStream(ae.Stream), ev.Stream, a.eventLine(ev))
+					// Its seq is its place in the global order; its line
+					// shows its seq in its own stream.
+					where := fmt.Sprintf("seq %d of %s, in stream %q", ae.Seq, describeStream(ae.Stream), ev.Stream)
+					if a.global != nil && a.global.Key() == ae.Stream {
+						if own, seq, err := a.global.Origin(ctx, ae.Seq); err == nil {
+							ev.Stream, ev.Seq = own, seq
+							where = fmt.Sprintf("seq %d of %s, seq %d of stream %q", ae.Seq, describeStream(ae.Stream), seq, own)
+						}
+					}
+					fmt.Fprintf(stderr, "the event (%s): %s", where, a.eventLine(ev))
 				} else {
 					fmt.Fprintf(stderr, "the event: %s", a.eventLine(ev))
 				}

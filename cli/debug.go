@@ -185,7 +185,7 @@ func (a *app[S, E]) globalView(src *source[S, E], f streamFlag) (replay.StreamKe
 	if err != nil {
 		return "", nil // a log without one is debugged stream by stream
 	}
-	src.log, src.global = g, g
+	src.log, src.global, a.global = g, g, g
 	return "", nil
 }
 
