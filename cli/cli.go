@@ -274,7 +274,7 @@ read or folded).`
 // globalFlags apply to every command.
 type globalFlags struct {
 	SkipBad     bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
-	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come. A file rotated away is followed under its name; a file truncated is no longer followed."`
+	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come. A file rotated away is followed under its name; a file truncated is no longer followed. A table's global order (--global) is not followed: writers may commit its ids out of order."`
 	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log, one object per log file: its name and a hash of its absolute path (or URL). s3://, gs:// and azblob:// need a binary built with -tags cloud."`
 	Version     kong.VersionFlag `help:"Print the version and exit."`
 	pgFlags     `embed:""`

@@ -214,6 +214,34 @@ func TestExportLoadsFilesIntoPostgres(t *testing.T) {
 	}
 }
 
+// A table's global order is the order of its ids, which writers may
+// commit out of order: the debugger does not follow it.
+func TestFollowingATableLeavesItsGlobalOrderOut(t *testing.T) {
+	dsn, table := pgBank(t)
+	var infos []tui.StreamInfo
+	session := func(ctx context.Context, cfg tui.Config[any, jsonv.Payload]) { infos, _ = cfg.Streams(ctx) }
+	for _, flags := range [][]string{{"--global"}, {"--streams", "acct-bob"}} {
+		args := append([]string{"--pg", dsn, "--pg-table", table, "-f"}, flags...)
+		out, errOut, code, _ := runSession(t, "", session, args...)
+		if code != 2 || !strings.Contains(errOut, "-f follows one stream of a table, not its global order") || !strings.Contains(errOut, "drop -f") {
+			t.Errorf("%q: exit %d, %q %q", args, code, out, errOut)
+		}
+	}
+	for _, follow := range []bool{false, true} {
+		args := []string{"--pg", dsn, "--pg-table", table, "-s", "acct-bob"}
+		if follow {
+			args = append(args, "-f")
+		}
+		infos = nil
+		out, errOut, code, _ := runSession(t, "", session, args...)
+		wantCode(t, code, 0, out, errOut)
+		offered := len(infos) > 0 && infos[0].Key == replay.GlobalKey()
+		if offered == follow || len(infos) == 0 {
+			t.Errorf("%q: the stream switcher lists %+v", args, infos)
+		}
+	}
+}
+
 func TestExportIntoPostgresKeepsTheGlobalOrder(t *testing.T) {
 	dsn, _ := pgSchema(t)
 	if _, errOut, code := run(t, "export", bank, "--pg", dsn, "--pg-create"); code != 0 {
