@@ -139,6 +139,11 @@ func TestGlobalOrderMessagesNameTheStreamsNotTheKey(t *testing.T) {
 		{[]string{"find", bank, "-g", "--where", "false", "--json"}, `"stream":"(all streams, global order)"`},
 		{[]string{"find", bank, "-g", "--where", "false", "--bisect"}, "of stream (all streams, global order): nothing to bisect"},
 		{[]string{"-r", failing, "find", bank, "-g", "--where", "false", "--bisect"}, "apply failed at stream (all streams, global order) seq 22"},
+		{[]string{"diverge", bank, "-g", "--against", "jq:@../testdata/bank-dedupe.jq"}, "(all streams, global order)  10 "},
+		{[]string{"diverge", bank, "-g", "--against", "jq:@../testdata/bank-dedupe.jq", "--json"}, `"stream":"(all streams, global order)","seq":10`},
+		{[]string{"-r", failing, "diverge", bank, "-g", "--against", failing + " ", "--json"}, `"errors":[{"stream":"(all streams, global order)"`},
+		{[]string{"-r", failing, "diverge", bank, "--streams", "acct-bob,acct-alice", "--against", failing + " "}, "stream (global order of acct-bob, acct-alice): --reduce"},
+		{[]string{"series", bank, "-g", ".owner"}, "at any seq of stream (all streams, global order) (1–22)"},
 	} {
 		args := tc.args
 		if args[0] != "-r" {
