@@ -84,15 +84,15 @@ type app[S, E any] struct {
 	// else what the program says (WithApplyID).
 	applyID string
 
-	pg     pgFlags
-	nats   natsFlags
-	follow bool
+	pg          pgFlags
+	nats        natsFlags
+	follow      bool
+	checkpoints string
 	// global is the global order the command folds (--global), which
 	// tells an event's seq in its own stream; closeGlobal closes its log
 	// once Run has told where an apply failed.
 	global      *replay.GlobalLog[E]
 	closeGlobal func() error
-	checkpoints string
 	// guard bounds the built-in jq reducers; nil for a program's own apply.
 	guard *reduce.Guard
 }
