@@ -101,7 +101,7 @@ func (c *blameCmd[S, E]) Run(a *app[S, E]) error {
 				out[i]["id"] = *id
 			}
 		}
-		if err := a.printJSON(map[string]any{"stream": stream, "path": c.Path, "changes": out}); err != nil {
+		if err := a.printJSON(map[string]any{"stream": jsonStream(stream), "path": c.Path, "changes": out}); err != nil {
 			return err
 		}
 	} else {

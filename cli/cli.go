@@ -88,6 +88,11 @@ type app[S, E any] struct {
 	nats        natsFlags
 	follow      bool
 	checkpoints string
+	// global is the global order the command folds (--global), which
+	// tells an event's seq in its own stream; closeGlobal closes its log
+	// once Run has told where an apply failed.
+	global      *replay.GlobalLog[E]
+	closeGlobal func() error
 	// guard bounds the built-in jq reducers; nil for a program's own apply.
 	guard *reduce.Guard
 }
@@ -178,7 +183,11 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "%s: error: %v\n", cfg.name, err)
 		return exitCode(err)
 	}
-	if err := kctx.Run(); err != nil {
+	err = kctx.Run()
+	if a.closeGlobal != nil {
+		defer a.closeGlobal()
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(stderr, "%s: interrupted\n", cfg.name)
 			return exitInterrupted
@@ -190,8 +199,16 @@ func Run[S, E any](ctx context.Context, args []string, stdout, stderr io.Writer,
 		if errors.As(err, &ae) {
 			if ev, ok := ae.Event.(replay.Event[E]); ok {
 				if _, global := replay.GlobalStreams(ae.Stream); global {
-					// Its seq is its place in the global order, not in its stream.
-					fmt.Fprintf(stderr, "the event (seq %d of %s, in stream %q): %s", ev.Seq, describeStream(ae.Stream), ev.Stream, a.eventLine(ev))
+					// Its seq is its place in the global order; its line
+					// shows its seq in its own stream.
+					where := fmt.Sprintf("seq %d of %s, in stream %q", ae.Seq, describeStream(ae.Stream), ev.Stream)
+					if a.global != nil && a.global.Key() == ae.Stream {
+						if own, seq, err := a.global.Origin(ctx, ae.Seq); err == nil {
+							ev.Stream, ev.Seq = own, seq
+							where = fmt.Sprintf("seq %d of %s, seq %d of stream %q", ae.Seq, describeStream(ae.Stream), seq, own)
+						}
+					}
+					fmt.Fprintf(stderr, "the event (%s): %s", where, a.eventLine(ev))
 				} else {
 					fmt.Fprintf(stderr, "the event: %s", a.eventLine(ev))
 				}
@@ -257,7 +274,7 @@ read or folded).`
 // globalFlags apply to every command.
 type globalFlags struct {
 	SkipBad     bool             `help:"Skip malformed lines and repeated seqs instead of stopping at the first one; how many were skipped is reported."`
-	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come. A file rotated away is followed under its name; a file truncated is no longer followed."`
+	Follow      bool             `short:"f" help:"Keep reading: events appended to the file or table show up in the debugger as they come. A file rotated away is followed under its name; a file truncated is no longer followed. A table's global order (--global) is not followed: writers may commit its ids out of order."`
 	Checkpoints string           `placeholder:"URL" help:"Keep bookmarks in object storage (s3://bucket?region=..., gs://, azblob://, file:///dir) instead of beside the log, one object per log file: its name and a hash of its absolute path (or URL). s3://, gs:// and azblob:// need a binary built with -tags cloud."`
 	Version     kong.VersionFlag `help:"Print the version and exit."`
 	pgFlags     `embed:""`

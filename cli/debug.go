@@ -174,18 +174,26 @@ func reducerTitle(spec string) string {
 // when the log has one: the order the flags choose (--global, --streams,
 // --order), which it opens, or that of every stream, which the stream
 // switcher offers.
+//
+// A table's global order is not followed (-f): it is the order of its
+// ids, and a writer can commit an id below one already read, which would
+// be skipped for good.
 func (a *app[S, E]) globalView(src *source[S, E], f streamFlag) (replay.StreamKey, error) {
-	if f.global() {
+	_, ordered := src.log.(replay.GlobalReader[E])
+	followTable := a.follow && src.files == nil
+	switch {
+	case f.global() && followTable && ordered:
+		return "", usageError("-f follows one stream of a table, not its global order (--global, --streams): the order is that of the table's ids, and a writer can commit an id below one already shown, which the debugger would skip for good; drop -f to debug the global order as the table holds it, or follow one stream with -f --stream NAME")
+	case f.global():
 		return a.chosen(src, f)
-	}
-	if _, ok := src.log.(replay.GlobalReader[E]); !ok {
+	case !ordered || followTable:
 		return "", nil
 	}
 	g, err := replay.Global(src.log)
 	if err != nil {
 		return "", nil // a log without one is debugged stream by stream
 	}
-	src.log, src.global = g, g
+	src.log, src.global, a.global = g, g, g
 	return "", nil
 }
 

@@ -73,7 +73,7 @@ func (c *diffCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	list := a.cfg.diff(before, after)
 	if c.JSON {
-		out := map[string]any{"stream": stream, "from": from, "to": to, "changes": a.jsonChanges(list)}
+		out := map[string]any{"stream": jsonStream(stream), "from": from, "to": to, "changes": a.jsonChanges(list)}
 		if id := src.sourceID(a.ctx, stream, from); id != nil {
 			out["from_id"] = *id
 		}

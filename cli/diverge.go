@@ -285,11 +285,11 @@ func (c *divergeCmd[S, E]) printJSON(a *app[S, E], f *fleet, answers []divergeAn
 		Right any    `json:"right,omitempty"`
 	}
 	type divergence struct {
-		Stream      replay.StreamKey `json:"stream"`
-		Seq         replay.Seq       `json:"seq"`
-		Time        any              `json:"time"`
-		Summary     string           `json:"summary,omitempty"`
-		Differences []difference     `json:"differences"`
+		Stream      string       `json:"stream"`
+		Seq         replay.Seq   `json:"seq"`
+		Time        any          `json:"time"`
+		Summary     string       `json:"summary,omitempty"`
+		Differences []difference `json:"differences"`
 	}
 	out := struct {
 		Left        string       `json:"left"`
@@ -303,7 +303,7 @@ func (c *divergeCmd[S, E]) printJSON(a *app[S, E], f *fleet, answers []divergeAn
 		if !ans.diverged {
 			continue
 		}
-		d := divergence{Stream: ans.stream, Seq: ans.seq, Time: jsonTime(ans.time), Summary: ans.summary, Differences: []difference{}}
+		d := divergence{Stream: jsonStream(ans.stream), Seq: ans.seq, Time: jsonTime(ans.time), Summary: ans.summary, Differences: []difference{}}
 		for _, ch := range ans.diffs {
 			m := a.jsonChange(ch)
 			d.Differences = append(d.Differences, difference{Path: ch.Path, Left: m["old"], Right: m["new"]})

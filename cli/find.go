@@ -91,7 +91,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		}
 		ev, err := src.log.Read(a.ctx, stream, seq, 1)
 		if err != nil || len(ev) != 1 {
-			return fmt.Errorf("stream %q: reading seq %d: %v", stream, seq, err)
+			return fmt.Errorf("stream %s: reading seq %d: %v", describeStream(stream), seq, err)
 		}
 		m := match{Seq: seq, ID: src.sourceID(a.ctx, stream, seq), Time: jsonTime(ev[0].Time), Summary: a.eventSummary(stream, ev[0])}
 		if c.JSON {
@@ -106,7 +106,7 @@ func (c *findCmd[S, E]) Run(a *app[S, E]) error {
 		}
 		ok, err := cond.holds(step.State, step.Event)
 		if err != nil {
-			return &exitError{exitBadInput, fmt.Errorf("stream %q seq %d: %w", stream, step.Event.Seq, err)}
+			return &exitError{exitBadInput, fmt.Errorf("stream %s seq %d: %w", describeStream(stream), step.Event.Seq, err)}
 		}
 		if !ok {
 			continue
@@ -147,7 +147,7 @@ func (a *app[S, E]) bisect(src *source[S, E], stream replay.StreamKey, cond *con
 	}
 	seq, _, err := tl.Bisect(a.ctx, 0, last, func(s S, ev replay.Event[E]) (bool, error) { return cond.holds(s, ev) })
 	if errors.Is(err, replay.ErrConditionNeverHolds) {
-		fmt.Fprintf(a.errOut, "%s: %q does not hold at the last seq (%d) of stream %q: nothing to bisect\n", a.cfg.name, cond.source, last, stream)
+		fmt.Fprintf(a.errOut, "%s: %q does not hold at the last seq (%d) of stream %s: nothing to bisect\n", a.cfg.name, cond.source, last, describeStream(stream))
 		return 0, silentFailure{}
 	}
 	return seq, err
@@ -226,7 +226,7 @@ func (a *app[S, E]) exportFixture(c *exportCmd[S, E], src *source[S, E], keys []
 		return n, err
 	}
 	expect, err := json.MarshalIndent(map[string]any{
-		"stream": stream, "from": from, "to": to, "events": n,
+		"stream": jsonStream(stream), "from": from, "to": to, "events": n,
 		"before": json.RawMessage(beforeJSON), "after": json.RawMessage(afterJSON),
 	}, "", "  ")
 	if err != nil {
@@ -245,7 +245,7 @@ func (a *app[S, E]) exportFixture(c *exportCmd[S, E], src *source[S, E], keys []
 
 // pastEnd is the error for a seq flag beyond the last event of a stream.
 func pastEnd(flag string, seq replay.Seq, stream replay.StreamKey, last replay.Seq) error {
-	return &exitError{exitNotFound, fmt.Errorf("%s %d is past the end of stream %q: the stream ends at seq %d: %w", flag, seq, stream, last, replay.ErrPastEnd)}
+	return &exitError{exitNotFound, fmt.Errorf("%s %d is past the end of stream %s: the stream ends at seq %d: %w", flag, seq, describeStream(stream), last, replay.ErrPastEnd)}
 }
 
 // expectPath is where a fixture's expectation goes: FILE.expect.json for

@@ -239,7 +239,7 @@ func report[S, E any](a *app[S, E], f *fleet, failed []streamFailure, answered, 
 			fmt.Fprintf(a.errOut, "  … and %s more (--json lists them all)\n", thousands(len(failed)-most))
 			break
 		}
-		fmt.Fprintf(a.errOut, "%s: stream %q: %v\n", a.cfg.name, ans.stream, ans.err)
+		fmt.Fprintf(a.errOut, "%s: stream %s: %v\n", a.cfg.name, describeStream(ans.stream), ans.err)
 	}
 	fmt.Fprintf(a.errOut, "%s %s of %s streams; %s events folded in %.1f s\n", answered, thousands(n), thousands(streams), thousands(int(f.folded.Load())), took.Seconds())
 	if len(failed) > 0 {
@@ -250,14 +250,14 @@ func report[S, E any](a *app[S, E], f *fleet, failed []streamFailure, answered, 
 
 // jsonError is a stream that failed, in --json output.
 type jsonError struct {
-	Stream replay.StreamKey `json:"stream"`
-	Error  string           `json:"error"`
+	Stream string `json:"stream"`
+	Error  string `json:"error"`
 }
 
 func jsonErrors(failed []streamFailure) []jsonError {
 	out := []jsonError{}
 	for _, ans := range failed {
-		out = append(out, jsonError{Stream: ans.stream, Error: ans.err.Error()})
+		out = append(out, jsonError{Stream: jsonStream(ans.stream), Error: ans.err.Error()})
 	}
 	return out
 }

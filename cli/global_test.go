@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -107,7 +109,53 @@ func TestTheDebuggerOffersTheGlobalOrder(t *testing.T) {
 
 func TestAFailingReducerInTheGlobalOrderNamesBothSeqs(t *testing.T) {
 	_, errOut, code := run(t, "-r", `jq:if $event.type == "transfer_in" then error("no transfers") else . end`, "state", bank, "--global")
-	if code != 3 || !strings.Contains(errOut, `seq 10: jq: error: no transfers`) || !strings.Contains(errOut, `the event (seq 10 of (all streams, global order), in stream "acct-bob")`) {
+	// The event is bob's fourth and the global order's tenth: its line
+	// shows the seq it has in its stream, as the file does.
+	if code != 3 || !strings.Contains(errOut, `seq 10: jq: error: no transfers`) ||
+		!strings.Contains(errOut, `the event (seq 10 of (all streams, global order), seq 4 of stream "acct-bob"): {"stream":"acct-bob","seq":4,`) {
 		t.Errorf("exit %d, %s", code, errOut)
+	}
+}
+
+// The key under which the global order is read is no name for people:
+// no message or JSON output quotes it (it holds a NUL byte).
+func TestGlobalOrderMessagesNameTheStreamsNotTheKey(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.jsonl")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	failing := `jq:if $event.type == "closed" then error("cannot close") else . end`
+	for _, tc := range []struct {
+		args []string
+		want string // in standard output or error
+	}{
+		{[]string{"state", empty, "-g"}, "stream (all streams, global order): replay: stream has no events"},
+		{[]string{"state", bank, "-g", "--at", "100"}, "stream (all streams, global order) to seq 100: the stream ends at seq 22"},
+		{[]string{"state", bank, "--streams", "acct-bob,acct-carol", "--at-time", "2020-01-01T00:00:00Z"}, "no event of stream (global order of acct-bob, acct-carol) is at or before"},
+		{[]string{"-r", failing, "state", bank, "-g"}, "apply failed at stream (all streams, global order) seq 22"},
+		{[]string{"-r", failing, "state", bank, "-g", "--json"}, "apply failed at stream (all streams, global order) seq 22"},
+		{[]string{"diff", bank, "-g", "--from", "2", "--to", "5", "--json"}, `"stream":"(all streams, global order)"`},
+		{[]string{"blame", bank, "-g", "--path", ".balance", "--json"}, `"stream":"(all streams, global order)"`},
+		{[]string{"find", bank, "-g", "--where", "false", "--json"}, `"stream":"(all streams, global order)"`},
+		{[]string{"find", bank, "-g", "--where", "false", "--bisect"}, "of stream (all streams, global order): nothing to bisect"},
+		{[]string{"-r", failing, "find", bank, "-g", "--where", "false", "--bisect"}, "apply failed at stream (all streams, global order) seq 22"},
+		{[]string{"diverge", bank, "-g", "--against", "jq:@../testdata/bank-dedupe.jq"}, "(all streams, global order)  10 "},
+		{[]string{"diverge", bank, "-g", "--against", "jq:@../testdata/bank-dedupe.jq", "--json"}, `"stream":"(all streams, global order)","seq":10`},
+		{[]string{"-r", failing, "diverge", bank, "-g", "--against", failing + " ", "--json"}, `"errors":[{"stream":"(all streams, global order)"`},
+		{[]string{"-r", failing, "diverge", bank, "--streams", "acct-bob,acct-alice", "--against", failing + " "}, "stream (global order of acct-bob, acct-alice): --reduce"},
+		{[]string{"series", bank, "-g", ".owner"}, "at any seq of stream (all streams, global order) (1–22)"},
+	} {
+		args := tc.args
+		if args[0] != "-r" {
+			args = append([]string{"-r", "jq:@../testdata/bank.jq"}, args...)
+		}
+		out, errOut, _ := run(t, args...)
+		both := out + errOut
+		if !strings.Contains(both, tc.want) {
+			t.Errorf("%q: want %q in %q", tc.args, tc.want, both)
+		}
+		if strings.Contains(both, `\x00`) || strings.Contains(both, `\u0000`) || strings.ContainsRune(both, 0) {
+			t.Errorf("%q names the global order by its key: %q", tc.args, both)
+		}
 	}
 }

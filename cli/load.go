@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -30,24 +31,34 @@ func (a *app[S, E]) loadFiles(c *exportCmd[S, E]) (files *jsonl.Log, keys []repl
 		files.Close()
 		return nil, nil, err
 	}
-	for _, s := range c.Stream {
-		keys = append(keys, replay.StreamKey(s))
+	all, err := files.Streams(a.ctx)
+	if err != nil {
+		files.Close()
+		return nil, nil, err
 	}
-	if len(keys) == 0 {
-		if keys, err = files.Streams(a.ctx); err != nil {
+	if len(c.Stream) == 0 {
+		return files, all, nil
+	}
+	for _, s := range c.Stream {
+		if key := replay.StreamKey(s); slices.Contains(all, key) {
+			keys = append(keys, key)
+		} else {
 			files.Close()
-			return nil, nil, err
+			return nil, nil, notFound("nothing loaded: no stream %q in the files; they have %s", s, count(len(all), "stream"))
 		}
 	}
 	return files, keys, nil
 }
 
 // load appends the streams' events from files to a store (into names
-// it), loadBatch at a time, each at its own seq: a stream the store
-// already has refuses them (seq mismatch) instead of taking them twice.
-// appendBatch gets events of one or more streams, each stream's in seq
-// order, and appends them in order (PostgreSQL: all or none). load says how far it got every loadEvery events and when a
-// batch fails, and returns how many it loaded.
+// it) in the files' global order, their line order, so that a store with
+// one of its own (PostgreSQL's id column) keeps it: loadBatch at a time,
+// each at its own seq, so a stream the store already has refuses them
+// (seq mismatch) instead of taking them twice. appendBatch gets events of
+// one or more streams, each stream's in seq order, and appends them in
+// order (PostgreSQL: all or none). load says how far it got every
+// loadEvery events and when a batch fails, and returns how many it
+// loaded.
 func (a *app[S, E]) load(files *jsonl.Log, keys []replay.StreamKey, into string, appendBatch func(context.Context, []replay.Event[jsonv.Payload]) error) (int, error) {
 	total := 0
 	batch := make([]replay.Event[jsonv.Payload], 0, loadBatch)
@@ -66,30 +77,27 @@ func (a *app[S, E]) load(files *jsonl.Log, keys []replay.StreamKey, into string,
 		batch = batch[:0]
 		return nil
 	}
-	for _, key := range keys {
-		n := 0
-		for ev, err := range replay.All(a.ctx, replay.Log[jsonv.Payload](files), key) {
-			if err != nil {
-				if ferr := flush(); ferr != nil {
-					return total, ferr
-				}
-				fmt.Fprintf(a.errOut, "loaded %s into %s before stream %q failed\n", count(total, "event"), into, key)
-				return total, err
+	for from := uint64(1); ; {
+		read, err := files.ReadGlobal(a.ctx, keys, from, loadBatch)
+		if err != nil {
+			if ferr := flush(); ferr != nil {
+				return total, ferr
 			}
-			batch = append(batch, ev)
-			n++
+			fmt.Fprintf(a.errOut, "loaded %s into %s before position %d of the files' global order failed\n", count(total, "event"), into, from)
+			return total, err
+		}
+		if len(read) == 0 {
+			break
+		}
+		for _, ge := range read {
+			batch = append(batch, ge.Event)
 			if len(batch) == loadBatch {
 				if err := flush(); err != nil {
 					return total, err
 				}
 			}
 		}
-		if n == 0 {
-			if err := flush(); err != nil {
-				return total, err
-			}
-			return total, notFound("no stream %q in the files", key)
-		}
+		from = read[len(read)-1].Position + 1
 	}
 	if err := flush(); err != nil {
 		return total, err

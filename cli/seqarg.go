@@ -62,7 +62,7 @@ func (s *source[S, E]) seqOf(ctx context.Context, stream replay.StreamKey, flag 
 		return nil, err
 	}
 	if !found {
-		return nil, notFound("%s %s: no event of stream %q has id %d", flag, arg, stream, arg.id)
+		return nil, notFound("%s %s: no event of stream %s has id %d", flag, arg, describeStream(stream), arg.id)
 	}
 	return &seq, nil
 }

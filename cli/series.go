@@ -136,7 +136,7 @@ func (c *seriesCmd[S, E]) Run(a *app[S, E]) error {
 	}
 	lo, hi, ok := series.Range()
 	if !ok {
-		fmt.Fprintf(a.errOut, "%s: %s is not a number at any seq of stream %q (1–%d)\n", a.cfg.name, value, stream, series.Last())
+		fmt.Fprintf(a.errOut, "%s: %s is not a number at any seq of stream %s (1–%d)\n", a.cfg.name, value, describeStream(stream), series.Last())
 		return silentFailure{}
 	}
 	if c.CSV || c.JSON {

@@ -223,7 +223,17 @@ func (a *app[S, E]) chosen(src *source[S, E], f streamFlag) (replay.StreamKey, e
 	if err != nil {
 		return "", fmt.Errorf("--global: %w", err)
 	}
-	src.log, src.global = g, g
+	src.log, src.global, a.global = g, g, g
+	// Kept open until Run has told where an apply that failed is in its
+	// own stream (GlobalLog.Origin reads the log).
+	closeBefore, closeLog := a.closeGlobal, src.close
+	a.closeGlobal = func() error {
+		if closeBefore != nil {
+			closeBefore()
+		}
+		return closeLog()
+	}
+	src.close = func() error { return nil }
 	return g.Key(), nil
 }
 
@@ -262,20 +272,7 @@ func matchStreams(infos []replay.StreamInfo, patterns []string) ([]replay.Stream
 
 // describeStream is a stream's name for people: the global order is
 // described, not named by its key.
-func describeStream(key replay.StreamKey) string {
-	streams, ok := replay.GlobalStreams(key)
-	switch {
-	case !ok:
-		return strconv.Quote(string(key))
-	case len(streams) == 0:
-		return "(all streams, global order)"
-	}
-	names := make([]string, len(streams))
-	for i, s := range streams {
-		names[i] = string(s)
-	}
-	return "(global order of " + strings.Join(names, ", ") + ")"
-}
+func describeStream(key replay.StreamKey) string { return replay.StreamName(key) }
 
 // eventSummary is a command's one-line description of ev, an event of
 // stream: in the global order, it starts with the event's own stream.
@@ -353,7 +350,7 @@ func seqAtTime[E any](ctx context.Context, log replay.Log[E], stream replay.Stre
 	}
 	seq, found, err := replay.SeqAt(ctx, log, stream, t)
 	if err == nil && !found {
-		err = notFound("no event of stream %q is at or before %s", stream, at)
+		err = notFound("no event of stream %s is at or before %s", describeStream(stream), at)
 	}
 	return seq, err
 }

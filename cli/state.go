@@ -152,7 +152,7 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc r
 			return zero, err
 		}
 		if ev.Seq != at+1 {
-			return zero, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, replay.ErrSeqMismatch)
+			return zero, fmt.Errorf("stream %s: expected seq %d, the log returned seq %d: %w", describeStream(stream), at+1, ev.Seq, replay.ErrSeqMismatch)
 		}
 		if err := acc.Add(ev); err != nil {
 			// As if apply had panicked with err, as a reducer does.
@@ -161,7 +161,7 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc r
 		at = ev.Seq
 	}
 	if at == 0 {
-		return zero, fmt.Errorf("stream %q: %w", stream, replay.ErrEmptyStream)
+		return zero, fmt.Errorf("stream %s: %w", describeStream(stream), replay.ErrEmptyStream)
 	}
 	return acc.State(), nil
 }

@@ -43,6 +43,9 @@ func (c *streamsCmd[S, E]) Run(a *app[S, E]) error {
 }
 
 func streamName(k replay.StreamKey) string {
+	if _, ok := replay.GlobalStreams(k); ok {
+		return cell(describeStream(k))
+	}
 	if k == "" {
 		return `""`
 	}

@@ -32,7 +32,7 @@ func batches[E any](ctx context.Context, log Log[E], stream StreamKey, from, unt
 			}
 			events, err := read(ctx, stream, next, limit)
 			if err != nil {
-				yield(nil, fmt.Errorf("stream %q: read from seq %d: %w", stream, next, err))
+				yield(nil, fmt.Errorf("stream %s: read from seq %d: %w", StreamName(stream), next, err))
 				return
 			}
 			if len(events) == 0 || !yield(events, nil) {

@@ -167,7 +167,7 @@ func (t *Timeline[S, E]) Bisect(ctx context.Context, lo, hi Seq, cond Condition[
 			return false, err
 		}
 		if len(events) != 1 {
-			return false, fmt.Errorf("stream %q has no seq %d: %w", t.stream, seq, ErrPastEnd)
+			return false, fmt.Errorf("stream %s has no seq %d: %w", StreamName(t.stream), seq, ErrPastEnd)
 		}
 		ok, err := cond(state, events[0])
 		if err != nil {

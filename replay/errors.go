@@ -76,9 +76,9 @@ func (e *ApplyError) Failed() bool { return e.Stack == nil }
 
 func (e *ApplyError) Error() string {
 	if e.Failed() {
-		return fmt.Sprintf("apply failed at stream %q seq %d: %v", e.Stream, e.Seq, e.Err)
+		return fmt.Sprintf("apply failed at stream %s seq %d: %v", StreamName(e.Stream), e.Seq, e.Err)
 	}
-	return fmt.Sprintf("apply panicked at stream %q seq %d: %v", e.Stream, e.Seq, e.Panic)
+	return fmt.Sprintf("apply panicked at stream %s seq %d: %v", StreamName(e.Stream), e.Seq, e.Panic)
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }

@@ -23,11 +23,11 @@ type PurityError struct {
 
 func (e *PurityError) Error() string {
 	if e.Mutated {
-		return fmt.Sprintf("apply mutated the state it was given at stream %q seq %d: %s was %s, became %s",
-			e.Stream, e.Seq, e.Path, e.Before, e.After)
+		return fmt.Sprintf("apply mutated the state it was given at stream %s seq %d: %s was %s, became %s",
+			StreamName(e.Stream), e.Seq, e.Path, e.Before, e.After)
 	}
-	return fmt.Sprintf("apply is not deterministic at stream %q seq %d: two applies of the same event differ at %s: %s, then %s",
-		e.Stream, e.Seq, e.Path, e.Before, e.After)
+	return fmt.Sprintf("apply is not deterministic at stream %s seq %d: two applies of the same event differ at %s: %s, then %s",
+		StreamName(e.Stream), e.Seq, e.Path, e.Before, e.After)
 }
 
 // CheckPurity replays the whole of stream and reports the first event at
@@ -47,10 +47,10 @@ func CheckPurity[S, E any](ctx context.Context, log Log[E], stream StreamKey, ap
 	var at Seq
 	for ev, err := range All(ctx, log, stream) {
 		if err != nil {
-			return fmt.Errorf("check purity of stream %q: %w", stream, err)
+			return fmt.Errorf("check purity of stream %s: %w", StreamName(stream), err)
 		}
 		if ev.Seq != at+1 {
-			return fmt.Errorf("check purity of stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, ErrSeqMismatch)
+			return fmt.Errorf("check purity of stream %s: expected seq %d, the log returned seq %d: %w", StreamName(stream), at+1, ev.Seq, ErrSeqMismatch)
 		}
 		first, err := safeApply(apply, state, ev)
 		if err != nil {
@@ -72,7 +72,7 @@ func CheckPurity[S, E any](ctx context.Context, log Log[E], stream StreamKey, ap
 		state, before, at = first, after, ev.Seq
 	}
 	if at == 0 {
-		return fmt.Errorf("check purity of stream %q: %w", stream, ErrEmptyStream)
+		return fmt.Errorf("check purity of stream %s: %w", StreamName(stream), ErrEmptyStream)
 	}
 	return nil
 }

@@ -56,7 +56,7 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 	if snap != nil {
 		cp, err := snap.Load(ctx, stream, bound)
 		if err != nil {
-			return zero, fmt.Errorf("replay stream %q: load checkpoint: %w", stream, err)
+			return zero, fmt.Errorf("replay stream %s: load checkpoint: %w", StreamName(stream), err)
 		}
 		if cp != nil {
 			state, at = cp.State, cp.Seq
@@ -71,7 +71,7 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 				return nil
 			}
 			if err := snap.Save(ctx, Checkpoint[S]{Stream: stream, Seq: seq, State: s}); err != nil {
-				return fmt.Errorf("replay stream %q: save checkpoint at seq %d: %w", stream, seq, err)
+				return fmt.Errorf("replay stream %s: save checkpoint at seq %d: %w", StreamName(stream), seq, err)
 			}
 			return nil
 		}
@@ -90,11 +90,11 @@ func Replay[S, E any](ctx context.Context, log Log[E], snap Snapshotter[S], stre
 
 	switch {
 	case at == 0 && targetSeq != 0:
-		return zero, fmt.Errorf("replay stream %q to seq %d: %w", stream, targetSeq, ErrEmptyStream)
+		return zero, fmt.Errorf("replay stream %s to seq %d: %w", StreamName(stream), targetSeq, ErrEmptyStream)
 	case at == 0:
-		return zero, fmt.Errorf("replay stream %q: %w", stream, ErrEmptyStream)
+		return zero, fmt.Errorf("replay stream %s: %w", StreamName(stream), ErrEmptyStream)
 	case targetSeq != 0 && at < targetSeq:
-		return zero, fmt.Errorf("replay stream %q to seq %d: the stream ends at seq %d: %w", stream, targetSeq, at, ErrPastEnd)
+		return zero, fmt.Errorf("replay stream %s to seq %d: the stream ends at seq %d: %w", StreamName(stream), targetSeq, at, ErrPastEnd)
 	}
 	return state, nil
 }
@@ -117,7 +117,7 @@ func fold[S, E any](stream StreamKey, state S, at Seq, events []Event[E], apply 
 	for ; i < len(events); i++ {
 		ev := &events[i]
 		if ev.Seq != at+1 {
-			return state, at, fmt.Errorf("replay stream %q: expected seq %d, the log returned seq %d: %w", stream, at+1, ev.Seq, ErrSeqMismatch)
+			return state, at, fmt.Errorf("replay stream %s: expected seq %d, the log returned seq %d: %w", StreamName(stream), at+1, ev.Seq, ErrSeqMismatch)
 		}
 		state, at = apply(state, *ev), ev.Seq
 		if visit != nil {

@@ -298,11 +298,11 @@ func (t *Timeline[S, E]) accumulateTo(ctx context.Context, target Seq) (SeekCost
 	every := t.keyframes.spacing()
 	for events, err := range batches(ctx, t.log, t.stream, at+1, until, t.batch) {
 		if err != nil {
-			return cost, fmt.Errorf("stream %q: %w", t.stream, err)
+			return cost, fmt.Errorf("stream %s: %w", StreamName(t.stream), err)
 		}
 		for i := range events {
 			if events[i].Seq != at+1 {
-				return cost, fmt.Errorf("stream %q: expected seq %d, the log returned seq %d: %w", t.stream, at+1, events[i].Seq, ErrSeqMismatch)
+				return cost, fmt.Errorf("stream %s: expected seq %d, the log returned seq %d: %w", StreamName(t.stream), at+1, events[i].Seq, ErrSeqMismatch)
 			}
 			if err := accumulate(acc, t.stream, events[i]); err != nil {
 				return cost, err
@@ -358,7 +358,7 @@ func (t *Timeline[S, E]) Last(ctx context.Context) (Seq, error) {
 	if lr, ok := t.log.(LastSeqReporter); ok {
 		last, err := lr.LastSeq(ctx, t.stream)
 		if err != nil {
-			return 0, fmt.Errorf("stream %q: latest seq: %w", t.stream, err)
+			return 0, fmt.Errorf("stream %s: latest seq: %w", StreamName(t.stream), err)
 		}
 		t.noteLast(last)
 		return last, nil

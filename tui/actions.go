@@ -416,7 +416,7 @@ func (m *Model[S, E]) copySelected(path bool) tea.Cmd {
 		m.say("Y copies the path of the value under the cursor in the state pane (tab to it)")
 		return nil
 	case m.s.shown != nil && m.s.shown.seq > 0 && m.s.shown.event.Seq == m.s.shown.seq:
-		text, what = m.c.cfg.Line(m.s.shown.event), fmt.Sprintf("the event at seq %d", m.s.shown.seq)
+		text, what = m.s.shown.line, fmt.Sprintf("the event at seq %d", m.s.shown.seq)
 	default:
 		m.say("nothing to copy here")
 		return nil

@@ -318,7 +318,7 @@ func findDivergence[S, E any](ctx context.Context, cfg *Config[S, E], a, b *repl
 		if backward && ev.Seq >= from {
 			return false, errPastFrom
 		}
-		next, err := applyOne(cfg.Against, stateB, ev)
+		next, err := applyOne(cfg.Against, stateB, b.Stream(), ev)
 		if err != nil {
 			return false, &replay.SideError{Side: "B", Err: err}
 		}
@@ -357,15 +357,17 @@ func differences[S, E any](cfg *Config[S, E], a, b S) []Change {
 	return cfg.Diff(a, b)
 }
 
-// applyOne applies one event, turning a panic into the *replay.ApplyError
-// a fold would report.
-func applyOne[S, E any](apply replay.Apply[S, E], s S, ev replay.Event[E]) (next S, err error) {
+// applyOne applies one event of stream, turning a panic into the
+// *replay.ApplyError a fold of stream would report: at the stream folded
+// and the seq there (in the global order, not the event's own stream,
+// whose seq differs).
+func applyOne[S, E any](apply replay.Apply[S, E], s S, stream replay.StreamKey, ev replay.Event[E]) (next S, err error) {
 	defer func() {
 		r := recover()
 		if r == nil {
 			return
 		}
-		ae := &replay.ApplyError{Stream: ev.Stream, Seq: ev.Seq, Panic: r, Event: ev}
+		ae := &replay.ApplyError{Stream: stream, Seq: ev.Seq, Panic: r, Event: ev}
 		var rt runtime.Error
 		switch e, isErr := r.(error); {
 		case isErr && !errors.As(e, &rt):

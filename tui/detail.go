@@ -57,7 +57,7 @@ func (m *Model[S, E]) openDetail() {
 		}
 		what, text = fmt.Sprintf("the change at %s by seq %d", clean(ch.Path), m.diff.seq), changeText(ch)
 	case shown != nil && shown.seq > 0 && shown.event.Seq == shown.seq:
-		what, text = fmt.Sprintf("the event at seq %d", shown.seq), readable(m.c.cfg.Line(shown.event))
+		what, text = fmt.Sprintf("the event at seq %d", shown.seq), readable(shown.line)
 	default:
 		m.say("no event here to show")
 		return

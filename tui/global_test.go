@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,5 +50,46 @@ func TestTheGlobalOrderShowsEachEventsStream(t *testing.T) {
 	drive(t, m, m.openStream("acct-bob"))
 	if s := screen(m); strings.Contains(s, "acct-bob  deposit") {
 		t.Errorf("one stream's list shows the stream:\n%s", s)
+	}
+}
+
+// An event of the global order has its place there as its seq; the
+// event pane, its detail and a copy show its line as its own stream has
+// it, at its own seq.
+func TestTheEventPaneShowsAnEventsOwnSeqInTheGlobalOrder(t *testing.T) {
+	g := accounts(t)
+	cfg := typedConfig(t, g)
+	cfg.Stream = g.Key()
+	cfg.Line = func(ev replay.Event[deposit]) string {
+		return fmt.Sprintf(`{"stream":%q,"seq":%d,"note":%q}`, ev.Stream, ev.Seq, ev.Payload.Note)
+	}
+	m := newModel(t, cfg, 120, 35)
+	press(t, m, "e", "G") // the event pane; seq 6, alice's third
+	if want := `{"stream":"acct-alice","seq":3,"note":"tx-6"}`; m.s.shown.line != want || !strings.Contains(screen(m), `"seq": 3,`) {
+		t.Errorf("at seq 6 of the global order, the event pane shows %q:\n%s", m.s.shown.line, screen(m))
+	}
+	drive(t, m, m.openStream("acct-bob"))
+	press(t, m, "G") // bob's second, seq 5 of the global order
+	if want := `{"stream":"acct-bob","seq":2,"note":"tx-5"}`; m.s.shown.line != want {
+		t.Errorf("at acct-bob's last seq, the event pane shows %q, want %q", m.s.shown.line, want)
+	}
+}
+
+// A second apply that fails in the global order is reported at the global
+// order's seq, as a fold of it reports the first apply's failures.
+func TestAFailureOfTheSecondApplyInTheGlobalOrderNamesItsSeq(t *testing.T) {
+	g := accounts(t)
+	cfg := typedConfig(t, g)
+	cfg.Stream = g.Key()
+	cfg.Against, cfg.AgainstName = func(s account, ev replay.Event[deposit]) account {
+		if ev.Payload.Note == "tx-5" {
+			panic(errors.New("no tx-5"))
+		}
+		return applyDeposit(s, ev)
+	}, "against v2"
+	m := newModel(t, cfg, 120, 35)
+	press(t, m, "]")
+	if want := "apply failed at stream (all streams, global order) seq 5: no tx-5"; !strings.Contains(m.status.text, want) {
+		t.Errorf("] over a failing apply in the global order says %q, want %q", m.status.text, want)
 	}
 }

@@ -464,7 +464,7 @@ func (m *Model[S, E]) eventLine(msg seekedMsg[S, E]) string {
 	if msg.seq == 0 || msg.event.Seq != msg.seq {
 		return ""
 	}
-	return m.c.cfg.Line(msg.event)
+	return msg.line
 }
 
 // onLast takes how far the stream goes.

@@ -26,6 +26,7 @@ type seekedMsg[S, E any] struct {
 	state   S
 	ok      bool // state holds the state at seq
 	event   replay.Event[E]
+	line    string // the event's line (Config.Line), at its own seq
 	changes []Change
 	mark    replay.Seq // the changes are from this seq (0: from seq-1)
 	hasMark bool
@@ -127,6 +128,9 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 				case seq - 1:
 					prevEv = e
 				}
+			}
+			if msg.event.Seq == seq {
+				msg.line = ownLine(ctx, cfg, tl.Stream(), msg.event)
 			}
 		}
 		for _, w := range req.watches {
@@ -280,3 +284,17 @@ func listen[M interface{ withNext(<-chan M) M }](ch <-chan M) tea.Cmd {
 }
 
 func (m keyframesMsg) withNext(ch <-chan keyframesMsg) keyframesMsg { m.next = ch; return m }
+
+// ownLine is Config.Line of ev, an event of stream, as its own stream
+// has it: an event of the global order (replay.GlobalLog) has its place
+// there as its seq, which its line would show as its seq in its stream.
+func ownLine[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, ev replay.Event[E]) string {
+	if g, ok := cfg.Log.(*replay.GlobalLog[E]); ok && g.Key() == stream {
+		own, seq, err := g.Origin(ctx, ev.Seq)
+		if err != nil {
+			return ""
+		}
+		ev.Stream, ev.Seq = own, seq
+	}
+	return cfg.Line(ev)
+}

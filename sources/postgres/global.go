@@ -19,7 +19,9 @@ var _ replay.GlobalReader[int] = (*Log[int])(nil)
 // an event's position is its id: one range scan of that column's index.
 // Ids may have gaps (an insert that lost a race for its seq used one).
 // While several writers append, an event committed late may have an id
-// below one already read; the order of a table nobody writes is exact.
+// below one already read, which a later read from past that one skips;
+// the order of a table nobody writes is exact. So replaytui's debugger
+// does not follow (-f) a table's global order.
 //
 // A table made before the id column was added to schema.sql has none:
 // the error wraps replay.ErrNoGlobalOrder and says how to add it.
