@@ -202,7 +202,7 @@ func (a *app[S, E]) globalView(src *source[S, E], f streamFlag) (replay.StreamKe
 // indexed of the streams it folds.
 func offerGlobal[S, E any](cfg *tui.Config[S, E], src *source[S, E]) {
 	g := src.global
-	chosen, _ := replay.GlobalStreams(g.Key())
+	chosen := g.Chosen()
 	in := func(key replay.StreamKey) bool { return len(chosen) == 0 || slices.Contains(chosen, key) }
 	streams := cfg.Streams
 	if cfg.FirstStream == nil {

@@ -32,6 +32,16 @@ type GlobalReader[E any] interface {
 	ReadGlobal(ctx context.Context, streams []StreamKey, from uint64, limit int) ([]GlobalEvent[E], error)
 }
 
+// GlobalPositioner is a GlobalReader that can tell where the events of its
+// global order are without reading them: a file's line numbers, a table's
+// ids. [GlobalLog] uses it to jump far into the global order without
+// reading every event before.
+type GlobalPositioner interface {
+	// GlobalPositions returns the positions ReadGlobal would return for
+	// the same arguments, without reading the events themselves.
+	GlobalPositions(ctx context.Context, streams []StreamKey, from uint64, limit int) ([]uint64, error)
+}
+
 // ErrNoGlobalOrder: the log has no global order to read (it is not a
 // [GlobalReader]), so [Global] cannot fold its streams together.
 var ErrNoGlobalOrder = errors.New("replay: the log cannot read its streams in one global order")
@@ -50,11 +60,18 @@ func GlobalKey(streams ...StreamKey) StreamKey {
 	var b strings.Builder
 	b.WriteString(globalPrefix)
 	for _, s := range streams {
-		b.WriteString(string(s))
+		b.WriteString(keyEscaper.Replace(string(s)))
 		b.WriteByte(0) // after each, so that a stream named "" counts
 	}
 	return StreamKey(b.String())
 }
+
+// A stream's name in a key has its NUL bytes (the separator) and SOH
+// bytes (the escape) escaped, so that any name comes back whole.
+var (
+	keyEscaper   = strings.NewReplacer("\x01", "\x01\x01", "\x00", "\x01\x02")
+	keyUnescaper = strings.NewReplacer("\x01\x01", "\x01", "\x01\x02", "\x00")
+)
 
 // GlobalStreams tells whether key is a key GlobalKey made, and if so
 // which streams it folds (none: every stream).
@@ -70,7 +87,7 @@ func GlobalStreams(key StreamKey) ([]StreamKey, bool) {
 	}
 	var streams []StreamKey
 	for _, s := range strings.Split(rest[:len(rest)-1], "\x00") {
-		streams = append(streams, StreamKey(s))
+		streams = append(streams, StreamKey(keyUnescaper.Replace(s)))
 	}
 	return streams, true
 }
@@ -89,19 +106,21 @@ func GlobalStreams(key StreamKey) ([]StreamKey, bool) {
 // The global stream is read-only. A GlobalLog remembers where each of its
 // seqs starts in the wrapped log's order (nothing when the log's
 // positions have no gaps, 8 bytes an event when they do), learnt as it
-// reads; it is safe for concurrent use.
+// reads, or, from a [GlobalPositioner], without reading the events; it is
+// safe for concurrent use.
 type GlobalLog[E any] struct {
-	log     Log[E]
-	global  GlobalReader[E]
-	key     StreamKey
-	streams []StreamKey
+	log       Log[E]
+	global    GlobalReader[E]
+	positions GlobalPositioner // nil: learnt by reading events
+	key       StreamKey
+	streams   []StreamKey
 
 	mu sync.Mutex
 	// n seqs are known to exist; the event at seq i+1 is at position
-	// i+1 while dense, else at positions[i].
-	n         int
-	dense     bool
-	positions []uint64
+	// i+1 while dense, else at at[i].
+	n     int
+	dense bool
+	at    []uint64
 }
 
 var (
@@ -113,7 +132,9 @@ var (
 // Global wraps log, which must be a [GlobalReader] (else the error wraps
 // ErrNoGlobalOrder), so that its global order of streams (every stream
 // when none is given) reads as one stream, under GlobalKey(streams...).
-// It refuses stream names that start as GlobalKey's keys do.
+// It refuses stream names that start as GlobalKey's keys do: among
+// streams at once, among the log's streams when the global order meets
+// one.
 func Global[E any](log Log[E], streams ...StreamKey) (*GlobalLog[E], error) {
 	if log == nil {
 		return nil, errors.New("global order: the log is nil")
@@ -128,11 +149,17 @@ func Global[E any](log Log[E], streams ...StreamKey) (*GlobalLog[E], error) {
 		}
 	}
 	streams = slices.Clone(streams)
-	return &GlobalLog[E]{log: log, global: gr, key: GlobalKey(streams...), streams: streams, dense: true}, nil
+	g := &GlobalLog[E]{log: log, global: gr, key: GlobalKey(streams...), streams: streams, dense: true}
+	g.positions, _ = log.(GlobalPositioner)
+	return g, nil
 }
 
 // Key returns the key of the global stream.
 func (g *GlobalLog[E]) Key() StreamKey { return g.key }
+
+// Chosen returns the streams the global stream folds (none: every
+// stream), as given to [Global].
+func (g *GlobalLog[E]) Chosen() []StreamKey { return slices.Clone(g.streams) }
 
 // Unwrap returns the wrapped log.
 func (g *GlobalLog[E]) Unwrap() Log[E] { return g.log }
@@ -222,7 +249,7 @@ func (g *GlobalLog[E]) position(i int) uint64 {
 	if g.dense {
 		return uint64(i) + 1
 	}
-	return g.positions[i]
+	return g.at[i]
 }
 
 // start returns the position to read from for the event at seq from
@@ -266,6 +293,19 @@ func (g *GlobalLog[E]) extend(ctx context.Context, want int) (int, error) {
 		if want >= 0 && n >= want {
 			return n, nil
 		}
+		if g.positions != nil {
+			pos, err := g.positions.GlobalPositions(ctx, g.streams, at, positionsBatch)
+			if err != nil {
+				return 0, err
+			}
+			if len(pos) == 0 {
+				return n, nil
+			}
+			if err := g.learnPositions(Seq(n)+1, pos); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		read, err := g.global.ReadGlobal(ctx, g.streams, at, DefaultBatchSize)
 		if err != nil {
 			return 0, err
@@ -279,33 +319,51 @@ func (g *GlobalLog[E]) extend(ctx context.Context, want int) (int, error) {
 	}
 }
 
+// positionsBatch is how many positions extend asks a GlobalPositioner
+// for at a time: 512 KiB of them.
+const positionsBatch = 1 << 16
+
 // learn notes the positions of events read from seq from on.
 func (g *GlobalLog[E]) learn(from Seq, read []GlobalEvent[E]) error {
+	for _, ge := range read {
+		if strings.HasPrefix(string(ge.Event.Stream), globalPrefix) {
+			return fmt.Errorf("global order: stream %q: a stream name cannot start as the global order's key does", ge.Event.Stream)
+		}
+	}
+	pos := make([]uint64, len(read))
+	for i, ge := range read {
+		pos[i] = ge.Position
+	}
+	return g.learnPositions(from, pos)
+}
+
+// learnPositions notes the positions of the events from seq from on.
+func (g *GlobalLog[E]) learnPositions(from Seq, pos []uint64) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for i, ge := range read {
+	for i, p := range pos {
 		idx := int(from-1) + i
 		if idx < g.n {
-			if g.position(idx) != ge.Position {
-				return fmt.Errorf("the global order changed: seq %d was at position %d, now %d", idx+1, g.position(idx), ge.Position)
+			if g.position(idx) != p {
+				return fmt.Errorf("the global order changed: seq %d was at position %d, now %d", idx+1, g.position(idx), p)
 			}
 			continue
 		}
 		if idx > g.n {
 			break // a seq before it is not known yet
 		}
-		if g.n > 0 && ge.Position <= g.position(g.n-1) {
-			return fmt.Errorf("the log's global order goes back: position %d after %d: %w", ge.Position, g.position(g.n-1), ErrSeqMismatch)
+		if g.n > 0 && p <= g.position(g.n-1) {
+			return fmt.Errorf("the log's global order goes back: position %d after %d: %w", p, g.position(g.n-1), ErrSeqMismatch)
 		}
-		if g.dense && ge.Position != uint64(idx)+1 {
-			g.positions = make([]uint64, g.n, g.n+len(read))
-			for j := range g.positions {
-				g.positions[j] = uint64(j) + 1
+		if g.dense && p != uint64(idx)+1 {
+			g.at = make([]uint64, g.n, g.n+len(pos))
+			for j := range g.at {
+				g.at[j] = uint64(j) + 1
 			}
 			g.dense = false
 		}
 		if !g.dense {
-			g.positions = append(g.positions, ge.Position)
+			g.at = append(g.at, p)
 		}
 		g.n++
 	}

@@ -184,3 +184,103 @@ func ExampleGlobal() {
 	fmt.Println("total of every account:", total)
 	// Output: total of every account: 30
 }
+
+// countingOrder counts the events ReadGlobal reads, and can tell where
+// they are without reading them.
+type countingOrder struct {
+	*replay.MemoryLog[int]
+	events int
+}
+
+func (c *countingOrder) ReadGlobal(ctx context.Context, streams []replay.StreamKey, from uint64, limit int) ([]replay.GlobalEvent[int], error) {
+	read, err := c.MemoryLog.ReadGlobal(ctx, streams, from, limit)
+	c.events += len(read)
+	return read, err
+}
+
+func (c *countingOrder) GlobalPositions(ctx context.Context, streams []replay.StreamKey, from uint64, limit int) ([]uint64, error) {
+	read, err := c.MemoryLog.ReadGlobal(ctx, streams, from, limit)
+	pos := make([]uint64, len(read))
+	for i, ge := range read {
+		pos[i] = ge.Position
+	}
+	return pos, err
+}
+
+func TestGlobalJumpsWithoutReadingEventsBefore(t *testing.T) {
+	ctx := context.Background()
+	log := &countingOrder{MemoryLog: replay.NewMemoryLog[int]()}
+	for i := range 5000 {
+		if _, err := log.Append(ctx, replay.Event[int]{Stream: replay.StreamKey(fmt.Sprint("s", i%7)), Payload: i + 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, streams := range [][]replay.StreamKey{nil, {"s3", "s5"}} {
+		log.events = 0
+		g, err := replay.Global(replay.Log[int](log), streams...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, err := g.LastSeq(ctx, g.Key())
+		if err != nil || log.events != 0 {
+			t.Fatalf("LastSeq = %d, %v, reading %d events; want none read", last, err, log.events)
+		}
+		events, err := g.Read(ctx, g.Key(), last-2, 10)
+		if err != nil || len(events) != 3 || events[2].Seq != last {
+			t.Fatalf("Read near the end = %+v, %v", events, err)
+		}
+		if log.events != 3 {
+			t.Errorf("streams %v: a jump to seq %d read %d events, want the 3 shown", streams, last-2, log.events)
+		}
+		want := 5000
+		if streams != nil {
+			want = 4997 // the last appended with i%7 of 3 or 5: i = 4996
+		}
+		if events[2].Payload != want {
+			t.Errorf("the last event carries %d, want %d", events[2].Payload, want)
+		}
+	}
+}
+
+func TestGlobalKeyOfStreamsWithNULs(t *testing.T) {
+	ctx := context.Background()
+	log := replay.NewMemoryLog[int]()
+	for i, s := range []replay.StreamKey{"a\x00b", "a", "b", "a\x00b", "\x01\x00"} {
+		if _, err := log.Append(ctx, replay.Event[int]{Stream: s, Payload: i + 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chosen := []replay.StreamKey{"a\x00b", "\x01\x00"}
+	g, err := replay.Global(replay.Log[int](log), chosen...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if streams, ok := replay.GlobalStreams(g.Key()); !ok || !slices.Equal(streams, chosen) {
+		t.Errorf("GlobalStreams(%q) = %q, %v; want %q", g.Key(), streams, ok, chosen)
+	}
+	if !slices.Equal(g.Chosen(), chosen) {
+		t.Errorf("Chosen() = %q, want %q", g.Chosen(), chosen)
+	}
+	if replay.GlobalKey("a\x00b") == replay.GlobalKey("a", "b") {
+		t.Error("a stream named a NUL b has the key of streams a and b")
+	}
+	events, err := g.Read(ctx, g.Key(), 1, 10)
+	if err != nil || len(events) != 3 || events[0].Payload != 1 || events[1].Payload != 4 || events[2].Payload != 5 {
+		t.Errorf("Read = %+v, %v; want the events appended 1st, 4th and 5th", events, err)
+	}
+}
+
+func TestGlobalRefusesALogStreamNamedAsItsKey(t *testing.T) {
+	ctx := context.Background()
+	log := replay.NewMemoryLog[int]()
+	if _, err := log.Append(ctx, replay.Event[int]{Stream: replay.GlobalKey("x"), Payload: 1}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := replay.Global(replay.Log[int](log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Read(ctx, g.Key(), 1, 10); err == nil {
+		t.Error("the global order read a stream named as a global key")
+	}
+}

@@ -202,3 +202,81 @@ func BenchmarkGlobalOrder(b *testing.B) {
 		})
 	}
 }
+
+// manyStreams writes n events of streams streams in a mixed order, and
+// returns the lines' streams and seqs, in file order.
+func manyStreams(t *testing.T, path string, from, n, streams int, seqs map[string]int) (keys []string, want []int) {
+	t.Helper()
+	var b strings.Builder
+	for i := from; i < from+n; i++ {
+		key := "acct-" + strconv.Itoa(i*7919%streams)
+		if i%3 == 0 {
+			key = "acct-0" // one stream far longer than the others
+		}
+		seqs[key]++
+		keys, want = append(keys, key), append(want, seqs[key])
+		b.WriteString(`{"stream":"` + key + `","payload":{"n":` + strconv.Itoa(i+1) + "}}\n")
+	}
+	appendTo(t, path, b.String())
+	return keys, want
+}
+
+// checkGlobal reads the global order of streams from several places and
+// compares each event with the lines'.
+func checkGlobal(t *testing.T, l *jsonl.Log, keys []string, seqs []int, streams ...replay.StreamKey) {
+	t.Helper()
+	ctx := context.Background()
+	g, err := replay.Global(replay.Log[jsonv.Payload](l), streams...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var places []int // the lines of the chosen streams, 0-based
+	for i, k := range keys {
+		if len(streams) == 0 || slices.Contains(streams, replay.StreamKey(k)) {
+			places = append(places, i)
+		}
+	}
+	last, err := g.LastSeq(ctx, g.Key())
+	if err != nil || int(last) != len(places) {
+		t.Fatalf("streams %q: LastSeq = %d, %v; want %d", streams, last, err, len(places))
+	}
+	for _, from := range []int{len(places) - 3, 1, 4095, 4096, 4097, 9000, len(places) / 2} {
+		if from < 1 || from > len(places) {
+			continue
+		}
+		events, err := g.Read(ctx, g.Key(), replay.Seq(from), 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := min(200, len(places)-from+1); len(events) != want {
+			t.Fatalf("streams %q: Read from %d gave %d events, want %d", streams, from, len(events), want)
+		}
+		for k, ev := range events {
+			line := places[from-1+k]
+			n := strings.TrimSpace(string(ev.Payload.Value))
+			if string(ev.Stream) != keys[line] || n != `{"n":`+strconv.Itoa(line+1)+"}" {
+				t.Fatalf("streams %q: seq %d is %s %s, want line %d of %s", streams, from+k, ev.Stream, n, line+1, keys[line])
+			}
+			stream, seq, err := g.Origin(ctx, ev.Seq)
+			if err != nil || string(stream) != keys[line] || int(seq) != seqs[line] {
+				t.Fatalf("streams %q: Origin(%d) = %s %d, %v; want %s %d", streams, ev.Seq, stream, seq, err, keys[line], seqs[line])
+			}
+		}
+	}
+}
+
+func TestGlobalFileOrderOfManyStreams(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log.jsonl")
+	count := map[string]int{}
+	keys, seqs := manyStreams(t, path, 0, 12_000, 300, count)
+	l := following(t, path)
+	eventually(t, l, "indexed the file", func(st jsonl.Stats) bool { return st.Events == len(keys) })
+	checkGlobal(t, l, keys, seqs)
+	checkGlobal(t, l, keys, seqs, "acct-0", "acct-17", "no-such-stream")
+	// Lines indexed after the order was worked out come after it.
+	more, moreSeqs := manyStreams(t, path, 12_000, 5_000, 300, count)
+	keys, seqs = append(keys, more...), append(seqs, moreSeqs...)
+	eventually(t, l, "indexed the lines appended", func(st jsonl.Stats) bool { return st.Events == len(keys) })
+	checkGlobal(t, l, keys, seqs)
+	checkGlobal(t, l, keys, seqs, "acct-17", "acct-0")
+}

@@ -476,7 +476,7 @@ func (l *Log) lineScale() uint32 {
 func (l *Log) add(in *input, idx int, pl parsedLine, scale uint32) (replay.Seq, error) {
 	st := l.streams[pl.stream]
 	if st == nil {
-		st = &stream{}
+		st = &stream{id: uint32(len(l.order))}
 		l.streams[pl.stream] = st
 		l.order = append(l.order, pl.stream)
 	}
@@ -497,6 +497,9 @@ func (l *Log) add(in *input, idx int, pl parsedLine, scale uint32) (replay.Seq, 
 		}
 	}
 	st.add(&l.arena, uint64(idx)<<posShift|uint64(pl.off), pl.no, scale)
+	if l.global.tracking {
+		l.global.push(st.id, st.positions.last)
+	}
 	if pl.hasTime {
 		t := time.Unix(pl.unix, 0).UTC()
 		if st.first.IsZero() || t.Before(st.first) {

@@ -137,6 +137,7 @@ type Log struct {
 type stream struct {
 	positions   // input<<posShift | byte offset, and line number, of each event
 	first, last time.Time
+	id          uint32 // its place in Log.order
 }
 
 const (

@@ -1,6 +1,10 @@
 package jsonl
 
-import "encoding/binary"
+import (
+	"cmp"
+	"encoding/binary"
+	"slices"
+)
 
 // positions is where the events of one stream are: for each, its
 // position (input<<posShift | byte offset of its line) and its line
@@ -167,4 +171,68 @@ func (l *Log) indexBytes() int {
 		n += st.bytes()
 	}
 	return n
+}
+
+// below returns how many events lie before position at.
+func (p *positions) below(at uint64) int {
+	// The first block that starts at or after at: the events before it
+	// are all below; of the block before it, some may be.
+	b, _ := slices.BinarySearchFunc(p.blocks, at, func(blk posBlock, at uint64) int { return cmp.Compare(blk.pos, at) })
+	if b == len(p.blocks) && p.n > b*posBlockLen && p.open.pos < at {
+		b++ // the open block starts below at too
+	}
+	if b == 0 {
+		return 0
+	}
+	c := posCursor{p: p, i: (b - 1) * posBlockLen}
+	c.load()
+	n := c.i
+	for c.at < at {
+		n++
+		if !c.next() {
+			break
+		}
+	}
+	return n
+}
+
+// posCursor walks the positions of a stream's events in order, one
+// varint at a time: no buffer, however many streams are walked at once.
+type posCursor struct {
+	p  *positions
+	i  int    // the event at is the i-th (0-based)
+	at uint64 // its position
+	x  int    // where the next delta starts in its block's data
+}
+
+// load points the cursor at event i, which must be the first of a block.
+func (c *posCursor) load() {
+	b := c.p.block(c.i / posBlockLen)
+	c.at, c.x = b.pos, 0
+}
+
+// block returns block b, the open block when b is past the full ones.
+func (p *positions) block(b int) *posBlock {
+	if b < len(p.blocks) {
+		return &p.blocks[b]
+	}
+	return &p.open
+}
+
+// next moves on to the next event; false when there is none.
+func (c *posCursor) next() bool {
+	if c.i+1 >= c.p.n {
+		return false
+	}
+	c.i++
+	if c.i%posBlockLen == 0 {
+		c.load()
+		return true
+	}
+	data := c.p.block(c.i / posBlockLen).data
+	var d uint64
+	d, c.x = uvarint(data, c.x)
+	_, c.x = uvarint(data, c.x) // the line number's
+	c.at += d
+	return true
 }

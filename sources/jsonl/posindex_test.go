@@ -235,3 +235,59 @@ func TestEveryEventIsFoundAgain(t *testing.T) {
 		}
 	}
 }
+
+func TestPositionsBelowAndCursor(t *testing.T) {
+	var a arena
+	var p positions
+	var all []uint64
+	r := rand.New(rand.NewPCG(1, 2))
+	at := uint64(10)
+	for i := range 1000 {
+		at += 1 + r.Uint64N(300)
+		if i == 600 {
+			at = 1<<posShift | 5 // the next file
+		}
+		p.add(&a, at, uint32(i+1), 1<<12)
+		all = append(all, at)
+	}
+	c := posCursor{p: &p}
+	c.load()
+	for i, want := range all {
+		if c.i != i || c.at != want {
+			t.Fatalf("cursor at event %d position %d, want %d %d", c.i, c.at, i, want)
+		}
+		if more := c.next(); more != (i < len(all)-1) {
+			t.Fatalf("next after event %d = %v", i, more)
+		}
+	}
+	for _, probe := range []uint64{0, all[0], all[0] + 1, all[127], all[128], all[128] + 1, all[599] + 1, all[600], all[999], all[999] + 1} {
+		want := 0
+		for _, x := range all {
+			if x < probe {
+				want++
+			}
+		}
+		if got := p.below(probe); got != want {
+			t.Errorf("below(%d) = %d, want %d", probe, got, want)
+		}
+	}
+}
+
+func TestStreamIDsWiden(t *testing.T) {
+	var s, t2 streamIDs
+	s.add(3)
+	t2.add(7)
+	t2.add(70_000)
+	s.add(9)
+	s.addAll(&t2)
+	s.add(1)
+	want := []uint32{3, 9, 7, 70_000, 1}
+	if s.len() != len(want) {
+		t.Fatalf("%d ids, want %d", s.len(), len(want))
+	}
+	for i, id := range want {
+		if s.at(i) != id {
+			t.Errorf("id %d = %d, want %d", i, s.at(i), id)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/replaytui/replaytui/jsonv"
@@ -74,4 +75,43 @@ func (l *Log[E]) ReadGlobal(ctx context.Context, streams []replay.StreamKey, fro
 		return nil, wrap(l.pool, fmt.Sprintf("read the global order from id %d", from), err)
 	}
 	return events, nil
+}
+
+var _ replay.GlobalPositioner = (*Log[int])(nil)
+
+// GlobalPositions implements [replay.GlobalPositioner]: the ids ReadGlobal
+// would read, from the id column's index alone, without the payloads.
+func (l *Log[E]) GlobalPositions(ctx context.Context, streams []replay.StreamKey, from uint64, limit int) ([]uint64, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("read the global order: limit must be positive, got %d", limit)
+	}
+	sql := `SELECT id FROM ` + l.table + ` WHERE id >= $1 ORDER BY id LIMIT $2`
+	args := []any{int64(min(from, 1<<63-1)), limit}
+	if len(streams) > 0 {
+		keys := make([]string, len(streams))
+		for i, s := range streams {
+			keys[i] = string(s)
+		}
+		sql = `SELECT id FROM ` + l.table + ` WHERE id >= $1 AND stream = ANY($3) ORDER BY id LIMIT $2`
+		args = append(args, keys)
+	}
+	rows, err := l.pool.Query(ctx, sql, args...)
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "42703" { // undefined_column
+			if _, rerr := l.ReadGlobal(ctx, streams, from, 1); rerr != nil {
+				return nil, rerr // says how to add the column
+			}
+		}
+		return nil, wrap(l.pool, fmt.Sprintf("read the global order's ids from id %d", from), err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, wrap(l.pool, fmt.Sprintf("read the global order's ids from id %d", from), err)
+	}
+	out := make([]uint64, len(ids))
+	for i, id := range ids {
+		out[i] = uint64(id)
+	}
+	return out, nil
 }

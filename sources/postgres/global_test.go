@@ -55,6 +55,23 @@ func TestGlobalOrderIsInsertionOrder(t *testing.T) {
 	if want := []string{"a", "a", "a", "c"}; !slices.Equal(got, want) || total != 2+5+6+7 {
 		t.Errorf("global order of a and c %v (total %d), want %v (total 20)", got, total, want)
 	}
+	// Positions alone are the ids the events have.
+	for _, streams := range [][]replay.StreamKey{nil, {"a", "c"}} {
+		for _, from := range []uint64{0, 3} {
+			events, err := log.ReadGlobal(ctx, streams, from, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []uint64
+			for _, ge := range events {
+				want = append(want, ge.Position)
+			}
+			pos, err := log.GlobalPositions(ctx, streams, from, 100)
+			if err != nil || !slices.Equal(pos, want) || len(pos) == 0 {
+				t.Errorf("GlobalPositions(%q, %d) = %v, %v; want %v", streams, from, pos, err, want)
+			}
+		}
+	}
 }
 
 func TestGlobalOrderOfATableWithoutID(t *testing.T) {
