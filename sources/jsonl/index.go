@@ -208,7 +208,21 @@ func readChunks(ctx context.Context, idx int, in *input, emit func(*chunk) bool)
 		atEOF bool // a followed file has no more for now
 	}
 	pieces := make(chan piece, 16)
+	// The reader stops once readChunks returns, and readChunks waits for
+	// it where a read always comes back (a file, compressed or followed,
+	// an object): the input is closed after, and a decompressor closed in
+	// the middle of a read is a data race. A pipe's read may never come
+	// back; nothing is closed under it but the pipe.
+	ctx, stop := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	defer func() {
+		stop()
+		if in.stored >= 0 || in.follow {
+			<-stopped
+		}
+	}()
 	go func() {
+		defer close(stopped)
 		defer close(pieces)
 		for {
 			buf := make([]byte, 256<<10)
