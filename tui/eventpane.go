@@ -21,12 +21,13 @@ type eventPane struct {
 	width, height int
 	focused       bool
 
-	seq  replay.Seq
-	text string // the event's text, indented
-	cut  int    // bytes of the event left out of text
-	rows wrapped
-	top  int
-	left int // cells scrolled sideways
+	seq    replay.Seq
+	origin string // in the global order: the event's own stream and seq
+	text   string // the event's text, indented
+	cut    int    // bytes of the event left out of text
+	rows   wrapped
+	top    int
+	left   int // cells scrolled sideways
 }
 
 // show takes the event of a seek: line is its text (Config.Line).
@@ -124,6 +125,9 @@ func (p *eventPane) View() string {
 		out = append(out, row)
 	}
 	title := "event " + seqText(p.seq)
+	if p.origin != "" {
+		title += " · " + p.origin
+	}
 	if p.cut > 0 {
 		title += fmt.Sprintf(" · %s more: v shows it whole", sizeText(p.cut))
 	}

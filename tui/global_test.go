@@ -68,10 +68,16 @@ func TestTheEventPaneShowsAnEventsOwnSeqInTheGlobalOrder(t *testing.T) {
 	if want := `{"stream":"acct-alice","seq":3,"note":"tx-6"}`; m.s.shown.line != want || !strings.Contains(screen(m), `"seq": 3,`) {
 		t.Errorf("at seq 6 of the global order, the event pane shows %q:\n%s", m.s.shown.line, screen(m))
 	}
+	if s := screen(m); !strings.Contains(s, "event 6 · acct-alice seq 3") {
+		t.Errorf("the event pane's title does not say where the event stands in its stream:\n%s", s)
+	}
 	drive(t, m, m.openStream("acct-bob"))
 	press(t, m, "G") // bob's second, seq 5 of the global order
 	if want := `{"stream":"acct-bob","seq":2,"note":"tx-5"}`; m.s.shown.line != want {
 		t.Errorf("at acct-bob's last seq, the event pane shows %q, want %q", m.s.shown.line, want)
+	}
+	if s := screen(m); !strings.Contains(s, "event 2") || strings.Contains(s, "acct-bob seq 2") {
+		t.Errorf("in a stream of its own, the event pane's title names only the seq:\n%s", s)
 	}
 }
 

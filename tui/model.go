@@ -443,6 +443,10 @@ func (m *Model[S, E]) onSeeked(msg seekedMsg[S, E]) tea.Cmd {
 		m.diff.show(msg.seq, msg.changes, msg.watches, msg.mark, msg.hasMark)
 	}
 	m.event.show(msg.seq, m.eventLine(msg))
+	m.event.origin = ""
+	if m.eventLine(msg) != "" {
+		m.event.origin = msg.origin
+	}
 	if !m.inv.playing {
 		return nil
 	}

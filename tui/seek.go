@@ -27,6 +27,7 @@ type seekedMsg[S, E any] struct {
 	ok      bool // state holds the state at seq
 	event   replay.Event[E]
 	line    string // the event's line (Config.Line), at its own seq
+	origin  string // in the global order: the event's own stream and seq ("acct-bob seq 4")
 	changes []Change
 	mark    replay.Seq // the changes are from this seq (0: from seq-1)
 	hasMark bool
@@ -130,7 +131,7 @@ func seekCmd[S, E any](ctx context.Context, cfg *Config[S, E], tl *replay.Timeli
 				}
 			}
 			if msg.event.Seq == seq {
-				msg.line = ownLine(ctx, cfg, tl.Stream(), msg.event)
+				msg.line, msg.origin = ownLine(ctx, cfg, tl.Stream(), msg.event)
 			}
 		}
 		for _, w := range req.watches {
@@ -288,13 +289,15 @@ func (m keyframesMsg) withNext(ch <-chan keyframesMsg) keyframesMsg { m.next = c
 // ownLine is Config.Line of ev, an event of stream, as its own stream
 // has it: an event of the global order (replay.GlobalLog) has its place
 // there as its seq, which its line would show as its seq in its stream.
-func ownLine[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, ev replay.Event[E]) string {
+// For such an event it also says where it stands in its own stream.
+func ownLine[S, E any](ctx context.Context, cfg *Config[S, E], stream replay.StreamKey, ev replay.Event[E]) (line, origin string) {
 	if g, ok := cfg.Log.(*replay.GlobalLog[E]); ok && g.Key() == stream {
 		own, seq, err := g.Origin(ctx, ev.Seq)
 		if err != nil {
-			return ""
+			return "", ""
 		}
 		ev.Stream, ev.Seq = own, seq
+		origin = fmt.Sprintf("%s seq %d", clean(string(own)), seq)
 	}
-	return cfg.Line(ev)
+	return cfg.Line(ev), origin
 }
