@@ -127,7 +127,7 @@ func (l *Log) indexInput(ctx context.Context, idx int, in *input) error {
 		defer close(work)
 		defer close(inOrder)
 		readErr = readChunks(ctx, idx, in, func(c *chunk) bool {
-			if idx == 0 && c.firstNo == 1 && (l.opts.ReadAheadFirst || l.opts.ReadAheadStream != "") {
+			if idx == 0 && c.firstNo == 1 && l.opts.ReadAheadFirst && l.opts.ReadAheadStream == "" {
 				l.readAheadFirst(c.data)
 			}
 			select {
@@ -381,6 +381,12 @@ func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamK
 			}
 			h, ev, full, err := parseLine(line, streams, want)
 			evIndex := int32(0)
+			if full && len(streams) >= sparseStreams {
+				// One stream among many: its events hold a copy of their
+				// lines rather than the chunk, or every chunk of the file
+				// would stay in memory for an event or two of it.
+				_, ev, _, _ = parseLine(bytes.Clone(line), streams, want)
+			}
 			if full {
 				if prepare != nil {
 					ev.Payload = prepare(ev.Payload)
@@ -394,13 +400,13 @@ func (c *chunk) parse(streams map[string]replay.StreamKey, eager *replay.StreamK
 	}
 }
 
+// sparseStreams is how many streams a chunk's lines must have named for
+// the stream read ahead to be taken as one among many.
+const sparseStreams = 8
+
 // readAheadFirst starts reading ahead the stream of the first line of
-// data (or the one Options name), before any line is parsed.
+// data, before any line is parsed.
 func (l *Log) readAheadFirst(data []byte) {
-	if l.opts.ReadAheadStream != "" {
-		l.ReadAhead(l.opts.ReadAheadStream, l.opts.Prepare)
-		return
-	}
 	for len(data) > 0 {
 		line, rest, _ := bytes.Cut(data, []byte{'\n'})
 		data = rest

@@ -180,6 +180,12 @@ func Open(paths []string, opts Options) (*Log, error) {
 		}
 	}
 	l.lines = make([]int, len(l.inputs))
+	if opts.ReadAheadStream != "" {
+		// Before indexing starts: a Read that came before it would go to
+		// the index and wait for the stream's end, while the indexer
+		// waited for it to take what was read ahead.
+		l.ReadAhead(opts.ReadAheadStream, opts.Prepare)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
 	go l.index(ctx)
