@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/replay/replaytest"
 )
 
 // Benchmarks against the real server (REPLAY_TEST_NATS):
@@ -90,52 +91,17 @@ func million(b *testing.B) (*Log[map[string]int], jetstream.JetStream) {
 
 func BenchmarkRead1M(b *testing.B) {
 	log, _ := million(b)
-	ctx := context.Background()
-	b.ResetTimer()
-	for b.Loop() {
-		n := 0
-		for _, err := range replay.All(ctx, replay.Log[map[string]int](log), "big") {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 1_000_000 {
-			b.Fatal(n)
-		}
-	}
-	b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	replaytest.BenchRead(b, log, "big", 1_000_000)
 }
 
-func sumN(s int, ev replay.Event[map[string]int]) int { return s + ev.Payload["n"] }
-
-// BenchmarkReplay1M replays the stream whole: without checkpoints; saving
-// a checkpoint every 10,000 events on the way; and again once those
-// checkpoints exist (the replay then folds the last few events only).
+// BenchmarkReplay1M replays the stream whole (replaytest.BenchReplay),
+// its checkpoints in key-value buckets.
 func BenchmarkReplay1M(b *testing.B) {
 	log, js := million(b)
-	ctx := context.Background()
-	kv := newBucket(b, js)
-	snap, _ := NewSnapshotter[int](js, kv, nil, nil)
-	want := 1_000_000 * 1_000_001 / 2
-	run := func(b *testing.B, s replay.Snapshotter[int], every int) {
-		for b.Loop() {
-			got, err := replay.Replay(ctx, replay.Log[map[string]int](log), s, "big", 0, sumN, 0, replay.Options{SnapshotEvery: every})
-			if err != nil || got != want {
-				b.Fatal(got, err)
-			}
-		}
-		b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	snap, _ := NewSnapshotter[int](js, newBucket(b, js), nil, nil)
+	fresh := func(b *testing.B) replay.Snapshotter[int] {
+		s, _ := NewSnapshotter[int](js, newBucket(b, js), nil, nil)
+		return s
 	}
-	b.Run("no-checkpoints", func(b *testing.B) { run(b, nil, 0) })
-	b.Run("saving-every-10000", func(b *testing.B) {
-		// A bucket of its own each run (-count runs this again): saving
-		// into one that holds the checkpoints would replay from them.
-		fresh, _ := NewSnapshotter[int](js, newBucket(b, js), nil, nil)
-		run(b, fresh, 10_000)
-	})
-	if _, err := replay.Replay(ctx, replay.Log[map[string]int](log), snap, "big", 999_990, sumN, 0, replay.Options{SnapshotEvery: 10_000}); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("from-checkpoints", func(b *testing.B) { run(b, snap, 0) })
+	replaytest.BenchReplay(b, log, "big", 1_000_000, fresh, snap)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/replay/replaytest"
 	"github.com/replaytui/replaytui/sources/jsonl"
 )
 
@@ -86,47 +87,13 @@ func million(b *testing.B) *jsonl.Typed[map[string]int] {
 }
 
 func BenchmarkStoreRead1M(b *testing.B) {
-	log := million(b)
-	ctx := context.Background()
-	for b.Loop() {
-		n := 0
-		for _, err := range replay.All(ctx, replay.Log[map[string]int](log), "big") {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 1_000_000 {
-			b.Fatal(n)
-		}
-	}
-	b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	replaytest.BenchRead(b, million(b), "big", 1_000_000)
 }
 
-func sumN(s int, ev replay.Event[map[string]int]) int { return s + ev.Payload["n"] }
-
-// BenchmarkStoreReplay1M replays the stream whole: without checkpoints;
-// saving one every 10,000 events on the way (in memory: a file has no
-// checkpoints of its own, the debugger keeps keyframes); and again from
-// those checkpoints.
+// BenchmarkStoreReplay1M replays the stream whole (replaytest.BenchReplay),
+// its checkpoints in memory: a file has no checkpoints of its own, the
+// debugger keeps keyframes.
 func BenchmarkStoreReplay1M(b *testing.B) {
-	log := million(b)
-	ctx := context.Background()
-	want := 1_000_000 * 1_000_001 / 2
-	run := func(b *testing.B, s replay.Snapshotter[int], every int) {
-		for b.Loop() {
-			got, err := replay.Replay(ctx, replay.Log[map[string]int](log), s, "big", 0, sumN, 0, replay.Options{SnapshotEvery: every})
-			if err != nil || got != want {
-				b.Fatal(got, err)
-			}
-		}
-		b.ReportMetric(1_000_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
-	}
-	snap := replay.NewMemorySnapshotter[int]()
-	b.Run("no-checkpoints", func(b *testing.B) { run(b, nil, 0) })
-	b.Run("saving-every-10000", func(b *testing.B) { run(b, replay.NewMemorySnapshotter[int](), 10_000) })
-	if _, err := replay.Replay(ctx, replay.Log[map[string]int](log), snap, "big", 999_990, sumN, 0, replay.Options{SnapshotEvery: 10_000}); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("from-checkpoints", func(b *testing.B) { run(b, snap, 0) })
+	fresh := func(*testing.B) replay.Snapshotter[int] { return replay.NewMemorySnapshotter[int]() }
+	replaytest.BenchReplay(b, million(b), "big", 1_000_000, fresh, replay.NewMemorySnapshotter[int]())
 }
