@@ -155,6 +155,7 @@ func TestNumbers(t *testing.T) {
 		{1.5, 1.5, true}, {7, 7, true}, {int64(-3), -3, true}, {uint8(2), 2, true}, {float32(0.5), 0.5, true},
 		{json.Number("12.25"), 12.25, true}, {json.Number("1e400"), 0, false},
 		{"12", 0, false}, {true, 0, false}, {nil, 0, false}, {math.NaN(), 0, false}, {math.Inf(1), 0, false},
+		{cents(250), 250, true}, // a Go state's own numeric type
 	} {
 		if got, ok := Number(c.v); got != c.want || ok != c.ok {
 			t.Errorf("Number(%#v) = %v, %v", c.v, got, ok)
@@ -247,3 +248,5 @@ func TestASamplerCountsFailures(t *testing.T) {
 		t.Fatalf("%d failed, first %v at %d; %d numbers up to %d", s.Failed, s.Err, s.ErrSeq, s.Series.Numbers(), s.Series.Last())
 	}
 }
+
+type cents int64

@@ -24,6 +24,7 @@ package chart
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"strconv"
 )
 
@@ -199,37 +200,25 @@ func (s *Series) hitIn(from, to uint64) bool {
 func Number(v any) (float64, bool) {
 	var f float64
 	switch n := v.(type) {
-	case float64:
+	case float64: // what JSON decodes to: no reflection
 		f = n
-	case float32:
-		f = float64(n)
-	case int:
-		f = float64(n)
-	case int8:
-		f = float64(n)
-	case int16:
-		f = float64(n)
-	case int32:
-		f = float64(n)
-	case int64:
-		f = float64(n)
-	case uint:
-		f = float64(n)
-	case uint8:
-		f = float64(n)
-	case uint16:
-		f = float64(n)
-	case uint32:
-		f = float64(n)
-	case uint64:
-		f = float64(n)
 	case json.Number:
 		var err error
 		if f, err = strconv.ParseFloat(string(n), 64); err != nil {
 			return 0, false
 		}
 	default:
-		return 0, false
+		r := reflect.ValueOf(v) // any kind of int, uint or float, named too
+		switch {
+		case r.CanFloat():
+			f = r.Float()
+		case r.CanInt():
+			f = float64(r.Int())
+		case r.CanUint():
+			f = float64(r.Uint())
+		default:
+			return 0, false
+		}
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, false
