@@ -146,17 +146,16 @@ func (c *debugCmd[S, E]) withAgainst(a *app[S, E], cfg *tui.Config[S, E]) error 
 		return nil
 	}
 	d := &divergeCmd[S, E]{Against: c.Against}
-	against, _, _, err := d.applies(a)
+	against, left, right, err := d.applies(a)
 	if err != nil {
 		return err
 	}
-	cfg.Against = against
-	cfg.ApplyName, cfg.AgainstName = "apply", "against"
+	cfg.Against, cfg.ApplyName, cfg.AgainstName = against, left, right
 	if a.reduceFlag != nil {
-		cfg.ApplyName = "reduce " + reducerTitle(*a.reduceFlag)
+		cfg.ApplyName += " " + reducerTitle(*a.reduceFlag)
 	}
 	if c.Against != "" {
-		cfg.AgainstName = "against " + reducerTitle(c.Against)
+		cfg.AgainstName += " " + reducerTitle(c.Against)
 	}
 	return nil
 }
