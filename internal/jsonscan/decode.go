@@ -94,9 +94,9 @@ func (d *Decoder) value(data []byte, i, depth int) (any, int, error) {
 		})
 		return arr, end, err
 	case c == '"':
-		end, err := skipString(data, i)
-		if err != nil {
-			return nil, end, err
+		end, escaped, err := scanString(data, i)
+		if err != nil || !escaped {
+			return string(data[i+1 : max(end-1, i+1)]), end, err
 		}
 		s, _, err := unquote(data, i, data[i:end])
 		return s, end, err

@@ -10,7 +10,10 @@
 package jsonscan
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -197,31 +200,64 @@ func Members(data []byte, i int, fn func(key string, value []byte) error) (int, 
 // skipString validates the string at data[i] == '"' and returns the offset
 // after its closing quote.
 func skipString(data []byte, i int) (int, error) {
+	end, _, err := scanString(data, i)
+	return end, err
+}
+
+// scanString is skipString that also reports whether the string holds an
+// escape: one that does not is its own text between the quotes.
+func scanString(data []byte, i int) (end int, escaped bool, err error) {
 	j := i + 1
 	for j < len(data) {
+		// Eight bytes at a time to the next that needs a look: most of a
+		// log's text is plain ASCII, and long string values are most of
+		// its bytes.
+		for j+8 <= len(data) {
+			m := special(binary.LittleEndian.Uint64(data[j:]))
+			if m != 0 {
+				j += bits.TrailingZeros64(m) / 8
+				break
+			}
+			j += 8
+		}
+		if j >= len(data) {
+			break
+		}
 		c := data[j]
 		switch {
 		case c == '"':
-			return j + 1, nil
+			return j + 1, escaped, nil
 		case c == '\\':
 			n, err := skipEscape(data, j)
 			if err != nil {
-				return j, err
+				return j, escaped, err
 			}
 			j += n
+			escaped = true
 		case c < 0x20:
-			return j, errAt(data, j, `a string character (control characters must be escaped)`)
+			return j, escaped, errAt(data, j, `a string character (control characters must be escaped)`)
 		case c < utf8.RuneSelf:
 			j++
 		default:
 			r, size := utf8.DecodeRune(data[j:])
 			if r == utf8.RuneError && size == 1 {
-				return j, &SyntaxError{Offset: j, Msg: fmt.Sprintf("invalid UTF-8 byte 0x%02x in a string", c)}
+				return j, escaped, &SyntaxError{Offset: j, Msg: fmt.Sprintf("invalid UTF-8 byte 0x%02x in a string", c)}
 			}
 			j += size
 		}
 	}
-	return j, &SyntaxError{Offset: i, Msg: "unterminated string"}
+	return j, escaped, &SyntaxError{Offset: i, Msg: "unterminated string"}
+}
+
+// special marks the bytes of x (eight, little-endian) that end a string,
+// start an escape, are control characters or are not ASCII: every byte
+// scanString must look at one by one. The lowest mark is exact; marks
+// above it may be false.
+func special(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	below20 := (x - 0x20*ones) & ^x & highs
+	return below20 | zero(x^('"'*ones)) | zero(x^('\\'*ones)) | x&highs
 }
 
 // skipEscape validates the escape at data[j] == '\\' and returns its length.
@@ -281,20 +317,20 @@ func Unquote(raw []byte) (string, error) {
 // data[at]; the bool reports whether it had escapes.
 func unquote(data []byte, at int, raw []byte) (string, bool, error) {
 	body := raw[1 : len(raw)-1]
-	k := 0
-	for k < len(body) && body[k] != '\\' {
-		k++
-	}
-	if k == len(body) {
+	k := bytes.IndexByte(body, '\\')
+	if k < 0 {
 		return string(body), false, nil
 	}
 	out := make([]byte, 0, len(body))
 	out = append(out, body[:k]...)
 	for k < len(body) {
-		c := body[k]
-		if c != '\\' {
-			out = append(out, c)
-			k++
+		if body[k] != '\\' { // a run up to the next escape, at once
+			n := bytes.IndexByte(body[k:], '\\')
+			if n < 0 {
+				n = len(body) - k
+			}
+			out = append(out, body[k:k+n]...)
+			k += n
 			continue
 		}
 		switch e := body[k+1]; e {
