@@ -303,3 +303,31 @@ func TestNumberExactnessAgainstBigRat(t *testing.T) {
 		}
 	}
 }
+
+// TestStringEveryPosition puts each kind of byte a string scan must stop
+// at (or must not) at every offset of the eight-byte blocks it reads at
+// once, and holds the result against encoding/json.
+func TestStringEveryPosition(t *testing.T) {
+	kinds := []string{`\"`, `\\`, `\n`, `\u00e9`, "\x01", "\x1f", "\x7f", " ", "~", "é", "\xff", "\xe2\x82", `"`, "€"}
+	for _, kind := range kinds {
+		for before := range 20 {
+			for after := range 10 {
+				text := []byte(`"` + strings.Repeat("a", before) + kind + strings.Repeat("b", after) + `"`)
+				got, err := Decode(text)
+				end, skipErr := Skip(text, 0)
+				if skipErr == nil && end != len(text) {
+					skipErr = errors.New("stopped early")
+				}
+				var want any
+				stdErr := json.Unmarshal(text, &want)
+				valid := json.Valid(text) && utf8.Valid(text)
+				switch {
+				case (err == nil) != valid || (skipErr == nil) != valid:
+					t.Fatalf("%q: Decode said %v, Skip %v; encoding/json valid: %v", text, err, skipErr, valid)
+				case valid && (stdErr != nil || got != want):
+					t.Fatalf("%q: decoded %q, encoding/json %q", text, got, want)
+				}
+			}
+		}
+	}
+}
