@@ -22,7 +22,10 @@ type Merger struct {
 	// of the changes patches made to it since State last built it.
 	state any
 	dec   jsonscan.Decoder
-	undo  []undo // the changes of the patch being merged, to take back
+	// The changes of the patch being merged, to take back: a number
+	// changed in place needs less to say so, and it is the common change.
+	undo       []undo
+	undoFloats []floatChange
 }
 
 // draft is an object a Merger is changing: the members of base, with
@@ -50,8 +53,11 @@ type undo struct {
 	slot  int
 	old   any  // the slot's value before the change
 	added bool // the change added the slot
-	float *float
-	was   float64 // float's number before the change, when float is not nil
+}
+
+type floatChange struct {
+	f   *float
+	was float64
 }
 
 // NewMerger returns a Merger starting from state.
@@ -78,7 +84,7 @@ func (m *Merger) Merge(patch []byte) error {
 		return nil
 	}
 	before := m.state
-	m.undo = m.undo[:0]
+	m.undo, m.undoFloats = m.undo[:0], m.undoFloats[:0]
 	end, err := m.mergeText(m.root(), patch, i)
 	if err == nil && jsonscan.SkipSpace(patch, end) != len(patch) {
 		_, err = jsonscan.Decode(patch) // for its error message
@@ -190,7 +196,7 @@ func (m *Merger) find(d *draft, rawName []byte) (int, string, error) {
 
 // mergeValue merges an already decoded patch.
 func (m *Merger) mergeValue(patch any) {
-	m.undo = m.undo[:0]
+	m.undo, m.undoFloats = m.undo[:0], m.undoFloats[:0]
 	switch p := patch.(type) {
 	case map[string]any:
 		m.mergeMembers(m.root(), maps.All(p))
@@ -237,7 +243,7 @@ func (m *Merger) set(d *draft, slot int, name string, v any) {
 func (m *Merger) setFloat(d *draft, slot int, name string, f float64) {
 	if slot >= 0 {
 		if n, ok := d.vals[slot].(*float); ok {
-			m.undo = append(m.undo, undo{float: n, was: n.f})
+			m.undoFloats = append(m.undoFloats, floatChange{n, n.f})
 			n.f = f
 			return
 		}
@@ -266,13 +272,14 @@ func (m *Merger) child(d *draft, slot int, name string) *draft {
 }
 
 // takeBack undoes the changes of the patch being merged, last first.
+// Numbers and slots are taken back apart: a number's change is to what
+// is in a *float, a slot's to which value is in the slot.
 func (m *Merger) takeBack() {
+	for _, c := range slices.Backward(m.undoFloats) {
+		c.f.f = c.was
+	}
 	for _, u := range slices.Backward(m.undo) {
 		d := u.d
-		if u.float != nil {
-			u.float.f = u.was
-			continue
-		}
 		if u.added {
 			delete(d.slots, d.names[u.slot])
 			d.vals[u.slot] = nil
@@ -281,7 +288,7 @@ func (m *Merger) takeBack() {
 		}
 		d.vals[u.slot] = u.old
 	}
-	m.undo = m.undo[:0]
+	m.undo, m.undoFloats = m.undo[:0], m.undoFloats[:0]
 }
 
 // object builds the Object d stands for. ed copies each node of base
