@@ -1,11 +1,11 @@
 package jsonv
 
 import (
-	"bytes"
 	"encoding/json"
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/replaytui/replaytui/internal/jsonscan"
 )
@@ -35,6 +35,8 @@ type draft struct {
 	slots map[string]int // a changed member's name → its index in names and vals
 	names []string
 	vals  []any // each a value of this package's form, a *draft, a *float or removed{}
+
+	backslash bool // a name in slots has a backslash (see find)
 }
 
 // removed is the change that deletes a member.
@@ -173,11 +175,12 @@ func (m *Merger) mergeText(d *draft, patch []byte, i int) (int, error) {
 }
 
 // find returns the slot of d's member whose name is rawName (its text
-// between the quotes), or -1 and the name decoded when d has none. A
-// name without escapes is looked up as it is, without allocating.
+// between the quotes), or -1 and the name decoded when d has none.
 func (m *Merger) find(d *draft, rawName []byte) (int, string, error) {
-	escaped := bytes.IndexByte(rawName, '\\') >= 0
-	if !escaped {
+	// A name's text is the name unless it has escapes, and those have a
+	// backslash: while no name of d has one, a name found by its text,
+	// without allocating, is the one meant.
+	if !d.backslash {
 		if i, ok := d.slots[string(rawName)]; ok {
 			return i, "", nil
 		}
@@ -186,10 +189,8 @@ func (m *Merger) find(d *draft, rawName []byte) (int, string, error) {
 	if err != nil {
 		return -1, "", err
 	}
-	if escaped {
-		if i, ok := d.slots[name]; ok {
-			return i, "", nil
-		}
+	if i, ok := d.slots[name]; ok {
+		return i, "", nil
 	}
 	return -1, name, nil
 }
@@ -231,6 +232,7 @@ func (m *Merger) set(d *draft, slot int, name string, v any) {
 	if slot < 0 {
 		m.undo = append(m.undo, undo{d: d, slot: len(d.vals), added: true})
 		d.slots[name] = len(d.vals)
+		d.backslash = d.backslash || strings.IndexByte(name, '\\') >= 0
 		d.names, d.vals = append(d.names, name), append(d.vals, v)
 		return
 	}

@@ -12,8 +12,9 @@ import (
 
 // patchNames are the member names random patches use: few, so that
 // patches meet again what earlier ones set; some with a common prefix,
-// one not ASCII, and members of the starting state's inner tree nodes.
-var patchNames = []string{"a", "b", "k1", "k2", "nested", "é", "field-1", "field-10", "m05", "m33"}
+// one not ASCII, two whose text has a backslash, one of them the other's
+// text, and members of the starting state's inner tree nodes.
+var patchNames = []string{"a", "b", "k1", "k2", "nested", "é", "field-1", "field-10", "m05", "m33", `a\b`, `a\\b`}
 
 // appendPatchName writes a member name, now and then with its first
 // character escaped (\u0061 for a), which must find the same member.
