@@ -22,6 +22,9 @@ type Merger struct {
 	// of the changes patches made to it since State last built it.
 	state any
 	dec   jsonscan.Decoder
+	// spare is the draft State last built, emptied: the next patches
+	// fill it again without growing a new map.
+	spare *draft
 	// The changes of the patch being merged, to take back: a number
 	// changed in place needs less to say so, and it is the common change.
 	undo       []undo
@@ -31,8 +34,11 @@ type Merger struct {
 // draft is an object a Merger is changing: the members of base, with
 // the changes in vals in their place. base itself is never changed.
 type draft struct {
-	base  *Object
-	slots map[string]int // a changed member's name → its index in names and vals
+	base *Object
+	// slots maps a changed member's name to its index in names and
+	// vals, once there are more than smallDraft: a few are found faster
+	// by comparing their names, and most nested objects have few.
+	slots map[string]int
 	names []string
 	vals  []any // each a value of this package's form, a *draft, a *float or removed{}
 
@@ -67,9 +73,7 @@ func NewMerger(state any) *Merger {
 	return &Merger{state: state}
 }
 
-func newDraft(base *Object) *draft {
-	return &draft{base: base, slots: make(map[string]int)}
-}
+const smallDraft = 8
 
 // Merge applies a merge patch given as JSON text.
 func (m *Merger) Merge(patch []byte) error {
@@ -120,6 +124,10 @@ func (m *Merger) MergePayload(p Payload) error {
 func (m *Merger) State() any {
 	if d, ok := m.state.(*draft); ok {
 		m.state = d.object(newEditor())
+		clear(d.slots)
+		clear(d.vals)
+		d.names, d.vals, d.backslash = d.names[:0], d.vals[:0], false
+		m.spare = d
 	}
 	return m.state
 }
@@ -131,8 +139,11 @@ func (m *Merger) root() *draft {
 		return d
 	}
 	obj, _ := FromPlain(m.state).(*Object)
-	d := newDraft(obj)
-	m.state = d
+	d := m.spare
+	if d == nil {
+		d = new(draft)
+	}
+	d.base, m.spare, m.state = obj, nil, d
 	return d
 }
 
@@ -181,7 +192,7 @@ func (m *Merger) find(d *draft, rawName []byte) (int, string, error) {
 	// backslash: while no name of d has one, a name found by its text,
 	// without allocating, is the one meant.
 	if !d.backslash {
-		if i, ok := d.slots[string(rawName)]; ok {
+		if i := d.slotOfText(rawName); i >= 0 {
 			return i, "", nil
 		}
 	}
@@ -189,10 +200,35 @@ func (m *Merger) find(d *draft, rawName []byte) (int, string, error) {
 	if err != nil {
 		return -1, "", err
 	}
-	if i, ok := d.slots[name]; ok {
-		return i, "", nil
+	return d.slotOf(name), name, nil
+}
+
+// slotOfText returns the slot of the member whose name is text, or -1;
+// it allocates nothing.
+func (d *draft) slotOfText(text []byte) int {
+	if d.slots == nil {
+		for i, name := range d.names {
+			if name == string(text) {
+				return i
+			}
+		}
+		return -1
 	}
-	return -1, name, nil
+	if i, ok := d.slots[string(text)]; ok {
+		return i
+	}
+	return -1
+}
+
+// slotOf returns the slot of the member called name, or -1.
+func (d *draft) slotOf(name string) int {
+	if d.slots == nil {
+		return slices.Index(d.names, name)
+	}
+	if i, ok := d.slots[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // mergeValue merges an already decoded patch.
@@ -210,10 +246,7 @@ func (m *Merger) mergeValue(patch any) {
 
 func (m *Merger) mergeMembers(d *draft, members iter.Seq2[string, any]) {
 	for name, v := range members {
-		slot, ok := d.slots[name]
-		if !ok {
-			slot = -1
-		}
+		slot := d.slotOf(name)
 		switch v := v.(type) {
 		case nil:
 			m.set(d, slot, name, removed{})
@@ -231,9 +264,17 @@ func (m *Merger) mergeMembers(d *draft, members iter.Seq2[string, any]) {
 func (m *Merger) set(d *draft, slot int, name string, v any) {
 	if slot < 0 {
 		m.undo = append(m.undo, undo{d: d, slot: len(d.vals), added: true})
-		d.slots[name] = len(d.vals)
 		d.backslash = d.backslash || strings.IndexByte(name, '\\') >= 0
 		d.names, d.vals = append(d.names, name), append(d.vals, v)
+		switch {
+		case d.slots != nil:
+			d.slots[name] = len(d.names) - 1
+		case len(d.names) > smallDraft:
+			d.slots = make(map[string]int, 2*len(d.names))
+			for i, name := range d.names {
+				d.slots[name] = i
+			}
+		}
 		return
 	}
 	m.undo = append(m.undo, undo{d: d, slot: slot, old: d.vals[slot]})
@@ -268,7 +309,7 @@ func (m *Merger) child(d *draft, slot int, name string) *draft {
 		return c
 	}
 	obj, _ := old.(*Object)
-	c := newDraft(obj)
+	c := &draft{base: obj}
 	m.set(d, slot, name, c)
 	return c
 }
@@ -283,7 +324,9 @@ func (m *Merger) takeBack() {
 	for _, u := range slices.Backward(m.undo) {
 		d := u.d
 		if u.added {
-			delete(d.slots, d.names[u.slot])
+			if d.slots != nil {
+				delete(d.slots, d.names[u.slot])
+			}
 			d.vals[u.slot] = nil
 			d.names, d.vals = d.names[:u.slot], d.vals[:u.slot]
 			continue
