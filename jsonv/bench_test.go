@@ -2,6 +2,7 @@ package jsonv
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -42,5 +43,70 @@ func BenchmarkMergeIntoLargeObject(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkMergerFold folds merge patches shaped like bench/matrix.sh's
+// logs, with the Merger (which owns its state) and with MergePatchJSON
+// (persistent: every patch copies the paths it changes). wide: 12 of the
+// 400 members of one object per patch; nested: a ledger of 50 accounts,
+// {"acct-7":{"balance":…,"tx":…},"n":…}. The Merger hands its state out
+// every 10,000 patches, as the debugger's keyframes ask for it.
+func BenchmarkMergerFold(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	wide := make([][]byte, 1000)
+	for i := range wide {
+		var p []byte
+		start := rng.IntN(400)
+		for j := range 12 {
+			p = fmt.Appendf(p, `,"field-%d":%d`, (start+j*31)%400, rng.IntN(1_000_000))
+		}
+		p[0] = '{'
+		wide[i] = append(p, '}')
+	}
+	var whole []byte
+	for j := range 400 {
+		whole = fmt.Appendf(whole, `,"field-%d":%d`, j, j)
+	}
+	whole[0] = '{'
+	wideStart, err := Decode(append(whole, '}'))
+	if err != nil {
+		b.Fatal(err)
+	}
+	nested := make([][]byte, 1000)
+	for i := range nested {
+		nested[i] = fmt.Appendf(nil, `{"acct-%d":{"balance":%d,"tx":%d},"n":%d}`, rng.IntN(50), rng.IntN(100_000), i, i+1)
+	}
+	for _, c := range []struct {
+		name    string
+		start   any
+		patches [][]byte
+	}{{"wide", wideStart, wide}, {"nested", nil, nested}} {
+		b.Run(c.name+"/Merger", func(b *testing.B) {
+			m := NewMerger(c.start)
+			i := 0
+			for b.Loop() {
+				if err := m.Merge(c.patches[i%len(c.patches)]); err != nil {
+					b.Fatal(err)
+				}
+				if i++; i%10_000 == 0 {
+					m.State()
+				}
+			}
+			m.State()
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/patch")
+		})
+		b.Run(c.name+"/MergePatchJSON", func(b *testing.B) {
+			state := c.start
+			i := 0
+			for b.Loop() {
+				var err error
+				if state, err = MergePatchJSON(state, c.patches[i%len(c.patches)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/patch")
+		})
 	}
 }

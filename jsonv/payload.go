@@ -64,22 +64,16 @@ func (p Payload) Decode() (any, error) {
 // (see MergePatch), from its decoded value when a reader decoded it
 // ahead, else straight from its text.
 func (p Payload) MergeInto(state any) (any, error) {
-	return p.mergeIn(newEditor(), state)
-}
-
-func (p Payload) mergeIn(ed editor, state any) (any, error) {
 	if pr := p.prepared; pr != nil {
 		if pr.err != nil {
 			return nil, pr.err
 		}
-		return mergePatch(ed, state, pr.value), nil
+		return MergePatch(state, pr.value), nil
 	}
 	if len(p.Value) == 0 {
 		return nil, nil
 	}
-	d := decoders.Get().(*jsonscan.Decoder)
-	defer decoders.Put(d)
-	return mergeJSON(ed, d, state, p.Value)
+	return MergePatchJSON(state, p.Value)
 }
 
 // Predecode returns p with its value decoded and remembered, so that

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"reflect"
@@ -232,6 +233,26 @@ func TestNumbersKeepTheirValue(t *testing.T) {
 		got, err := Decode([]byte(`[` + text + `]`))
 		if arr, ok := got.([]any); err != nil || !ok || arr[0] != json.Number(text) {
 			t.Errorf("Decode(%s) = %#v, %v; want json.Number", text, got, err)
+		}
+	}
+}
+
+func TestNumberAtAgreesWithDecode(t *testing.T) {
+	for _, text := range []string{"0", "-0", "12", "-3.25e-2", "1E+2", "9007199254740993", "1e400", "0.1000000000000000000001", "5e-324"} {
+		data := []byte(text + ",")
+		f, exact, end, err := NumberAt(data, 0)
+		if err != nil || end != len(text) {
+			t.Errorf("NumberAt(%s) ended at %d, %v", text, end, err)
+			continue
+		}
+		want, _ := Decode([]byte(text))
+		if d, ok := want.(float64); ok != exact || exact && math.Float64bits(f) != math.Float64bits(d) {
+			t.Errorf("NumberAt(%s) = %v, exact %v; Decode gives %#v", text, f, exact, want)
+		}
+	}
+	for _, bad := range []string{"-", "1.", "1e", "-x", ""} {
+		if _, _, _, err := NumberAt([]byte(bad), 0); err == nil {
+			t.Errorf("NumberAt(%q) succeeded", bad)
 		}
 	}
 }

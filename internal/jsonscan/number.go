@@ -13,6 +13,29 @@ import (
 // out of a state as it went in, not rounded or clamped. Only the spelling
 // of a number may change (1.0 and 1e2 come back as 1 and 100).
 func parseNumber(num []byte) any {
+	if f, ok := exactFloat(num); ok {
+		return f
+	}
+	return json.Number(num)
+}
+
+// NumberAt reads the number at data[i] without boxing it in an any: its
+// value, when a float64 holds it exactly (else exact is false and the
+// caller keeps its text, as Decode does), and the offset after it.
+func NumberAt(data []byte, i int) (f float64, exact bool, end int, err error) {
+	if i >= len(data) {
+		return 0, false, i, errAt(data, i, "a number")
+	}
+	if end, err = skipNumber(data, i); err != nil {
+		return 0, false, end, err
+	}
+	f, exact = exactFloat(data[i:end])
+	return f, exact, end, nil
+}
+
+// exactFloat is validated number text as a float64, and whether that
+// float64 is exactly the number.
+func exactFloat(num []byte) (float64, bool) {
 	neg := num[0] == '-'
 	digits := num
 	if neg {
@@ -31,18 +54,18 @@ func parseNumber(num []byte) any {
 		if ok {
 			if neg {
 				if n == 0 {
-					return math.Copysign(0, -1)
+					return math.Copysign(0, -1), true
 				}
-				return float64(-n)
+				return float64(-n), true
 			}
-			return float64(n)
+			return float64(n), true
 		}
 	}
 	f, err := strconv.ParseFloat(string(num), 64)
 	if err != nil || !exactIn(num, f) {
-		return json.Number(num)
+		return 0, false
 	}
-	return f
+	return f, true
 }
 
 // exactIn reports whether f, which num was parsed into, has num's value:
