@@ -48,6 +48,12 @@ type draft struct {
 // removed is the change that deletes a member.
 type removed struct{}
 
+// escapedString is a string member of a draft as its patch wrote it,
+// quotes and escapes included: most strings a fold sets are replaced by
+// a later patch before any state shows them, and copying the text as it
+// is costs less than decoding it. State decodes the ones it keeps.
+type escapedString string
+
 // float is a number member of a draft: the next patch that sets the
 // member changes it in place rather than boxing a new float64 in an any,
 // which, a member a patch, is most of what a fold would allocate. Only
@@ -165,6 +171,16 @@ func (m *Merger) mergeText(d *draft, patch []byte, i int) (int, error) {
 				return end, err
 			case '{':
 				return m.mergeText(m.child(d, slot, name), patch, start)
+			case '"':
+				end, escaped, err := jsonscan.StringAt(patch, start)
+				switch {
+				case err != nil:
+				case escaped: // decoded by State, if no later patch replaces it
+					m.set(d, slot, name, escapedString(patch[start:end]))
+				default:
+					m.set(d, slot, name, string(patch[start+1:end-1]))
+				}
+				return end, err
 			case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 				f, exact, end, err := jsonscan.NumberAt(patch, start)
 				switch {
@@ -366,6 +382,12 @@ func built(ed editor, v any) any {
 		return v.object(ed)
 	case *float:
 		return v.f
+	case escapedString:
+		s, err := jsonscan.Unquote([]byte(v))
+		if err != nil { // validated when the patch was merged
+			panic(err)
+		}
+		return s
 	}
 	return v
 }

@@ -204,6 +204,13 @@ func skipString(data []byte, i int) (int, error) {
 	return end, err
 }
 
+// StringAt validates the string at data[i] == '"' and returns the offset
+// after its closing quote, and whether it holds an escape: one that does
+// not is its own text between the quotes, data[i+1:end-1].
+func StringAt(data []byte, i int) (end int, escaped bool, err error) {
+	return scanString(data, i)
+}
+
 // scanString is skipString that also reports whether the string holds an
 // escape: one that does not is its own text between the quotes.
 func scanString(data []byte, i int) (end int, escaped bool, err error) {
