@@ -180,7 +180,6 @@ func (m *Model[S, E]) mirrorState() {
 	if o.doc == nil {
 		return
 	}
-	_, o.total = o.doc.Rows(o.folded, 0, 0)
 	o.row, o.top = p.row, p.top
 	o.layOut()
 }

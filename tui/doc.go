@@ -186,14 +186,26 @@ func (w *rowWalker) visit(v any, key string, depth int) {
 		w.count++
 	}
 	level := len(w.path)
+	// Past the window with nothing folded and nothing to find, a child
+	// is only counted, and needs no path: a state of many members costs
+	// a count of them, not a path written for each.
+	countOnly := func() bool { return w.count >= w.to && len(w.folded) == 0 && w.find == "" }
 	switch t := v.(type) {
 	case *jsonv.Object:
 		for k, e := range t.All() {
+			if countOnly() {
+				w.count += rowsOf(e)
+				continue
+			}
 			w.path = jsonv.AppendStep(w.path[:level], k)
 			w.visit(e, k, depth+1)
 		}
 	case []any:
 		for i, e := range t {
+			if countOnly() {
+				w.count += rowsOf(e)
+				continue
+			}
 			w.path = jsonv.AppendStep(w.path[:level], i)
 			key := ""
 			if w.count < w.to { // only rows that may show need their key

@@ -68,3 +68,37 @@ func TestAHugeValueIsCutBeforeItIsShown(t *testing.T) {
 		t.Errorf("rendering the diff of a 20 MB value allocated %d KB (%d lines)", got>>10, len(lines))
 	}
 }
+
+// A window of rows is the same rows wherever it is cut from, and every
+// window counts the same rows in all, past it too, where the members are
+// counted without their paths being written.
+func TestRowsAreTheSameInEveryWindow(t *testing.T) {
+	v, err := jsonv.Decode([]byte(`{"a":1,"b":{"c":[1,2,{"d":3}],"e":{}},"f":[],"g":[[4],{"h":5}],"i":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, folded := range []map[string]bool{nil, {".b.c": true}} {
+		doc := JSONDoc(v)
+		_, total := doc.Rows(folded, 0, 0)
+		all, n := doc.Rows(folded, 0, total)
+		if n != total || len(all) != total {
+			t.Fatalf("folded %v: %d rows laid out, %d and %d counted", folded, len(all), n, total)
+		}
+		for from := range total {
+			for size := 1; from+size <= total; size++ {
+				rows, n := doc.Rows(folded, from, size)
+				if n != total {
+					t.Fatalf("folded %v: the window %d+%d counts %d rows in all, want %d", folded, from, size, n, total)
+				}
+				for i, r := range rows {
+					if r != all[from+i] {
+						t.Fatalf("folded %v: row %d of the window %d+%d is %+v, want %+v", folded, i, from, size, r, all[from+i])
+					}
+				}
+				if len(rows) != size {
+					t.Fatalf("folded %v: the window %d+%d has %d rows", folded, from, size, len(rows))
+				}
+			}
+		}
+	}
+}

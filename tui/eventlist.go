@@ -77,9 +77,11 @@ type eventList[S, E any] struct {
 	// longest name loaded so far, up to maxStreamWidth
 	streamWidth int
 	fields      []string // the payload values rows show; none: Config.Summary's
-	// what the rows of each loaded page say, worked out when the page
-	// comes (and when what they say changes), not at every frame: a
-	// summary or a search scans the event, which may be 10 MB
+	// what the rows of each loaded page say, worked out when a row comes
+	// on screen (again when what they say changes), not at every frame: a
+	// summary or a search scans the event, which may be 10 MB. Only rows
+	// shown are worked out: a jump loads a page of 128 events and shows
+	// about 30 of them.
 	said map[replay.Seq][]rowSaid
 }
 
@@ -87,6 +89,7 @@ type eventList[S, E any] struct {
 type rowSaid struct {
 	summary string
 	match   bool
+	known   bool // worked out; the zero rowSaid is not yet
 }
 
 func newEventList[S, E any](c *common[S, E]) eventList[S, E] {
@@ -120,20 +123,36 @@ func (l *eventList[S, E]) setFields(fields []string) {
 	l.redescribe()
 }
 
-// describe works out what the rows of the page at first say.
-func (l *eventList[S, E]) describe(first replay.Seq) {
-	events := l.pages[first]
-	said := make([]rowSaid, len(events))
-	for i, ev := range events {
-		said[i] = rowSaid{summary: l.summary(ev), match: l.search != "" && containsFold(l.c.cfg.Line(ev), l.search)}
+// describeShown works out what the rows on screen say, those of loaded
+// pages not worked out yet.
+func (l *eventList[S, E]) describeShown() {
+	if l.pages == nil {
+		return
 	}
-	l.said[first] = said
+	end := min(l.top+replay.Seq(l.rows()), l.last+1)
+	for seq := l.top; seq < end; seq++ {
+		first := ((seq-1)/pageSize)*pageSize + 1
+		events, ok := l.pages[first]
+		if !ok || int(seq-first) >= len(events) {
+			continue
+		}
+		said := l.said[first]
+		if len(said) != len(events) {
+			said = make([]rowSaid, len(events))
+			l.said[first] = said
+		}
+		if i := seq - first; !said[i].known {
+			ev := events[i]
+			said[i] = rowSaid{summary: l.summary(ev), match: l.search != "" && containsFold(l.c.cfg.Line(ev), l.search), known: true}
+		}
+	}
 }
 
+// redescribe forgets what every row says, and works out those on screen
+// again.
 func (l *eventList[S, E]) redescribe() {
-	for first := range l.pages {
-		l.describe(first)
-	}
+	clear(l.said)
+	l.describeShown()
 }
 
 // rows is how many events fit.
@@ -190,6 +209,7 @@ func (l *eventList[S, E]) scrollToCursor() {
 		l.top = max(int64ToSeq(int64(l.last)-int64(h)+1), 1)
 	}
 	l.top = max(l.top, 1)
+	l.describeShown()
 }
 
 func int64ToSeq(n int64) replay.Seq {
@@ -224,7 +244,8 @@ func (l *eventList[S, E]) Update(msg tea.Msg) (error, tea.Cmd) {
 			l.dated, l.clock, l.streamWidth = dated, clock, streamWidth
 			l.redescribe() // the chosen fields have less room
 		}
-		l.describe(page.first)
+		delete(l.said, page.first) // a page read again may say more
+		l.describeShown()
 	}
 	l.dropFarPages()
 	return nil, nil

@@ -436,6 +436,56 @@ func TestGoToSeqAndTime(t *testing.T) {
 	}
 }
 
+// The event list works out what a row says (its summary, and whether it
+// matches the search) when the row comes on screen, not for the whole
+// page of events a jump loads: rows come out the same either way.
+func TestEventRowsAreDescribedWhenShown(t *testing.T) {
+	extra := make([]deposit, 300)
+	extra[249] = deposit{Type: "refund", Amount: -5, Note: "chargeback"}
+	cfg := typedConfig(t, ledger(t, 300, extra...))
+	lines := 0
+	cfg.Line = func(ev replay.Event[deposit]) string {
+		lines++
+		return fmt.Sprintf("%d %s %s", ev.Seq, ev.Payload.Type, ev.Payload.Note)
+	}
+	m := newModel(t, cfg, 100, 30)
+	press(t, m, "/")
+	typeText(t, m, "chargeback")
+	press(t, m, "enter")
+	if m.events.cursor != 250 {
+		t.Fatalf("/chargeback went to %d", m.events.cursor)
+	}
+	shown := m.events.rows()
+	lines = 0
+	press(t, m, ":")
+	typeText(t, m, "140")
+	press(t, m, "enter")
+	if m.events.cursor != 140 {
+		t.Fatalf(":140 went to %d", m.events.cursor)
+	}
+	// The jump loads the page of seqs 129–256 and shows a screen of it;
+	// one more line is the event pane's.
+	if lines == 0 || lines > shown+1 {
+		t.Fatalf("the jump made %d lines, for %d rows on screen and the event pane", lines, shown)
+	}
+	if said := m.events.rowSaid(200); said.known {
+		t.Fatal("seq 200, never on screen, was described")
+	}
+	press(t, m, ":")
+	typeText(t, m, "255")
+	press(t, m, "enter")
+	list := m.events.View()
+	if !strings.Contains(list, m.c.st.match.Render(fmt.Sprintf("%7d", 250))) {
+		t.Fatalf("seq 250, on screen now, is not highlighted as a match:\n%q", list)
+	}
+	if !strings.Contains(list, "refund charge") || !strings.Contains(list, "deposit tx-249") {
+		t.Fatalf("the rows around seq 250 do not say their summaries:\n%q", list)
+	}
+	if strings.Contains(list, m.c.st.match.Render(fmt.Sprintf("%7d", 251))) {
+		t.Fatal("seq 251 is highlighted but does not match")
+	}
+}
+
 func TestSearch(t *testing.T) {
 	extra := make([]deposit, 30)
 	extra[19] = deposit{Type: "refund", Amount: -5, Note: "chargeback"}

@@ -44,10 +44,12 @@ func fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) > width {
+	w := ansi.StringWidth(s)
+	if w > width {
 		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s)
 	}
-	if pad := width - ansi.StringWidth(s); pad > 0 {
+	if pad := width - w; pad > 0 {
 		s += strings.Repeat(" ", pad)
 	}
 	return s
@@ -235,10 +237,19 @@ func box(st *styles, title string, lines []string, width, height int, focused bo
 	}
 	t := fit(" "+title+" ", max(inner-2, 0))
 	top := border.Render("╭─") + st.title.Render(strings.TrimRight(t, " ")) + border.Render(strings.Repeat("─", max(inner-1-ansi.StringWidth(strings.TrimRight(t, " ")), 0))+"╮")
-	out := []string{top}
+	side := border.Render("│") // the same for every line: styled once
+	out := make([]string, 0, len(body)+2)
+	out = append(out, top)
+	even := inner > 0 // else the top is wider than the rest
 	for _, l := range body {
-		out = append(out, border.Render("│")+l+border.Render("│"))
+		out = append(out, side+l+side)
+		even = even && strings.IndexByte(l, '\n') < 0
 	}
 	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
-	return lipgloss.JoinVertical(lipgloss.Left, out...)
+	if !even {
+		return lipgloss.JoinVertical(lipgloss.Left, out...)
+	}
+	// Every line is inner+2 cells wide already: nothing to pad, so no
+	// line needs measuring again.
+	return strings.Join(out, "\n")
 }

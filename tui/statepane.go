@@ -59,7 +59,6 @@ func (p *statePane) show(doc Doc, seq replay.Seq, changed []Change) {
 		// Go states are compared from "state"; their rows start at "".
 		p.changed[strings.TrimPrefix(c.Path, "state")] = true
 	}
-	_, p.total = doc.Rows(p.folded, 0, 0)
 	if p.path != "" {
 		if i, ok := findPath(doc, p.folded, p.path); ok {
 			p.row = i
@@ -133,13 +132,20 @@ func (p *statePane) follow() {
 	}
 }
 
-// layOut computes the rows on screen.
+// layOut computes the rows on screen. Counting the rows walks the whole
+// state, so it is done once, with the rows, and again only when the
+// count moves the view.
 func (p *statePane) layOut() {
 	if p.doc == nil {
 		return
 	}
+	h := max(p.height-2, 1)
+	top := p.top
+	p.rows, p.total = p.doc.Rows(p.folded, p.top, h)
 	p.clamp()
-	p.rows, p.total = p.doc.Rows(p.folded, p.top, max(p.height-2, 1))
+	if p.top != top {
+		p.rows, p.total = p.doc.Rows(p.folded, p.top, h)
+	}
 }
 
 // selected is the row under the cursor, if on screen.
@@ -157,7 +163,6 @@ func (p *statePane) toggleFold() {
 		return
 	}
 	p.folded[sel.ID] = !p.folded[sel.ID]
-	_, p.total = p.doc.Rows(p.folded, 0, 0)
 	p.layOut()
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -326,12 +327,14 @@ func (m *Model[S, E]) footerKeys(p place, width int) string {
 	}
 	h := m.help
 	h.SetWidth(0) // fitting is done here, by dropping keys
-	for n := len(keys); n >= 0; n-- {
-		if line := h.ShortHelpView(append(keys[:n:n], end...)); lipgloss.Width(line) <= width {
-			return line
-		}
+	view := func(n int) string { return h.ShortHelpView(append(keys[:n:n], end...)) }
+	// The line only grows with each key, so the most keys that fit are
+	// found by halving, a few renders a frame instead of one a key.
+	fits := sort.Search(len(keys)+1, func(n int) bool { return lipgloss.Width(view(n)) > width }) - 1
+	if fits < 0 {
+		return ""
 	}
-	return ""
+	return view(fits)
 }
 
 func (m *Model[S, E]) renderHelp() string {

@@ -289,10 +289,11 @@ func (l *Log) Read(ctx context.Context, key replay.StreamKey, from replay.Seq, l
 		return events, nil
 	}
 	if events, ok := l.prefetch.take(key, from, limit); ok {
+		l.prefetch.read(key, from, limit, len(events.events))
 		return events.events, events.err
 	}
 	events, err := l.read(ctx, key, from, limit)
-	if err == nil && len(events) == limit {
+	if err == nil && l.prefetch.read(key, from, limit, len(events)) {
 		l.prefetch.start(l, key, from+replay.Seq(limit), limit)
 	}
 	return events, err

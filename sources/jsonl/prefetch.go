@@ -13,9 +13,19 @@ import (
 // one it has, when reads are sequential (as Replay's are), and decodes
 // the payloads there too: reading a log then takes two cores, one parsing
 // ahead and one folding.
+//
+// Reads are taken for sequential once one carries on from the last with
+// the same limit: a single read (a page of the debugger's list, the
+// events around a seq) or the last, shorter read of a range is not
+// followed by a batch nobody asks for, decoded on the other core while
+// the debugger draws its frame.
 type prefetcher struct {
 	mu      sync.Mutex
 	pending *batch
+	// the last read: its stream, limit, and the seq after it
+	lastKey   replay.StreamKey
+	lastLimit int
+	lastEnd   replay.Seq
 }
 
 type batch struct {
@@ -43,6 +53,17 @@ func (p *prefetcher) take(key replay.StreamKey, from replay.Seq, limit int) (*ba
 		return nil, false
 	}
 	return b, true
+}
+
+// read notes a read of limit events of key from seq from that returned
+// n, and reports whether the reads are sequential and the next batch is
+// worth reading ahead.
+func (p *prefetcher) read(key replay.StreamKey, from replay.Seq, limit, n int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	sequential := key == p.lastKey && from == p.lastEnd && limit == p.lastLimit
+	p.lastKey, p.lastLimit, p.lastEnd = key, limit, from+replay.Seq(n)
+	return sequential && n == limit
 }
 
 // start prefetches a batch, forgetting any other pending one.
