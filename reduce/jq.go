@@ -156,8 +156,10 @@ func (a *jqAccumulator) State() any {
 }
 
 // DecodedPayloads says the program reads payloads decoded: readers can
-// decode them ahead (jsonv.Payload.Predecode), on other cores.
-func (a *jqAccumulator) DecodedPayloads() bool { return true }
+// decode them ahead (jsonv.Payload.Predecode), on other cores. A native
+// program that reads only members of the payload by name decodes those
+// from the text instead.
+func (a *jqAccumulator) DecodedPayloads() bool { return a.native == nil || a.native.wholePayload }
 
 // EventValue is an event as jq programs and conditions see it: a plain
 // object with stream, seq, time (RFC 3339 or null), payload, and every

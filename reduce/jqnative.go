@@ -58,6 +58,10 @@ type nativeJQ struct {
 	// updates says whether the program changes its input in place when
 	// it owns it: only then is an owned state worth a copy.
 	updates bool
+	// wholePayload says whether the program reads payloads whole
+	// ($event, $event.payload) rather than members by name: only then
+	// is decoding them ahead worth it.
+	wholePayload bool
 }
 
 // jqEval evaluates an expression over in; owned says whether in may be
@@ -68,18 +72,23 @@ type jqEval func(in any, owned bool, e *jqEnv) (out any, outOwned bool, err erro
 type jqEnv struct {
 	ev      *replay.Event[jsonv.Payload]
 	payload any
+	decoded bool // payload holds the decoded payload
 	event   map[string]any
 }
 
 // begin prepares e for ev, failing where EventValue fails, as gojq's path
-// fails before running the program.
+// fails before running the program. A payload no reader decoded ahead is
+// only checked: the program may read just a member or two of it.
 func (e *jqEnv) begin(ev *replay.Event[jsonv.Payload]) error {
 	*e = jqEnv{ev: ev}
-	p, err := ev.Payload.Decode()
-	if err != nil {
-		return fmt.Errorf("the payload is not JSON: %w", err)
+	if v := ev.Payload.Value; ev.Payload.Predecoded() || len(v) == 0 {
+		if _, err := e.wholePayload(); err != nil {
+			return err
+		}
+	} else if end, err := jsonscan.Skip(v, 0); err != nil || jsonscan.SkipSpace(v, end) != len(v) {
+		_, err := e.wholePayload()
+		return err
 	}
-	e.payload = p
 	for _, f := range ev.Payload.Fields {
 		end, err := jsonscan.Skip(f.Value, 0)
 		if err != nil || jsonscan.SkipSpace(f.Value, end) != len(f.Value) {
@@ -93,11 +102,58 @@ func (e *jqEnv) begin(ev *replay.Event[jsonv.Payload]) error {
 	return nil
 }
 
+// wholePayload is $event.payload.
+func (e *jqEnv) wholePayload() (any, error) {
+	if !e.decoded {
+		p, err := e.ev.Payload.Decode()
+		if err != nil {
+			return nil, fmt.Errorf("the payload is not JSON: %w", err)
+		}
+		e.payload, e.decoded = p, true
+	}
+	return e.payload, nil
+}
+
+// payloadMember is $event.payload.name, read from the payload's text
+// when it was not decoded: one member decoded instead of the payload.
+func (e *jqEnv) payloadMember(name string) (any, error) {
+	raw := e.ev.Payload.Value
+	if e.decoded || len(raw) == 0 || raw[jsonscan.SkipSpace(raw, 0)] != '{' {
+		p, err := e.wholePayload()
+		if err != nil {
+			return nil, err
+		}
+		return jqIndex(p, name)
+	}
+	var found []byte // the last member of that name, as decoding keeps it
+	_, err := jsonscan.MembersRaw(raw, 0, func(key, value []byte) error {
+		if string(key) == name || (slices.Contains(key, '\\') && unquoted(key) == name) {
+			found = value
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("the payload is not JSON: %w", err)
+	}
+	if found == nil {
+		return nil, nil
+	}
+	return jsonscan.Decode(found)
+}
+
+func unquoted(rawKey []byte) string {
+	s, err := jsonscan.Unquote([]byte(`"` + string(rawKey) + `"`))
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
 // member is $event.name.
 func (e *jqEnv) member(name string) (any, error) {
 	switch name {
 	case "payload":
-		return e.payload, nil
+		return e.wholePayload()
 	case "stream":
 		return string(e.ev.Stream), nil
 	case "seq":
@@ -157,10 +213,10 @@ func compileNative(q *gojq.Query) (*nativeJQ, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &nativeJQ{eval: eval, updates: c.updates}, true
+	return &nativeJQ{eval: eval, updates: c.updates, wholePayload: c.wholePayload}, true
 }
 
-type jqCompiler struct{ updates bool }
+type jqCompiler struct{ updates, wholePayload bool }
 
 func (c *jqCompiler) query(q *gojq.Query) (jqEval, error) {
 	if q == nil || q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 || len(q.Patterns) > 0 {
@@ -318,12 +374,8 @@ func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
 			return v, scalar(v), nil
 		}, nil
 	}
-	base, err := c.base(t)
-	if err != nil {
-		return nil, err
-	}
 	if len(t.SuffixList) == 0 {
-		return base, nil
+		return c.base(t)
 	}
 	keys, err := c.suffixKeys(t.SuffixList)
 	if err != nil {
@@ -331,6 +383,10 @@ func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
 	}
 	if t.Type == gojq.TermTypeFunc && t.Func.Name == "$event" {
 		return c.eventPath(keys), nil
+	}
+	base, err := c.base(t)
+	if err != nil {
+		return nil, err
 	}
 	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
 		v, _, err := base(in, false, e)
@@ -355,10 +411,23 @@ func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
 func (c *jqCompiler) eventPath(keys []jqKey) jqEval {
 	first, rest := keys[0], keys[1:]
 	name, isName := first.constant.(string)
+	isName = isName && first.eval == nil
+	var member string
+	if isName && name == "payload" && len(rest) > 0 {
+		member, _ = rest[0].constant.(string)
+		if rest[0].eval == nil && member != "" {
+			rest = rest[1:]
+		}
+	}
+	if !isName || name == "payload" && member == "" {
+		c.wholePayload = true
+	}
 	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
 		var v any
 		var err error
-		if isName && first.eval == nil {
+		if member != "" {
+			v, err = e.payloadMember(member)
+		} else if isName {
 			v, err = e.member(name)
 		} else {
 			var key any
@@ -596,6 +665,7 @@ func (c *jqCompiler) array(a *gojq.Array) (jqEval, error) {
 
 func (c *jqCompiler) function(f *gojq.Func) (jqEval, error) {
 	if f.Name == "$event" {
+		c.wholePayload = true
 		return func(_ any, _ bool, e *jqEnv) (any, bool, error) {
 			v, err := e.whole()
 			return v, false, err

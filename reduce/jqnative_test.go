@@ -68,6 +68,10 @@ var nativePrograms = []struct {
 	{`$event.missing`, true},
 	{`$event["payload"].n`, true},
 	{`$event.payload.n.x`, true},
+	{`$event.payload.a.c`, true},
+	{`$event.payload["n"]`, true},
+	{`$event.payload[.k]`, true},
+	{`.n = $event.payload.n | .m = $event.payload."a\u0062"`, true},
 	{`.n = $event.seq`, true},
 	{`.t = $event.time | .s = $event.stream | .k = $event.type`, true},
 	{`.a + .b`, true},
@@ -192,6 +196,8 @@ var nativeEvents = []replay.Event[jsonv.Payload]{
 	{Stream: "s", Seq: 7, Payload: jsonv.Payload{Value: json.RawMessage(`{"n":-1,"id":null}`)}},
 	{Stream: "s", Seq: 8, Payload: jsonv.Payload{Value: json.RawMessage(`{"n":1e400}`)}},
 	{Stream: "s", Seq: 9, Payload: jsonv.Payload{Value: json.RawMessage(`{"n":`)}},
+	{Stream: "s", Seq: 11, Payload: jsonv.Payload{Value: json.RawMessage(` {"n":1,"ab":2,"a\u0062":3,"n":4} `)}},
+	{Stream: "s", Seq: 12, Payload: jsonv.Payload{Value: json.RawMessage(`{"n":1} x`)}},
 	{Stream: "s", Seq: 10, Payload: jsonv.Payload{Value: json.RawMessage(`{}`), Fields: []jsonv.Field{{Name: "type", Value: json.RawMessage(`nope`)}}}},
 }
 
@@ -230,15 +236,18 @@ func show(v any, err error) string {
 func checkNative(t *testing.T, code *gojq.Code, native *nativeJQ, program, stateText string, ev replay.Event[jsonv.Payload]) {
 	t.Helper()
 	want, wantErr := runJQ(code, nil, plainJSON(t, stateText), ev)
-	for _, owned := range []bool{true, false} {
+	for i := range 4 {
+		owned, predecode := i%2 == 0, i < 2
 		state := plainJSON(t, stateText)
 		pev := ev
-		pev.Payload = pev.Payload.Predecode()
+		if predecode {
+			pev.Payload = pev.Payload.Predecode()
+		}
 		payloadBefore, _ := pev.Payload.Decode()
 		payloadBefore = deepCopy(payloadBefore)
 		got, _, gotErr := native.run(state, owned, &pev, &jqEnv{})
 		if !sameResult(want, got, wantErr, gotErr) {
-			t.Errorf("%s over %s, event %d (owned %v):\n gojq:   %s\n native: %s", program, stateText, ev.Seq, owned, show(want, wantErr), show(got, gotErr))
+			t.Errorf("%s over %s, event %d (owned %v, payload decoded ahead %v):\n gojq:   %s\n native: %s", program, stateText, ev.Seq, owned, predecode, show(want, wantErr), show(got, gotErr))
 			continue
 		}
 		if wantErr != nil && testing.Verbose() && wantErr.Error() != gotErr.Error() {
@@ -411,4 +420,60 @@ func FuzzJQNative(f *testing.F) {
 		ev := replay.Event[jsonv.Payload]{Stream: "s", Seq: 3, Payload: jsonv.Payload{Value: json.RawMessage(payload)}}
 		checkNative(t, code, native, program, stateText, ev)
 	})
+}
+
+// BenchmarkJQ folds events through the jq accumulator, natively and on
+// gojq, for the benchmark matrix's program and for one that builds a
+// large state (10,000 keys).
+func BenchmarkJQ(b *testing.B) {
+	programs := []struct{ name, program string }{
+		{"count", `.count += 1 | .last = $event.payload.n`},
+		{"largestate", `.[$event.payload.id] = $event.payload`},
+	}
+	const n = 10_000
+	events := make([]replay.Event[jsonv.Payload], n)
+	for i := range events {
+		events[i] = replay.Event[jsonv.Payload]{Stream: "s", Seq: replay.Seq(i + 1), Time: time.Unix(int64(i), 0),
+			Payload: jsonv.Payload{Value: json.RawMessage(fmt.Sprintf(`{"acct-%d":{"balance":%d,"tx":%d},"n":%d,"id":"k%d"}`, i%40, i*7, i, i, i))}.Predecode()}
+	}
+	for _, p := range programs {
+		for _, path := range []string{"native", "gojq"} {
+			b.Run(p.name+"/"+path, func(b *testing.B) {
+				for b.Loop() {
+					acc := Accumulate("jq:"+p.program, nil).(*jqAccumulator)
+					if path == "gojq" {
+						acc.native = nil
+					}
+					for _, ev := range events {
+						if err := acc.Add(ev); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+			})
+		}
+	}
+}
+
+// TestJQNativeReadsPayloadMembers checks which programs let readers skip
+// decoding payloads ahead: those that read payload members by name only.
+func TestJQNativeReadsPayloadMembers(t *testing.T) {
+	for program, whole := range map[string]bool{
+		`.count += 1 | .last = $event.payload.n`:  false,
+		`.[$event.payload.id] = $event.payload.v`: false,
+		`.s = $event.stream`:                      false,
+		`.p = $event.payload`:                     true,
+		`.p = $event.payload[.k]`:                 true,
+		`.e = $event`:                             true,
+		`.t = $event.type`:                        false,
+	} {
+		acc := Accumulate("jq:"+program, nil).(*jqAccumulator)
+		if acc.native == nil {
+			t.Fatalf("%s is not native", program)
+		}
+		if got := acc.DecodedPayloads(); got != whole {
+			t.Errorf("%s: DecodedPayloads %v, want %v", program, got, whole)
+		}
+	}
 }
