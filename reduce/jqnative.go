@@ -361,7 +361,8 @@ func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
 			return func(in any, owned bool, _ *jqEnv) (any, bool, error) { return in, owned, nil }, nil
 		}
 		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
-			keys, err := path.keys(in, e)
+			var buf [4]any
+			keys, err := path.keys(in, e, buf[:0])
 			if err != nil {
 				return nil, false, err
 			}
@@ -780,19 +781,17 @@ func (k jqKey) evalKey(in any, e *jqEnv) (any, error) {
 // [e] indexes.
 type jqPath []jqKey
 
-func (p jqPath) keys(in any, e *jqEnv) ([]any, error) {
-	if len(p) == 0 {
-		return nil, nil
-	}
-	keys := make([]any, len(p))
-	for i, k := range p {
+// keys evaluates the path's keys over in, appended to buf (a caller's
+// array on its stack, for the usual short path).
+func (p jqPath) keys(in any, e *jqEnv, buf []any) ([]any, error) {
+	for _, k := range p {
 		v, err := k.evalKey(in, e)
 		if err != nil {
 			return nil, err
 		}
-		keys[i] = v
+		buf = append(buf, v)
 	}
-	return keys, nil
+	return buf, nil
 }
 
 func (c *jqCompiler) indexKey(ix *gojq.Index) (jqKey, error) {
@@ -925,7 +924,8 @@ func (c *jqCompiler) update(op gojq.Operator, lhs, rhs *gojq.Query) (jqEval, err
 				}
 			}
 		}
-		keys, err := path.keys(in, e)
+		var buf [4]any
+		keys, err := path.keys(in, e, buf[:0])
 		if err != nil {
 			return nil, false, err
 		}
@@ -1005,7 +1005,8 @@ func (c *jqCompiler) del(arg *gojq.Query) (jqEval, error) {
 	}
 	c.updates = true
 	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
-		keys, err := path.keys(in, e)
+		var buf [4]any
+		keys, err := path.keys(in, e, buf[:0])
 		if err != nil {
 			return nil, false, err
 		}
