@@ -29,6 +29,12 @@ import (
 // result beyond float64's range becomes ±1.7976931348623157e+308, as in
 // jq 1.7.
 //
+// A program made only of the common parts of jq (paths, $event,
+// arithmetic, comparisons, if, object and array construction, updates of
+// paths, del and a few builtins: see jqnative.go) runs on a native
+// evaluator that computes what gojq computes, failures included, several
+// times faster; any other program runs on gojq.
+//
 // The program runs unbounded; see JQGuarded.
 func JQ(program string) (Func, error) { return JQGuarded(program, nil) }
 

@@ -2,7 +2,9 @@ package reduce
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -474,6 +476,51 @@ func TestJQNativeReadsPayloadMembers(t *testing.T) {
 		}
 		if got := acc.DecodedPayloads(); got != whole {
 			t.Errorf("%s: DecodedPayloads %v, want %v", program, got, whole)
+		}
+	}
+}
+
+// TestJQNativeBankPrograms folds testdata/bank.jsonl, every stream in
+// turn, with the README's jq programs natively and on gojq.
+func TestJQNativeBankPrograms(t *testing.T) {
+	text, err := os.ReadFile("../testdata/bank.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []replay.Event[jsonv.Payload]
+	for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+		var l struct {
+			Stream  string          `json:"stream"`
+			Seq     uint64          `json:"seq"`
+			Time    time.Time       `json:"time"`
+			Type    json.RawMessage `json:"type"`
+			Payload json.RawMessage `json:"payload"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, replay.Event[jsonv.Payload]{Stream: replay.StreamKey(l.Stream), Seq: replay.Seq(l.Seq), Time: l.Time,
+			Payload: jsonv.Payload{Value: l.Payload, Fields: []jsonv.Field{{Name: "type", Value: l.Type}}}})
+	}
+	for _, spec := range []string{"jq:@../testdata/bank.jq", "jq:@../testdata/bank-dedupe.jq"} {
+		for _, stream := range []replay.StreamKey{"acct-alice", "acct-bob"} {
+			native := AccumulateGuarded(spec, nil, nil).(*jqAccumulator)
+			if native.native == nil {
+				t.Fatalf("%s is not native", spec)
+			}
+			slow := AccumulateGuarded(spec, nil, nil).(*jqAccumulator)
+			slow.native = nil
+			for _, ev := range events {
+				if ev.Stream != stream {
+					continue
+				}
+				if err := errors.Join(slow.Add(ev), native.Add(ev)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !jsonv.Equal(slow.State(), native.State()) {
+				t.Errorf("%s, %s: gojq %s, native %s", spec, stream, show(slow.state, nil), show(native.state, nil))
+			}
 		}
 	}
 }
