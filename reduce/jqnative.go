@@ -739,7 +739,8 @@ var builtins = map[string]func(any) (any, error){
 		if s, ok := v.(string); ok {
 			return s, nil
 		}
-		return tostringDelegate.run(v)
+		text, err := gojq.Marshal(v) // what gojq's tostring writes
+		return string(text), err
 	},
 	"tonumber": func(v any) (any, error) {
 		switch v.(type) {
@@ -1252,7 +1253,6 @@ var (
 	negateDelegate    = delegate("-$a")
 	typeDelegate      = delegate("type")
 	lengthDelegate    = delegate("length")
-	tostringDelegate  = delegate("tostring")
 	tonumberDelegate  = delegate("tonumber")
 	keysDelegate      = delegate("keys")
 	arithDelegates    = map[gojq.Operator]*jqDelegate{
