@@ -32,8 +32,8 @@ import (
 // without interpolation), `|`, `+ - * / %`, unary `-`, `== != < <= > >=`,
 // `and`, `or`, `//`, `if … elif … else … end`, objects and arrays built
 // from single-output parts (`[a, b]` too), `=`, `|=`, `+=`, `-=`, `*=`,
-// `/=`, `%=`, `//=` on paths, `del(path)`, and the builtins not, length,
-// type, tostring, tonumber, keys and has(k). Every expression of the
+// `/=`, `%=`, `//=` on paths, `del(path)`, `e as $name | body`, and the
+// builtins not, length, type, tostring, tonumber, keys and has(k). Every expression of the
 // subset produces exactly one value or an error, and none loops, so an
 // apply is bounded by its program and values and needs no Guard.
 //
@@ -58,6 +58,8 @@ type nativeJQ struct {
 	// updates says whether the program changes its input in place when
 	// it owns it: only then is an owned state worth a copy.
 	updates bool
+	// vars is how many variables the program binds.
+	vars int
 	// wholePayload says whether the program reads payloads whole
 	// ($event, $event.payload) rather than members by name: only then
 	// is decoding them ahead worth it.
@@ -74,13 +76,14 @@ type jqEnv struct {
 	payload any
 	decoded bool // payload holds the decoded payload
 	event   map[string]any
+	vars    []any // the values of the program's variables, by slot
 }
 
 // begin prepares e for ev, failing where EventValue fails, as gojq's path
 // fails before running the program. A payload no reader decoded ahead is
 // only checked: the program may read just a member or two of it.
 func (e *jqEnv) begin(ev *replay.Event[jsonv.Payload]) error {
-	*e = jqEnv{ev: ev}
+	*e = jqEnv{ev: ev, vars: e.vars}
 	if v := ev.Payload.Value; ev.Payload.Predecoded() || len(v) == 0 {
 		if _, err := e.wholePayload(); err != nil {
 			return err
@@ -194,8 +197,13 @@ func (n *nativeJQ) run(state any, owned bool, ev *replay.Event[jsonv.Payload], e
 	if err := e.begin(ev); err != nil {
 		return nil, false, err
 	}
+	if cap(e.vars) < n.vars {
+		e.vars = make([]any, n.vars)
+	}
+	e.vars = e.vars[:n.vars]
 	out, outOwned, err := n.eval(state, owned, e)
-	*e = jqEnv{} // nothing of this event stays reachable
+	clear(e.vars)
+	*e = jqEnv{vars: e.vars} // nothing of this event stays reachable
 	if err != nil {
 		return nil, false, fmt.Errorf("jq: %w", err)
 	}
@@ -213,14 +221,66 @@ func compileNative(q *gojq.Query) (*nativeJQ, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &nativeJQ{eval: eval, updates: c.updates, wholePayload: c.wholePayload}, true
+	return &nativeJQ{eval: eval, updates: c.updates, wholePayload: c.wholePayload, vars: c.slots}, true
 }
 
-type jqCompiler struct{ updates, wholePayload bool }
+type jqCompiler struct {
+	updates, wholePayload bool
+	scope                 []jqVar // the variables in scope, innermost last
+	slots                 int     // how many variables the program binds
+}
+
+// jqVar is a variable bound with `as`, and its slot in jqEnv.vars.
+type jqVar struct {
+	name string
+	slot int
+}
+
+// lookup returns the slot of the variable name, innermost first.
+func (c *jqCompiler) lookup(name string) (int, bool) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if c.scope[i].name == name {
+			return c.scope[i].slot, true
+		}
+	}
+	return 0, false
+}
+
+// bind compiles `value as $name | body`. The body may change its input
+// in place only if the variable cannot see that change: a container
+// bound while the input is owned is copied first.
+func (c *jqCompiler) bind(value *gojq.Query, name string, body *gojq.Query) (jqEval, error) {
+	v, err := c.query(value)
+	if err != nil {
+		return nil, err
+	}
+	slot := c.slots
+	c.slots++
+	c.scope = append(c.scope, jqVar{name, slot})
+	b, err := c.query(body)
+	c.scope = c.scope[:len(c.scope)-1]
+	if err != nil {
+		return nil, err
+	}
+	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+		x, xOwned, err := v(in, false, e)
+		if err != nil {
+			return nil, false, err
+		}
+		e.vars[slot] = keep(x, owned && !xOwned)
+		return b(in, owned, e)
+	}, nil
+}
 
 func (c *jqCompiler) query(q *gojq.Query) (jqEval, error) {
-	if q == nil || q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 || len(q.Patterns) > 0 {
+	if q == nil || q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 {
 		return nil, errNotNative
+	}
+	if len(q.Patterns) > 0 {
+		if len(q.Patterns) > 1 || q.Op != gojq.OpPipe || q.Patterns[0].Name == "" {
+			return nil, errNotNative // ?// alternatives, destructuring
+		}
+		return c.bind(q.Left, q.Patterns[0].Name, q.Right)
 	}
 	if q.Term != nil {
 		return c.term(q.Term)
@@ -382,7 +442,7 @@ func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.Type == gojq.TermTypeFunc && t.Func.Name == "$event" {
+	if _, shadowed := c.lookup("$event"); t.Type == gojq.TermTypeFunc && t.Func.Name == "$event" && !shadowed {
 		return c.eventPath(keys), nil
 	}
 	base, err := c.base(t)
@@ -665,6 +725,12 @@ func (c *jqCompiler) array(a *gojq.Array) (jqEval, error) {
 }
 
 func (c *jqCompiler) function(f *gojq.Func) (jqEval, error) {
+	if slot, ok := c.lookup(f.Name); ok && len(f.Args) == 0 {
+		return func(_ any, _ bool, e *jqEnv) (any, bool, error) {
+			v := e.vars[slot]
+			return v, scalar(v), nil
+		}, nil
+	}
 	if f.Name == "$event" {
 		c.wholePayload = true
 		return func(_ any, _ bool, e *jqEnv) (any, bool, error) {
