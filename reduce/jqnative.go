@@ -873,6 +873,9 @@ func (c *jqCompiler) indexKey(ix *gojq.Index) (jqKey, error) {
 		}
 		return jqKey{constant: ix.Str.Str}, nil
 	case ix.Start != nil:
+		if t := ix.Start.Term; t != nil && constantWithSuffixes(t) {
+			return jqKey{}, errNotNative // gojq takes the constant and drops the suffixes
+		}
 		q, err := c.query(ix.Start)
 		if err != nil {
 			return jqKey{}, err
@@ -880,6 +883,19 @@ func (c *jqCompiler) indexKey(ix *gojq.Index) (jqKey, error) {
 		return jqKey{eval: q}, nil
 	}
 	return jqKey{}, errNotNative
+}
+
+// constantWithSuffixes says t is a literal number or string (or a
+// negated number) followed by suffixes, as in .[0[0]]: gojq reads such
+// an index as the literal alone.
+func constantWithSuffixes(t *gojq.Term) bool {
+	switch t.Type {
+	case gojq.TermTypeNumber, gojq.TermTypeString:
+		return len(t.SuffixList) > 0
+	case gojq.TermTypeUnary:
+		return len(t.SuffixList) > 0 || constantWithSuffixes(t.Unary.Term)
+	}
+	return false
 }
 
 func (c *jqCompiler) suffixKeys(suffixes []*gojq.Suffix) ([]jqKey, error) {
