@@ -89,6 +89,10 @@ func (p Payload) Predecode() Payload {
 	return p
 }
 
+// Predecoded reports whether a reader decoded p ahead (Predecode), so
+// that Decode costs nothing.
+func (p Payload) Predecoded() bool { return p.prepared != nil }
+
 // Type returns the event's type, for summaries: the string "type" field
 // of the line, or failing that the "type" member of an object payload.
 func (p Payload) Type() string {

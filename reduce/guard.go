@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,8 +17,9 @@ import (
 //   - Time: an apply that runs longer fails with ErrTimeBudget;
 //   - Memory: an apply during which the heap grows by more fails with
 //     ErrMemoryBudget (the heap is the process's, so memory that other
-//     goroutines allocate meanwhile counts too: the figure is a guard
-//     against runaways, not an accounting);
+//     goroutines allocate meanwhile counts too, and the growth is
+//     measured from the watchdog's last look before the apply began: the
+//     figure is a guard against runaways, not an accounting);
 //   - Interrupt, and the end of the context given to NewGuard (Ctrl-C),
 //     stop the applies running at that moment with ErrInterrupted.
 //
@@ -28,11 +30,27 @@ type Guard struct {
 	memory uint64
 	parent context.Context
 
-	mu     sync.Mutex
-	epoch  context.Context // what Interrupt ends
-	cancel context.CancelCauseFunc
+	mu      sync.Mutex
+	epoch   context.Context // what Interrupt ends
+	cancel  context.CancelCauseFunc
+	slots   []*applySlot // every slot, for the watchdog
+	free    []*applySlot // the slots no apply is running in
+	looping bool         // the watchdog runs
 
-	watch watchdog
+	heap atomic.Uint64 // the heap at the watchdog's last look
+}
+
+// applySlot is where one apply at a time runs. Its context is kept from
+// one apply to the next until something ends it, and one watchdog looks
+// at every slot, so that an apply costs no context, timer or heap
+// reading of its own.
+type applySlot struct {
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	active bool
+	start  time.Time
+	base   uint64 // the heap when the apply began, as last seen
 }
 
 // Errors a guarded apply fails with; each is wrapped with the figure.
@@ -62,30 +80,36 @@ func (g *Guard) Interrupt() {
 // begin returns the context one apply runs under, and its end.
 func (g *Guard) begin() (context.Context, func()) {
 	g.mu.Lock()
-	ctx := g.epoch
-	g.mu.Unlock()
+	defer g.mu.Unlock()
 	if g.time == 0 && g.memory == 0 {
-		return ctx, func() {}
+		return g.epoch, func() {}
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	var timer *time.Timer
-	if g.time > 0 {
-		timer = time.AfterFunc(g.time, func() { cancel(fmt.Errorf("%w of %s per event (--apply-timeout)", ErrTimeBudget, g.time)) })
+	if !g.looping {
+		g.looping = true
+		g.heap.Store(heapBytes())
+		go g.watch()
 	}
-	var stopWatch func()
-	if g.memory > 0 {
-		stopWatch = g.watch.add(g.memory, func(grew uint64) {
-			cancel(fmt.Errorf("%w: the heap grew by %s, more than %s per event (--apply-memory)", ErrMemoryBudget, bytesText(grew), bytesText(g.memory)))
-		})
+	var s *applySlot
+	if n := len(g.free); n > 0 {
+		s, g.free = g.free[n-1], g.free[:n-1]
+	} else {
+		s = &applySlot{}
+		g.slots = append(g.slots, s)
 	}
+	s.mu.Lock()
+	if s.ctx == nil || s.ctx.Err() != nil {
+		s.ctx, s.cancel = context.WithCancelCause(g.epoch)
+	}
+	s.active, s.start, s.base = true, time.Now(), g.heap.Load()
+	ctx := s.ctx
+	s.mu.Unlock()
 	return ctx, func() {
-		if timer != nil {
-			timer.Stop()
-		}
-		if stopWatch != nil {
-			stopWatch()
-		}
-		cancel(nil)
+		s.mu.Lock()
+		s.active = false
+		s.mu.Unlock()
+		g.mu.Lock()
+		g.free = append(g.free, s)
+		g.mu.Unlock()
 	}
 }
 
@@ -111,21 +135,10 @@ func bytesText(n uint64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-// watchdog samples the heap while guarded applies run, and tells each
-// whose heap growth passed its budget.
-type watchdog struct {
-	mu      sync.Mutex
-	next    int
-	running map[int]*watched
-	looping bool
-}
-
-type watched struct {
-	base, budget uint64
-	over         func(grew uint64)
-}
-
 const watchEvery = 10 * time.Millisecond
+
+// watchIdle is how long the watchdog stays with no apply running.
+const watchIdle = time.Second
 
 func heapBytes() uint64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
@@ -136,45 +149,62 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
-func (w *watchdog) add(budget uint64, over func(uint64)) func() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.running == nil {
-		w.running = map[int]*watched{}
+// watch ends the applies that passed their budget, looking every
+// watchEvery (more often for a time budget shorter than a few of those),
+// until no apply has run for watchIdle.
+func (g *Guard) watch() {
+	every := watchEvery
+	if g.time > 0 {
+		every = max(min(every, g.time/4), time.Millisecond)
 	}
-	id := w.next
-	w.next++
-	w.running[id] = &watched{base: heapBytes(), budget: budget, over: over}
-	if !w.looping {
-		w.looping = true
-		go w.loop()
-	}
-	return func() {
-		w.mu.Lock()
-		delete(w.running, id)
-		w.mu.Unlock()
-	}
-}
-
-// loop runs while any apply is watched; most applies end before its first
-// tick and cost one map entry.
-func (w *watchdog) loop() {
-	t := time.NewTicker(watchEvery)
+	t := time.NewTicker(every)
 	defer t.Stop()
-	for range t.C {
-		heap := heapBytes()
-		w.mu.Lock()
-		if len(w.running) == 0 {
-			w.looping = false
-			w.mu.Unlock()
+	idleSince := time.Now()
+	for now := range t.C {
+		var heap uint64
+		if g.memory > 0 {
+			heap = heapBytes()
+			g.heap.Store(heap)
+		}
+		g.mu.Lock()
+		slots := g.slots
+		g.mu.Unlock()
+		busy := false
+		for _, s := range slots {
+			s.mu.Lock()
+			if s.active {
+				busy = true
+				switch {
+				case g.time > 0 && now.Sub(s.start) > g.time:
+					s.cancel(fmt.Errorf("%w of %s per event (--apply-timeout)", ErrTimeBudget, g.time))
+				case g.memory > 0 && heap > s.base && heap-s.base > g.memory:
+					s.cancel(fmt.Errorf("%w: the heap grew by %s, more than %s per event (--apply-memory)", ErrMemoryBudget, bytesText(heap-s.base), bytesText(g.memory)))
+				}
+			}
+			s.mu.Unlock()
+		}
+		if busy {
+			idleSince = now
+			continue
+		}
+		if now.Sub(idleSince) < watchIdle {
+			continue
+		}
+		// Stop, unless an apply began since the look above: begin
+		// starts a watchdog only when none runs.
+		g.mu.Lock()
+		stop := true
+		for _, s := range g.slots {
+			s.mu.Lock()
+			stop = stop && !s.active
+			s.mu.Unlock()
+		}
+		if stop {
+			g.looping = false
+		}
+		g.mu.Unlock()
+		if stop {
 			return
 		}
-		for id, r := range w.running {
-			if heap > r.base && heap-r.base > r.budget {
-				r.over(heap - r.base)
-				delete(w.running, id)
-			}
-		}
-		w.mu.Unlock()
 	}
 }

@@ -29,14 +29,27 @@ import (
 // result beyond float64's range becomes ±1.7976931348623157e+308, as in
 // jq 1.7.
 //
+// A program made only of the common parts of jq (paths, $event,
+// arithmetic, comparisons, if, object and array construction, updates of
+// paths, del and a few builtins: see jqnative.go) runs on a native
+// evaluator that computes what gojq computes, failures included, several
+// times faster; any other program runs on gojq.
+//
 // The program runs unbounded; see JQGuarded.
 func JQ(program string) (Func, error) { return JQGuarded(program, nil) }
 
 // JQGuarded is JQ with each apply bounded by g (nil: unbounded).
 func JQGuarded(program string, g *Guard) (Func, error) {
-	code, err := compileJQ(program)
+	code, native, err := compileJQ(program)
 	if err != nil {
 		return nil, err
+	}
+	if native != nil {
+		return func(state any, ev replay.Event[jsonv.Payload]) any {
+			// ToPlain copies: the program may change its copy in place.
+			out, _, err := native.run(jsonv.ToPlain(state), true, &ev, &jqEnv{})
+			return jsonv.FromPlain(must(out, err))
+		}, nil
 	}
 	return func(state any, ev replay.Event[jsonv.Payload]) any {
 		// gojq takes plain maps; it never modifies its input.
@@ -44,20 +57,23 @@ func JQGuarded(program string, g *Guard) (Func, error) {
 	}, nil
 }
 
-func compileJQ(program string) (*gojq.Code, error) {
+// compileJQ compiles program for gojq and, when it is inside the native
+// evaluator's subset, for that evaluator too (else native is nil).
+func compileJQ(program string) (code *gojq.Code, native *nativeJQ, err error) {
 	query, err := gojq.Parse(program)
 	if err != nil {
 		var pe *gojq.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("jq program: %v at column %d:\n  %s\n  %s^", err, pe.Offset+1, program, strings.Repeat(" ", max(pe.Offset-len(pe.Token), 0)))
+			return nil, nil, fmt.Errorf("jq program: %v at column %d:\n  %s\n  %s^", err, pe.Offset+1, program, strings.Repeat(" ", max(pe.Offset-len(pe.Token), 0)))
 		}
-		return nil, fmt.Errorf("jq program: %w", err)
+		return nil, nil, fmt.Errorf("jq program: %w", err)
 	}
-	code, err := gojq.Compile(query, gojq.WithVariables([]string{"$event"}))
+	code, err = gojq.Compile(query, gojq.WithVariables([]string{"$event"}))
 	if err != nil {
-		return nil, fmt.Errorf("jq program: %w", err)
+		return nil, nil, fmt.Errorf("jq program: %w", err)
 	}
-	return code, nil
+	native, _ = compileNative(query)
+	return code, native, nil
 }
 
 // runJQ runs code over state, a plain value, and returns the one plain
@@ -103,13 +119,33 @@ func runJQ(code *gojq.Code, g *Guard, state any, ev replay.Event[jsonv.Payload])
 // plain value from one event to the next (gojq never modifies its
 // input), instead of being converted to plain maps for every event and
 // back to persistent objects after it, each a walk of the whole state.
+//
+// A program inside the native evaluator's subset runs on it, unguarded
+// (it cannot loop), and updates the state in place while the
+// accumulator owns it: from the start (ToPlain copies the initial
+// state), and again after a copy once a program's result left it shared
+// (a payload as the new state) or State handed it out.
 type jqAccumulator struct {
-	code  *gojq.Code
-	guard *Guard
-	state any // plain
+	code   *gojq.Code
+	native *nativeJQ
+	guard  *Guard
+	state  any // plain
+	owned  bool
+	env    jqEnv
 }
 
 func (a *jqAccumulator) Add(ev replay.Event[jsonv.Payload]) error {
+	if a.native != nil {
+		if !a.owned && a.native.updates {
+			a.state, a.owned = deepCopy(a.state), true
+		}
+		next, owned, err := a.native.run(a.state, a.owned, &ev, &a.env)
+		if err != nil {
+			return err
+		}
+		a.state, a.owned = next, owned
+		return nil
+	}
 	next, err := runJQ(a.code, a.guard, a.state, ev)
 	if err != nil {
 		return err
@@ -118,11 +154,18 @@ func (a *jqAccumulator) Add(ev replay.Event[jsonv.Payload]) error {
 	return nil
 }
 
-func (a *jqAccumulator) State() any { return jsonv.FromPlain(a.state) }
+// State returns the state; FromPlain may share arrays with the
+// accumulator's, so the accumulator stops owning it.
+func (a *jqAccumulator) State() any {
+	a.owned = false
+	return jsonv.FromPlain(a.state)
+}
 
 // DecodedPayloads says the program reads payloads decoded: readers can
-// decode them ahead (jsonv.Payload.Predecode), on other cores.
-func (a *jqAccumulator) DecodedPayloads() bool { return true }
+// decode them ahead (jsonv.Payload.Predecode), on other cores. A native
+// program that reads only members of the payload by name decodes those
+// from the text instead.
+func (a *jqAccumulator) DecodedPayloads() bool { return a.native == nil || a.native.wholePayload }
 
 // EventValue is an event as jq programs and conditions see it: a plain
 // object with stream, seq, time (RFC 3339 or null), payload, and every

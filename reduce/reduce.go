@@ -130,11 +130,11 @@ func AccumulateGuarded(spec string, initial any, g *Guard) Accumulator {
 			}
 			program = string(text)
 		}
-		code, err := compileJQ(program)
+		code, native, err := compileJQ(program)
 		if err != nil {
 			return nil
 		}
-		return &jqAccumulator{code: code, guard: g, state: jsonv.ToPlain(initial)}
+		return &jqAccumulator{code: code, native: native, guard: g, state: jsonv.ToPlain(initial), owned: true}
 	}
 	return nil
 }

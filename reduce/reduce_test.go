@@ -384,3 +384,38 @@ func TestAccumulateJQMatchesApply(t *testing.T) {
 		t.Errorf("two values: %v", err)
 	}
 }
+
+// TestGuardEndsOnlyTheApplyOverItsBudget runs quick applies beside one
+// that never ends, under one guard: the budget ends that one alone, and
+// the slot it ran in serves the next apply as usual.
+func TestGuardEndsOnlyTheApplyOverItsBudget(t *testing.T) {
+	g := NewGuard(context.Background(), 100*time.Millisecond, 1<<30)
+	endless, err := JQGuarded(`def f: f; f`, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quick, err := JQGuarded(`def inc: . + 1; .n |= inc`, g) // def: the gojq path, guarded
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := try(endless, value(t, `{}`), event(`{}`)); done <- err }()
+	for i := 0; ; i++ {
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrTimeBudget) {
+				t.Fatalf("the endless apply: %v, want ErrTimeBudget", err)
+			}
+			for range 3 {
+				if _, err := try(quick, value(t, `{"n":1}`), event(`{}`)); err != nil {
+					t.Fatalf("an apply after the budget ended another: %v", err)
+				}
+			}
+			return
+		default:
+		}
+		if _, err := try(quick, value(t, `{"n":1}`), event(`{}`)); err != nil {
+			t.Fatalf("quick apply %d beside the endless one: %v", i, err)
+		}
+	}
+}

@@ -1,0 +1,1347 @@
+package reduce
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"math/big"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/replaytui/replaytui/internal/jsonscan"
+	"github.com/replaytui/replaytui/jsonv"
+	"github.com/replaytui/replaytui/replay"
+)
+
+// The native evaluator runs the jq programs reducers are usually made of
+// as Go closures instead of on gojq's interpreter, and updates a state
+// that only the fold holds in place, as jq 1.7 does, so that a program
+// building a large state costs O(path) per event instead of a copy of
+// each object on its path.
+//
+// The subset, decided when the program is compiled (anything else runs on
+// gojq, guarded as before): `.`, `.a`, `."a"`, `.[e]` and chains of them,
+// `$event` and its members, literals (null, booleans, numbers, strings
+// without interpolation), `|`, `+ - * / %`, unary `-`, `== != < <= > >=`,
+// `and`, `or`, `//`, `if … elif … else … end`, objects and arrays built
+// from single-output parts (`[a, b]` too), `=`, `|=`, `+=`, `-=`, `*=`,
+// `/=`, `%=`, `//=` on paths, `del(path)`, `e as $name | body`, and the
+// builtins not, length, type, tostring, tonumber, keys and has(k). Every expression of the
+// subset produces exactly one value or an error, and none loops, so an
+// apply is bounded by its program and values and needs no Guard.
+//
+// Values are gojq's: nil, bool, int, float64, *big.Int, json.Number,
+// string, []any, map[string]any. Each operation computes the common cases
+// itself (float64 and int without overflow, strings, objects, arrays,
+// null) and hands every other one, errors included, to gojq through a
+// small precompiled program (jqDelegate), so results and failures are
+// gojq's.
+//
+// Ownership: an expression is told whether its input is owned — a tree
+// nobody else can see, which it may change in place — and says whether
+// its output is. A value read from the state or from $event is not owned
+// (a container there may be reachable from elsewhere); a value an update
+// stores into an owned tree is deep-copied unless it is owned itself. So
+// an owned tree never shares a container with anything, and an update
+// on it changes only the objects on its path.
+
+// nativeJQ is a program compiled for the native evaluator.
+type nativeJQ struct {
+	eval jqEval
+	// updates says whether the program changes its input in place when
+	// it owns it: only then is an owned state worth a copy.
+	updates bool
+	// vars is how many variables the program binds.
+	vars int
+	// wholePayload says whether the program reads payloads whole
+	// ($event, $event.payload) rather than members by name: only then
+	// is decoding them ahead worth it.
+	wholePayload bool
+}
+
+// jqEval evaluates an expression over in; owned says whether in may be
+// changed in place, outOwned whether the result may be.
+type jqEval func(in any, owned bool, e *jqEnv) (out any, outOwned bool, err error)
+
+// jqEnv is one event as the program sees it, decoded once.
+type jqEnv struct {
+	ev      *replay.Event[jsonv.Payload]
+	payload any
+	decoded bool // payload holds the decoded payload
+	event   map[string]any
+	vars    []any // the values of the program's variables, by slot
+}
+
+// begin prepares e for ev, failing where EventValue fails, as gojq's path
+// fails before running the program. A payload no reader decoded ahead is
+// only checked: the program may read just a member or two of it.
+func (e *jqEnv) begin(ev *replay.Event[jsonv.Payload]) error {
+	*e = jqEnv{ev: ev, vars: e.vars}
+	if v := ev.Payload.Value; ev.Payload.Predecoded() || len(v) == 0 {
+		if _, err := e.wholePayload(); err != nil {
+			return err
+		}
+	} else if end, err := jsonscan.Skip(v, 0); err != nil || jsonscan.SkipSpace(v, end) != len(v) {
+		_, err := e.wholePayload()
+		return err
+	}
+	for _, f := range ev.Payload.Fields {
+		end, err := jsonscan.Skip(f.Value, 0)
+		if err != nil || jsonscan.SkipSpace(f.Value, end) != len(f.Value) {
+			_, err := EventValue(*ev) // for its message
+			if err == nil {
+				err = fmt.Errorf("field %q is not JSON", f.Name)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// wholePayload is $event.payload.
+func (e *jqEnv) wholePayload() (any, error) {
+	if !e.decoded {
+		p, err := e.ev.Payload.Decode()
+		if err != nil {
+			return nil, fmt.Errorf("the payload is not JSON: %w", err)
+		}
+		e.payload, e.decoded = p, true
+	}
+	return e.payload, nil
+}
+
+// payloadMember is $event.payload.name, read from the payload's text
+// when it was not decoded: one member decoded instead of the payload.
+func (e *jqEnv) payloadMember(name string) (any, error) {
+	raw := e.ev.Payload.Value
+	if e.decoded || len(raw) == 0 || raw[jsonscan.SkipSpace(raw, 0)] != '{' {
+		p, err := e.wholePayload()
+		if err != nil {
+			return nil, err
+		}
+		return jqIndex(p, name)
+	}
+	var found []byte // the last member of that name, as decoding keeps it
+	_, err := jsonscan.MembersRaw(raw, 0, func(key, value []byte) error {
+		if string(key) == name || (slices.Contains(key, '\\') && unquoted(key) == name) {
+			found = value
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("the payload is not JSON: %w", err)
+	}
+	if found == nil {
+		return nil, nil
+	}
+	return jsonscan.Decode(found)
+}
+
+func unquoted(rawKey []byte) string {
+	s, err := jsonscan.Unquote([]byte(`"` + string(rawKey) + `"`))
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// member is $event.name.
+func (e *jqEnv) member(name string) (any, error) {
+	switch name {
+	case "payload":
+		return e.wholePayload()
+	case "stream":
+		return string(e.ev.Stream), nil
+	case "seq":
+		return float64(e.ev.Seq), nil
+	case "time":
+		if e.ev.Time.IsZero() {
+			return nil, nil
+		}
+		return e.ev.Time.Format(time.RFC3339Nano), nil
+	}
+	var raw []byte
+	for _, f := range e.ev.Payload.Fields { // the last of a name, as in EventValue
+		if f.Name == name {
+			raw = f.Value
+		}
+	}
+	if raw == nil {
+		return nil, nil
+	}
+	return jsonscan.Decode(raw)
+}
+
+// whole is $event itself.
+func (e *jqEnv) whole() (map[string]any, error) {
+	if e.event == nil {
+		v, err := EventValue(*e.ev)
+		if err != nil {
+			return nil, err
+		}
+		e.event = v
+	}
+	return e.event, nil
+}
+
+// run applies the program to state for ev; the error is the one runJQ
+// would report.
+func (n *nativeJQ) run(state any, owned bool, ev *replay.Event[jsonv.Payload], e *jqEnv) (any, bool, error) {
+	if err := e.begin(ev); err != nil {
+		return nil, false, err
+	}
+	if cap(e.vars) < n.vars {
+		e.vars = make([]any, n.vars)
+	}
+	e.vars = e.vars[:n.vars]
+	out, outOwned, err := n.eval(state, owned, e)
+	clear(e.vars)
+	*e = jqEnv{vars: e.vars} // nothing of this event stays reachable
+	if err != nil {
+		return nil, false, fmt.Errorf("jq: %w", err)
+	}
+	return out, outOwned, nil
+}
+
+// errNotNative says a program is outside the subset.
+var errNotNative = errors.New("outside the native subset")
+
+// compileNative compiles q for the native evaluator, or reports that it
+// is outside the subset.
+func compileNative(q *gojq.Query) (*nativeJQ, bool) {
+	c := &jqCompiler{}
+	eval, err := c.query(q)
+	if err != nil {
+		return nil, false
+	}
+	return &nativeJQ{eval: eval, updates: c.updates, wholePayload: c.wholePayload, vars: c.slots}, true
+}
+
+type jqCompiler struct {
+	updates, wholePayload bool
+	scope                 []jqVar // the variables in scope, innermost last
+	slots                 int     // how many variables the program binds
+}
+
+// jqVar is a variable bound with `as`, and its slot in jqEnv.vars.
+type jqVar struct {
+	name string
+	slot int
+}
+
+// lookup returns the slot of the variable name, innermost first.
+func (c *jqCompiler) lookup(name string) (int, bool) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if c.scope[i].name == name {
+			return c.scope[i].slot, true
+		}
+	}
+	return 0, false
+}
+
+// bind compiles `value as $name | body`. The body may change its input
+// in place only if the variable cannot see that change: a container
+// bound while the input is owned is copied first.
+func (c *jqCompiler) bind(value *gojq.Query, name string, body *gojq.Query) (jqEval, error) {
+	v, err := c.query(value)
+	if err != nil {
+		return nil, err
+	}
+	slot := c.slots
+	c.slots++
+	c.scope = append(c.scope, jqVar{name, slot})
+	b, err := c.query(body)
+	c.scope = c.scope[:len(c.scope)-1]
+	if err != nil {
+		return nil, err
+	}
+	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+		x, xOwned, err := v(in, false, e)
+		if err != nil {
+			return nil, false, err
+		}
+		e.vars[slot] = keep(x, owned && !xOwned)
+		return b(in, owned, e)
+	}, nil
+}
+
+func (c *jqCompiler) query(q *gojq.Query) (jqEval, error) {
+	if q == nil || q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 {
+		return nil, errNotNative
+	}
+	if len(q.Patterns) > 0 {
+		if len(q.Patterns) > 1 || q.Op != gojq.OpPipe || q.Patterns[0].Name == "" {
+			return nil, errNotNative // ?// alternatives, destructuring
+		}
+		return c.bind(q.Left, q.Patterns[0].Name, q.Right)
+	}
+	if q.Term != nil {
+		return c.term(q.Term)
+	}
+	switch q.Op {
+	case gojq.OpAssign, gojq.OpModify, gojq.OpUpdateAdd, gojq.OpUpdateSub, gojq.OpUpdateMul,
+		gojq.OpUpdateDiv, gojq.OpUpdateMod, gojq.OpUpdateAlt:
+		return c.update(q.Op, q.Left, q.Right)
+	case gojq.OpComma:
+		return nil, errNotNative
+	}
+	l, err := c.query(q.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.query(q.Right)
+	if err != nil {
+		return nil, err
+	}
+	switch op := q.Op; op {
+	case gojq.OpPipe:
+		return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+			v, vOwned, err := l(in, owned, e)
+			if err != nil {
+				return nil, false, err
+			}
+			return r(v, vOwned, e)
+		}, nil
+	case gojq.OpAdd, gojq.OpSub, gojq.OpMul, gojq.OpDiv, gojq.OpMod:
+		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+			a, _, err := l(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			b, _, err := r(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			v, err := arith(op, a, b)
+			return v, scalar(v), err
+		}, nil
+	case gojq.OpEq, gojq.OpNe, gojq.OpLt, gojq.OpLe, gojq.OpGt, gojq.OpGe:
+		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+			a, _, err := l(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			b, _, err := r(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			return compareOp(op, gojq.Compare(a, b)), true, nil
+		}, nil
+	case gojq.OpAnd, gojq.OpOr:
+		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+			a, _, err := l(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			if truthy(a) == (op == gojq.OpOr) {
+				return op == gojq.OpOr, true, nil
+			}
+			b, _, err := r(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			return truthy(b), true, nil
+		}, nil
+	case gojq.OpAlt:
+		return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+			// The left side runs on a view: if it falls through, the
+			// right side must see the input unchanged.
+			a, aOwned, err := l(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			if truthy(a) {
+				return a, aOwned, nil
+			}
+			return r(in, owned, e)
+		}, nil
+	}
+	return nil, errNotNative
+}
+
+func compareOp(op gojq.Operator, c int) bool {
+	switch op {
+	case gojq.OpEq:
+		return c == 0
+	case gojq.OpNe:
+		return c != 0
+	case gojq.OpLt:
+		return c < 0
+	case gojq.OpLe:
+		return c <= 0
+	case gojq.OpGt:
+		return c > 0
+	}
+	return c >= 0
+}
+
+func truthy(v any) bool { return v != nil && v != false }
+
+// scalar says v holds no container, so whoever has it owns it.
+func scalar(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	return true
+}
+
+// deepCopy returns v sharing no container with it.
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
+	if path, ok, err := c.pathOf(t); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		if len(path) == 0 { // ., which hands its input on as it is
+			return func(in any, owned bool, _ *jqEnv) (any, bool, error) { return in, owned, nil }, nil
+		}
+		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+			var buf [4]any
+			keys, err := path.keys(in, e, buf[:0])
+			if err != nil {
+				return nil, false, err
+			}
+			v := in
+			for _, k := range keys {
+				if v, err = jqIndex(v, k); err != nil {
+					return nil, false, err
+				}
+			}
+			return v, scalar(v), nil
+		}, nil
+	}
+	if len(t.SuffixList) == 0 {
+		return c.base(t)
+	}
+	keys, err := c.suffixKeys(t.SuffixList)
+	if err != nil {
+		return nil, err
+	}
+	if _, shadowed := c.lookup("$event"); t.Type == gojq.TermTypeFunc && t.Func.Name == "$event" && !shadowed {
+		return c.eventPath(keys), nil
+	}
+	base, err := c.base(t)
+	if err != nil {
+		return nil, err
+	}
+	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+		v, _, err := base(in, false, e)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, k := range keys {
+			key, err := k.evalKey(in, e)
+			if err != nil {
+				return nil, false, err
+			}
+			if v, err = jqIndex(v, key); err != nil {
+				return nil, false, err
+			}
+		}
+		return v, scalar(v), nil
+	}, nil
+}
+
+// eventPath reads $event.name… without building $event, for the members
+// gojq's path would take from it.
+func (c *jqCompiler) eventPath(keys []jqKey) jqEval {
+	first, rest := keys[0], keys[1:]
+	name, isName := first.constant.(string)
+	isName = isName && first.eval == nil
+	var member string
+	if isName && name == "payload" && len(rest) > 0 {
+		member, _ = rest[0].constant.(string)
+		if rest[0].eval == nil && member != "" {
+			rest = rest[1:]
+		}
+	}
+	if !isName || name == "payload" && member == "" {
+		c.wholePayload = true
+	}
+	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+		var v any
+		var err error
+		if member != "" {
+			v, err = e.payloadMember(member)
+		} else if isName {
+			v, err = e.member(name)
+		} else {
+			var key any
+			if key, err = first.evalKey(in, e); err == nil {
+				var whole map[string]any
+				if whole, err = e.whole(); err == nil {
+					v, err = jqIndex(whole, key)
+				}
+			}
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		for _, k := range rest {
+			key, err := k.evalKey(in, e)
+			if err != nil {
+				return nil, false, err
+			}
+			if v, err = jqIndex(v, key); err != nil {
+				return nil, false, err
+			}
+		}
+		return v, scalar(v), nil
+	}
+}
+
+// base compiles a term without its suffixes.
+func (c *jqCompiler) base(t *gojq.Term) (jqEval, error) {
+	switch t.Type {
+	case gojq.TermTypeIdentity:
+		return func(in any, owned bool, _ *jqEnv) (any, bool, error) { return in, owned, nil }, nil
+	case gojq.TermTypeNull:
+		return constant(nil), nil
+	case gojq.TermTypeTrue:
+		return constant(true), nil
+	case gojq.TermTypeFalse:
+		return constant(false), nil
+	case gojq.TermTypeNumber:
+		return constant(parseNumberLiteral(t.Number)), nil
+	case gojq.TermTypeString:
+		if t.Str == nil || t.Str.Queries != nil {
+			return nil, errNotNative
+		}
+		return constant(t.Str.Str), nil
+	case gojq.TermTypeQuery:
+		return c.query(t.Query)
+	case gojq.TermTypeIf:
+		return c.ifThen(t.If)
+	case gojq.TermTypeObject:
+		return c.object(t.Object)
+	case gojq.TermTypeArray:
+		return c.array(t.Array)
+	case gojq.TermTypeUnary:
+		if t.Unary.Op != gojq.OpSub {
+			return nil, errNotNative
+		}
+		arg, err := c.term(t.Unary.Term)
+		if err != nil {
+			return nil, err
+		}
+		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+			v, _, err := arg(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			v, err = negate(v)
+			return v, scalar(v), err
+		}, nil
+	case gojq.TermTypeFunc:
+		return c.function(t.Func)
+	}
+	return nil, errNotNative
+}
+
+func constant(v any) jqEval {
+	return func(any, bool, *jqEnv) (any, bool, error) { return v, true, nil }
+}
+
+// parseNumberLiteral reads a number literal as gojq does: an int when it
+// is one, else a float64, a *big.Int for longer integers, ±Inf beyond.
+func parseNumberLiteral(s string) any {
+	n := json.Number(s)
+	if i, err := n.Int64(); err == nil && math.MinInt <= i && i <= math.MaxInt {
+		return int(i)
+	}
+	if strings.ContainsAny(s, ".eE") {
+		if f, err := n.Float64(); err == nil {
+			return f
+		}
+	}
+	if bi, ok := new(big.Int).SetString(s, 10); ok {
+		return bi
+	}
+	if strings.HasPrefix(s, "-") {
+		return math.Inf(-1)
+	}
+	return math.Inf(1)
+}
+
+func (c *jqCompiler) ifThen(f *gojq.If) (jqEval, error) {
+	cond, err := c.query(f.Cond)
+	if err != nil {
+		return nil, err
+	}
+	then, err := c.query(f.Then)
+	if err != nil {
+		return nil, err
+	}
+	var otherwise jqEval
+	switch {
+	case len(f.Elif) > 0:
+		otherwise, err = c.ifThen(&gojq.If{Cond: f.Elif[0].Cond, Then: f.Elif[0].Then, Elif: f.Elif[1:], Else: f.Else})
+	case f.Else != nil:
+		otherwise, err = c.query(f.Else)
+	default:
+		otherwise = func(in any, owned bool, _ *jqEnv) (any, bool, error) { return in, owned, nil }
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+		v, _, err := cond(in, false, e)
+		if err != nil {
+			return nil, false, err
+		}
+		if truthy(v) {
+			return then(in, owned, e)
+		}
+		return otherwise(in, owned, e)
+	}, nil
+}
+
+func (c *jqCompiler) object(o *gojq.Object) (jqEval, error) {
+	type part struct {
+		key      string
+		keyQuery jqEval
+		val      jqEval
+	}
+	parts := make([]part, len(o.KeyVals))
+	for i, kv := range o.KeyVals {
+		p := &parts[i]
+		switch {
+		case kv.KeyQuery != nil:
+			q, err := c.query(kv.KeyQuery)
+			if err != nil {
+				return nil, err
+			}
+			p.keyQuery = q
+		case kv.KeyString != nil && kv.KeyString.Queries == nil:
+			p.key = kv.KeyString.Str
+		case kv.Key != "" && !strings.HasPrefix(kv.Key, "$") && !strings.HasPrefix(kv.Key, "@"):
+			p.key = kv.Key
+		default:
+			return nil, errNotNative
+		}
+		if kv.Val == nil {
+			if p.keyQuery != nil {
+				return nil, errNotNative
+			}
+			name := p.key
+			p.val = func(in any, _ bool, _ *jqEnv) (any, bool, error) {
+				v, err := jqIndex(in, name)
+				return v, scalar(v), err
+			}
+			continue
+		}
+		v, err := c.query(kv.Val)
+		if err != nil {
+			return nil, err
+		}
+		p.val = v
+	}
+	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+		m := make(map[string]any, len(parts))
+		owned := true
+		for _, p := range parts {
+			key := p.key
+			if p.keyQuery != nil {
+				k, _, err := p.keyQuery(in, false, e)
+				if err != nil {
+					return nil, false, err
+				}
+				s, ok := k.(string)
+				if !ok {
+					_, err := objectKeyDelegate.run(nil, k)
+					return nil, false, err
+				}
+				key = s
+			}
+			v, vOwned, err := p.val(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			m[key], owned = v, owned && vOwned
+		}
+		return m, owned, nil
+	}, nil
+}
+
+func (c *jqCompiler) array(a *gojq.Array) (jqEval, error) {
+	var elems []jqEval
+	var add func(q *gojq.Query) error
+	add = func(q *gojq.Query) error {
+		if q.Term == nil && q.Op == gojq.OpComma && len(q.Patterns) == 0 && len(q.FuncDefs) == 0 {
+			if err := add(q.Left); err != nil {
+				return err
+			}
+			return add(q.Right)
+		}
+		e, err := c.query(q)
+		if err != nil {
+			return err
+		}
+		elems = append(elems, e)
+		return nil
+	}
+	if a.Query != nil {
+		if err := add(a.Query); err != nil {
+			return nil, err
+		}
+	}
+	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+		out := make([]any, len(elems))
+		owned := true
+		for i, el := range elems {
+			v, vOwned, err := el(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			out[i], owned = v, owned && vOwned
+		}
+		return out, owned, nil
+	}, nil
+}
+
+func (c *jqCompiler) function(f *gojq.Func) (jqEval, error) {
+	if slot, ok := c.lookup(f.Name); ok && len(f.Args) == 0 {
+		return func(_ any, _ bool, e *jqEnv) (any, bool, error) {
+			v := e.vars[slot]
+			return v, scalar(v), nil
+		}, nil
+	}
+	if f.Name == "$event" {
+		c.wholePayload = true
+		return func(_ any, _ bool, e *jqEnv) (any, bool, error) {
+			v, err := e.whole()
+			return v, false, err
+		}, nil
+	}
+	switch len(f.Args) {
+	case 0:
+		fn, ok := builtins[f.Name]
+		if !ok {
+			return nil, errNotNative
+		}
+		return func(in any, _ bool, _ *jqEnv) (any, bool, error) {
+			v, err := fn(in)
+			return v, scalar(v), err
+		}, nil
+	case 1:
+		switch f.Name {
+		case "has":
+			arg, err := c.query(f.Args[0])
+			if err != nil {
+				return nil, err
+			}
+			return func(in any, _ bool, e *jqEnv) (any, bool, error) {
+				k, _, err := arg(in, false, e)
+				if err != nil {
+					return nil, false, err
+				}
+				if m, ok := in.(map[string]any); ok {
+					if s, ok := k.(string); ok {
+						_, has := m[s]
+						return has, true, nil
+					}
+				}
+				v, err := hasDelegate.run(in, k)
+				return v, true, err
+			}, nil
+		case "del":
+			return c.del(f.Args[0])
+		}
+	}
+	return nil, errNotNative
+}
+
+// builtins are the argument-less functions of the subset.
+var builtins = map[string]func(any) (any, error){
+	"not": func(v any) (any, error) { return !truthy(v), nil },
+	"type": func(v any) (any, error) {
+		switch v.(type) {
+		case nil, bool, int, float64, *big.Int, string, []any, map[string]any:
+			return gojq.TypeOf(v), nil
+		}
+		return typeDelegate.run(v)
+	},
+	"length": func(v any) (any, error) {
+		switch t := v.(type) {
+		case nil:
+			return 0, nil
+		case string:
+			return utf8.RuneCountInString(t), nil
+		case []any:
+			return len(t), nil
+		case map[string]any:
+			return len(t), nil
+		case float64:
+			return math.Abs(t), nil
+		}
+		return lengthDelegate.run(v)
+	},
+	"tostring": func(v any) (any, error) {
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+		text, err := gojq.Marshal(v) // what gojq's tostring writes
+		return string(text), err
+	},
+	"tonumber": func(v any) (any, error) {
+		switch v.(type) {
+		case int, float64:
+			return v, nil
+		}
+		return tonumberDelegate.run(v)
+	},
+	"keys": func(v any) (any, error) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return keysDelegate.run(v)
+		}
+		names := slices.Sorted(maps.Keys(m))
+		out := make([]any, len(names))
+		for i, n := range names {
+			out[i] = n
+		}
+		return out, nil
+	},
+}
+
+// jqKey is one step of a path: a constant name, or an expression
+// evaluated over the path's input.
+type jqKey struct {
+	constant any
+	eval     jqEval
+}
+
+func (k jqKey) evalKey(in any, e *jqEnv) (any, error) {
+	if k.eval == nil {
+		return k.constant, nil
+	}
+	v, _, err := k.eval(in, false, e)
+	return v, err
+}
+
+// jqPath is a path expression of the subset: . followed by names and
+// [e] indexes.
+type jqPath []jqKey
+
+// keys evaluates the path's keys over in, appended to buf (a caller's
+// array on its stack, for the usual short path).
+func (p jqPath) keys(in any, e *jqEnv, buf []any) ([]any, error) {
+	for _, k := range p {
+		v, err := k.evalKey(in, e)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, v)
+	}
+	return buf, nil
+}
+
+func (c *jqCompiler) indexKey(ix *gojq.Index) (jqKey, error) {
+	switch {
+	case ix.IsSlice || ix.End != nil:
+		return jqKey{}, errNotNative
+	case ix.Name != "":
+		return jqKey{constant: ix.Name}, nil
+	case ix.Str != nil:
+		if ix.Str.Queries != nil {
+			return jqKey{}, errNotNative
+		}
+		return jqKey{constant: ix.Str.Str}, nil
+	case ix.Start != nil:
+		if t := ix.Start.Term; t != nil && constantWithSuffixes(t) {
+			return jqKey{}, errNotNative // gojq takes the constant and drops the suffixes
+		}
+		q, err := c.query(ix.Start)
+		if err != nil {
+			return jqKey{}, err
+		}
+		return jqKey{eval: q}, nil
+	}
+	return jqKey{}, errNotNative
+}
+
+// constantWithSuffixes says t is a literal number or string (or a
+// negated number) followed by suffixes, as in .[0[0]]: gojq reads such
+// an index as the literal alone.
+func constantWithSuffixes(t *gojq.Term) bool {
+	switch t.Type {
+	case gojq.TermTypeNumber, gojq.TermTypeString:
+		return len(t.SuffixList) > 0
+	case gojq.TermTypeUnary:
+		return len(t.SuffixList) > 0 || constantWithSuffixes(t.Unary.Term)
+	}
+	return false
+}
+
+func (c *jqCompiler) suffixKeys(suffixes []*gojq.Suffix) ([]jqKey, error) {
+	keys := make([]jqKey, 0, len(suffixes))
+	for _, s := range suffixes {
+		if s.Index == nil || s.Iter || s.Optional {
+			return nil, errNotNative
+		}
+		k, err := c.indexKey(s.Index)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// pathOf compiles t as a path when it is one (. or an index, and index
+// suffixes); ok is false when t is another kind of term.
+func (c *jqCompiler) pathOf(t *gojq.Term) (jqPath, bool, error) {
+	var path jqPath
+	switch t.Type {
+	case gojq.TermTypeIdentity:
+	case gojq.TermTypeIndex:
+		k, err := c.indexKey(t.Index)
+		if err != nil {
+			return nil, true, err
+		}
+		path = append(path, k)
+	case gojq.TermTypeQuery:
+		if len(t.SuffixList) == 0 && t.Query.Term != nil && len(t.Query.FuncDefs) == 0 {
+			return c.pathOf(t.Query.Term)
+		}
+		return nil, false, nil
+	default:
+		return nil, false, nil
+	}
+	keys, err := c.suffixKeys(t.SuffixList)
+	if err != nil {
+		return nil, true, err
+	}
+	return append(path, keys...), true, nil
+}
+
+// pathQuery compiles q, the left side of an update or del's argument, as
+// a path.
+func (c *jqCompiler) pathQuery(q *gojq.Query) (jqPath, error) {
+	if q.Term == nil || q.Meta != nil || len(q.FuncDefs) > 0 || len(q.Patterns) > 0 {
+		return nil, errNotNative
+	}
+	path, ok, err := c.pathOf(q.Term)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errNotNative
+	}
+	return path, nil
+}
+
+// update compiles `lhs op rhs`. As in jq, rhs is evaluated over the
+// input before the update (for |=, over the value at the path).
+func (c *jqCompiler) update(op gojq.Operator, lhs, rhs *gojq.Query) (jqEval, error) {
+	path, err := c.pathQuery(lhs)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.query(rhs)
+	if err != nil {
+		return nil, err
+	}
+	c.updates = true
+	arithOp := map[gojq.Operator]gojq.Operator{
+		gojq.OpUpdateAdd: gojq.OpAdd, gojq.OpUpdateSub: gojq.OpSub, gojq.OpUpdateMul: gojq.OpMul,
+		gojq.OpUpdateDiv: gojq.OpDiv, gojq.OpUpdateMod: gojq.OpMod,
+	}[op]
+	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+		var f func(old any, owned bool) (any, error)
+		if op == gojq.OpModify {
+			f = func(old any, owned bool) (any, error) {
+				v, vOwned, err := r(old, owned, e)
+				if err != nil {
+					return nil, err
+				}
+				return keep(v, owned && !vOwned), nil
+			}
+		} else {
+			x, xOwned, err := r(in, false, e)
+			if err != nil {
+				return nil, false, err
+			}
+			switch op {
+			case gojq.OpAssign:
+				f = func(_ any, owned bool) (any, error) { return keep(x, owned && !xOwned), nil }
+			case gojq.OpUpdateAlt:
+				f = func(old any, owned bool) (any, error) {
+					if truthy(old) {
+						return old, nil
+					}
+					return keep(x, owned && !xOwned), nil
+				}
+			default:
+				f = func(old any, owned bool) (any, error) {
+					v, err := arith(arithOp, old, x)
+					if err != nil {
+						return nil, err
+					}
+					return keep(v, owned && !scalar(v)), nil
+				}
+			}
+		}
+		var buf [4]any
+		keys, err := path.keys(in, e, buf[:0])
+		if err != nil {
+			return nil, false, err
+		}
+		out, err := updatePath(in, owned, keys, f)
+		return out, owned, err
+	}, nil
+}
+
+// keep is v as an update stores it: a copy when it goes into an owned
+// tree and may be seen from elsewhere.
+func keep(v any, copy bool) any {
+	if copy {
+		return deepCopy(v)
+	}
+	return v
+}
+
+// updatePath sets the value at keys to f(the value there), in place when
+// owned, copying each container on the path when not (as gojq does).
+func updatePath(v any, owned bool, keys []any, f func(old any, owned bool) (any, error)) (any, error) {
+	if len(keys) == 0 {
+		return f(v, owned)
+	}
+	k, rest := keys[0], keys[1:]
+	switch c := v.(type) {
+	case map[string]any:
+		if s, ok := k.(string); ok {
+			child, err := updatePath(c[s], owned, rest, f)
+			if err != nil {
+				return nil, err
+			}
+			if !owned {
+				c = maps.Clone(c)
+			}
+			c[s] = child
+			return c, nil
+		}
+	case nil:
+		if s, ok := k.(string); ok {
+			child, err := updatePath(nil, owned, rest, f)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{s: child}, nil
+		}
+	case []any:
+		if i, ok := arrayIndex(k); ok && 0 <= i && i < len(c) {
+			child, err := updatePath(c[i], owned, rest, f)
+			if err != nil {
+				return nil, err
+			}
+			if !owned {
+				c = slices.Clone(c)
+			}
+			c[i] = child
+			return c, nil
+		}
+	}
+	// Anything else (a negative or fractional index, one past the end, a
+	// type error) is gojq's: the value there, then the rest of the path
+	// natively, then setpath.
+	old, err := jqIndex(v, k)
+	if err != nil {
+		return nil, err
+	}
+	child, err := updatePath(old, owned, rest, f)
+	if err != nil {
+		return nil, err
+	}
+	return setpathDelegate.run(v, []any{k}, child)
+}
+
+func (c *jqCompiler) del(arg *gojq.Query) (jqEval, error) {
+	path, err := c.pathQuery(arg)
+	if err != nil {
+		return nil, err
+	}
+	c.updates = true
+	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+		var buf [4]any
+		keys, err := path.keys(in, e, buf[:0])
+		if err != nil {
+			return nil, false, err
+		}
+		out, err := deletePath(in, owned, keys)
+		return out, owned, err
+	}, nil
+}
+
+// deletePath removes the value at keys, in place when owned.
+func deletePath(v any, owned bool, keys []any) (any, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	if c, ok := v.(map[string]any); ok {
+		if s, ok := keys[0].(string); ok {
+			child, has := c[s]
+			switch {
+			case !has:
+				return c, nil
+			case len(keys) == 1:
+				if !owned {
+					c = maps.Clone(c)
+				}
+				delete(c, s)
+				return c, nil
+			case child != nil:
+				next, err := deletePath(child, owned, keys[1:])
+				if err != nil {
+					return nil, err
+				}
+				if !owned {
+					c = maps.Clone(c)
+				}
+				c[s] = next
+				return c, nil
+			}
+		}
+	}
+	return delpathsDelegate.run(v, []any{slices.Clone(keys)})
+}
+
+// arrayIndex is k as an index when it is an integer.
+func arrayIndex(k any) (int, bool) {
+	switch t := k.(type) {
+	case int:
+		return t, true
+	case float64:
+		if t == math.Trunc(t) && math.Abs(t) < 1<<53 {
+			return int(t), true
+		}
+	}
+	return 0, false
+}
+
+// jqIndex is v[k] as gojq reads it.
+func jqIndex(v, k any) (any, error) {
+	switch c := v.(type) {
+	case map[string]any:
+		if s, ok := k.(string); ok {
+			return c[s], nil
+		}
+	case nil:
+		switch k.(type) {
+		case string, int, float64:
+			return nil, nil
+		}
+	case []any:
+		if i, ok := arrayIndex(k); ok {
+			if i < 0 {
+				i += len(c)
+			}
+			if 0 <= i && i < len(c) {
+				return c[i], nil
+			}
+			return nil, nil
+		}
+	}
+	return indexDelegate.run(v, k)
+}
+
+// arith computes l op r as gojq does.
+func arith(op gojq.Operator, l, r any) (any, error) {
+	switch a := l.(type) {
+	case float64:
+		switch b := r.(type) {
+		case float64:
+			if v, ok := floatOp(op, a, b); ok {
+				return v, nil
+			}
+		case int:
+			if v, ok := floatOp(op, a, float64(b)); ok {
+				return v, nil
+			}
+		}
+	case int:
+		switch b := r.(type) {
+		case int:
+			if v, ok := intOp(op, a, b); ok {
+				return v, nil
+			}
+		case float64:
+			if v, ok := floatOp(op, float64(a), b); ok {
+				return v, nil
+			}
+		}
+	case string:
+		if b, ok := r.(string); ok && op == gojq.OpAdd {
+			return a + b, nil
+		}
+	case nil:
+		if op == gojq.OpAdd {
+			switch r.(type) {
+			case nil, bool, int, float64, string, []any, map[string]any:
+				return r, nil
+			}
+		}
+	case []any:
+		if b, ok := r.([]any); ok && op == gojq.OpAdd {
+			switch {
+			case len(a) == 0:
+				return b, nil
+			case len(b) == 0:
+				return a, nil
+			}
+			return append(slices.Clip(a), b...), nil
+		}
+	case map[string]any:
+		if b, ok := r.(map[string]any); ok && op == gojq.OpAdd {
+			switch {
+			case len(a) == 0:
+				return b, nil
+			case len(b) == 0:
+				return a, nil
+			}
+			m := make(map[string]any, len(a)+len(b))
+			maps.Copy(m, a)
+			maps.Copy(m, b)
+			return m, nil
+		}
+	}
+	return arithDelegates[op].run(nil, l, r)
+}
+
+func floatOp(op gojq.Operator, a, b float64) (float64, bool) {
+	switch op {
+	case gojq.OpAdd:
+		return a + b, true
+	case gojq.OpSub:
+		return a - b, true
+	case gojq.OpMul:
+		return a * b, true
+	case gojq.OpDiv:
+		if b != 0 {
+			return a / b, true
+		}
+	}
+	return 0, false
+}
+
+// intOp computes ints as gojq does, leaving to it what overflows or
+// fails.
+func intOp(op gojq.Operator, a, b int) (any, bool) {
+	switch op {
+	case gojq.OpAdd:
+		if v := a + b; (v >= a) == (b >= 0) {
+			return v, true
+		}
+	case gojq.OpSub:
+		if v := a - b; (v <= a) == (b >= 0) {
+			return v, true
+		}
+	case gojq.OpMul:
+		if b != -1 {
+			if v := a * b; b == 0 || v/b == a {
+				return v, true
+			}
+		}
+	case gojq.OpDiv:
+		if b != 0 && b != -1 {
+			if a%b == 0 {
+				return a / b, true
+			}
+			return float64(a) / float64(b), true
+		}
+	case gojq.OpMod:
+		if b != 0 && b != -1 {
+			return a % b, true
+		}
+	}
+	return nil, false
+}
+
+func negate(v any) (any, error) {
+	switch t := v.(type) {
+	case float64:
+		return -t, nil
+	case int:
+		if t != math.MinInt {
+			return -t, nil
+		}
+	}
+	return negateDelegate.run(nil, v)
+}
+
+// jqDelegate is one operation left to gojq: a program over its input and
+// the variables $a, $b.
+type jqDelegate struct {
+	text string
+	once sync.Once
+	code *gojq.Code
+}
+
+func delegate(text string) *jqDelegate { return &jqDelegate{text: text} }
+
+func (d *jqDelegate) run(in any, vars ...any) (any, error) {
+	d.once.Do(func() {
+		q, err := gojq.Parse(d.text)
+		if err == nil {
+			d.code, err = gojq.Compile(q, gojq.WithVariables([]string{"$a", "$b"}))
+		}
+		if err != nil {
+			panic(fmt.Sprintf("reduce: jq delegate %q: %v", d.text, err))
+		}
+	})
+	args := []any{nil, nil}
+	copy(args, vars)
+	v, ok := d.code.Run(in, args...).Next()
+	if !ok {
+		return nil, fmt.Errorf("%s produced no value", d.text)
+	}
+	if err, ok := v.(error); ok {
+		return nil, err
+	}
+	return v, nil
+}
+
+var (
+	indexDelegate     = delegate(".[$a]")
+	setpathDelegate   = delegate("setpath($a; $b)")
+	delpathsDelegate  = delegate("delpaths($a)")
+	hasDelegate       = delegate("has($a)")
+	objectKeyDelegate = delegate("{($a): null}")
+	negateDelegate    = delegate("-$a")
+	typeDelegate      = delegate("type")
+	lengthDelegate    = delegate("length")
+	tonumberDelegate  = delegate("tonumber")
+	keysDelegate      = delegate("keys")
+	arithDelegates    = map[gojq.Operator]*jqDelegate{
+		gojq.OpAdd: delegate("$a + $b"),
+		gojq.OpSub: delegate("$a - $b"),
+		gojq.OpMul: delegate("$a * $b"),
+		gojq.OpDiv: delegate("$a / $b"),
+		gojq.OpMod: delegate("$a % $b"),
+	}
+)
