@@ -82,8 +82,8 @@ type config[S, E any] struct {
 	// accumulate, when set, may give a faster way than apply to fold a
 	// whole stream into its final state (nil when the reducer has none).
 	accumulate func(reducer string, g *reduce.Guard, initial S) replay.Accumulator[S, E]
-	// tuneCollector: batch commands may change the collector's
-	// percentage for their length (TuneCollector).
+	// tuneCollector: commands may change the collector's percentage for
+	// their length (TuneCollector).
 	tuneCollector bool
 }
 
@@ -119,10 +119,12 @@ func WithVersion(version string) Option {
 	return optionOf("WithVersion", func(c interface{ setVersion(string) }) { c.setVersion(version) })
 }
 
-// TuneCollector lets batch commands (replaytui state) tune the Go
-// garbage collector for their length: a large fold allocates briskly and
-// keeps little, and collecting half as often (as GOGC=200 would) saves
-// about a tenth of its time for some memory. The collector's settings are
+// TuneCollector lets commands tune the Go garbage collector for their
+// length. A large fold (replaytui state) allocates briskly and keeps
+// little: collecting half as often (as GOGC=200 would) saves about a
+// tenth of its time for some memory. The debugger keeps its goal at least
+// 384 MiB above its live heap, mostly keyframes, so that fewer frames are
+// drawn while a collection marks them (collector.Room). The settings are
 // the whole process's, so a program has them changed only if it gives
 // this option (the replaytui binary does); and even then GOGC or
 // GOMEMLIMIT in the environment, or a percentage the program set itself

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/replaytui/replaytui/internal/collector"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/bookmarks"
@@ -58,6 +59,11 @@ func (c *debugCmd[S, E]) Run(a *app[S, E]) error {
 		if _, err := os.Stat(f); errors.Is(err, os.ErrNotExist) {
 			return usageError("no command or file named %q (commands: streams, state, diff, find, verify, export; see --help)", f)
 		}
+	}
+	if a.cfg.tuneCollector {
+		// Keyframes are most of what a debugger holds: fewer collections
+		// marking them all, fewer frames drawn while one runs.
+		defer collector.Headroom(collector.Room)()
 	}
 	src, err := a.openWith(c.Files, jsonl.Options{Follow: a.follow})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/reduce"
 	"github.com/replaytui/replaytui/replay"
+	"github.com/replaytui/replaytui/tui"
 )
 
 func TestARunawayJQReducerEndsWithItsSeqAfterItsTimeBudget(t *testing.T) {
@@ -61,32 +62,6 @@ func TestByteSizes(t *testing.T) {
 	}
 }
 
-func TestTheCollectorIsTunedOnlyWhereNobodyChose(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	restore := gcPercentUnlessSet(200)
-	if got := debug.SetGCPercent(200); got != 200 {
-		t.Errorf("with nothing chosen, the percentage is %d, want 200", got)
-	}
-	restore()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("not restored: %d", got)
-	}
-	t.Setenv("GOGC", "50")
-	gcPercentUnlessSet(200)()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("under GOGC=50 the percentage was changed to %d", got)
-	}
-	t.Setenv("GOGC", "")
-	debug.SetGCPercent(75) // a program's own choice
-	defer debug.SetGCPercent(100)
-	restore = gcPercentUnlessSet(200)
-	if got := debug.SetGCPercent(75); got != 75 {
-		t.Errorf("a program's own 75 became %d", got)
-	}
-	restore()
-}
-
 func TestAProgramsCollectorIsTunedOnlyIfItAsks(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -130,5 +105,38 @@ func TestAProgramsCollectorIsTunedOnlyIfItAsks(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	if p := state(TuneCollector()); p != 100 {
 		t.Errorf("GOMEMLIMIT and TuneCollector: the fold ran under %d", p)
+	}
+	t.Setenv("GOMEMLIMIT", "")
+
+	// The debugger keeps room above its live heap: with this test's small
+	// heap, the most the collector is given.
+	debugger := func(opts ...Option) int {
+		t.Helper()
+		most := 0
+		watch := Option{apply: func(target any) error {
+			target.(*config[int, event]).debugger = func(context.Context, tui.Config[int, event]) error {
+				for deadline := time.Now().Add(time.Second); most < 800 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+					p := debug.SetGCPercent(100)
+					debug.SetGCPercent(p)
+					most = max(most, p)
+				}
+				return nil
+			}
+			return nil
+		}}
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), []string{path}, &out, &errOut, apply, 0, append(opts, watch)...)
+		wantCode(t, code, 0, out.String(), errOut.String())
+		if p := debug.SetGCPercent(100); p != 100 {
+			t.Errorf("after the debugger the percentage is %d, want 100 back", p)
+		}
+		return most
+	}
+	if p := debugger(TuneCollector()); p != 800 {
+		t.Errorf("with TuneCollector the debugger ran under at most %d, want 800", p)
+	}
+	t.Setenv("GOGC", "100")
+	if p := debugger(TuneCollector()); p != 100 {
+		t.Errorf("GOGC=100 and TuneCollector: the debugger ran under %d", p)
 	}
 }

@@ -2,9 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"runtime/debug"
 
+	"github.com/replaytui/replaytui/internal/collector"
 	"github.com/replaytui/replaytui/jsonv"
 	"github.com/replaytui/replaytui/replay"
 	"github.com/replaytui/replaytui/sources/jsonl"
@@ -39,7 +38,7 @@ func (c *stateCmd[S, E]) Run(a *app[S, E]) error {
 	// time of a large fold. Only in a program that asked for it
 	// (TuneCollector), and where nobody chose otherwise.
 	if a.cfg.tuneCollector {
-		defer gcPercentUnlessSet(200)()
+		defer collector.Percent(200)()
 	}
 	whole := c.At == nil && c.AtTime == ""
 	acc := a.accumulator()
@@ -164,19 +163,4 @@ func (a *app[S, E]) finalState(src *source[S, E], stream replay.StreamKey, acc r
 		return zero, fmt.Errorf("stream %s: %w", describeStream(stream), replay.ErrEmptyStream)
 	}
 	return acc.State(), nil
-}
-
-// gcPercentUnlessSet sets the collector's percentage for the duration of
-// a command, and returns what puts it back; it does nothing when the user
-// set GOGC or GOMEMLIMIT, or the program its own percentage.
-func gcPercentUnlessSet(percent int) (restore func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	was := debug.SetGCPercent(percent)
-	if was != 100 { // the program's own choice: leave it
-		debug.SetGCPercent(was)
-		return func() {}
-	}
-	return func() { debug.SetGCPercent(was) }
 }
