@@ -46,8 +46,11 @@ func JQGuarded(program string, g *Guard) (Func, error) {
 	}
 	if native != nil {
 		return func(state any, ev replay.Event[jsonv.Payload]) any {
-			// ToPlain copies: the program may change its copy in place.
-			out, _, err := native.run(jsonv.ToPlain(state), true, &ev, &jqEnv{})
+			var e jqEnv
+			defer e.startGuard(g)()
+			// ToPlain copies, but the copy's containers are not recorded
+			// as owned: an update copies its path, as on gojq.
+			out, _, err := native.run(jsonv.ToPlain(state), true, &ev, &e)
 			return jsonv.FromPlain(must(out, err))
 		}, nil
 	}
@@ -120,11 +123,11 @@ func runJQ(code *gojq.Code, g *Guard, state any, ev replay.Event[jsonv.Payload])
 // input), instead of being converted to plain maps for every event and
 // back to persistent objects after it, each a walk of the whole state.
 //
-// A program inside the native evaluator's subset runs on it, unguarded
-// (it cannot loop), and updates the state in place while the
-// accumulator owns it: from the start (ToPlain copies the initial
-// state), and again after a copy once a program's result left it shared
-// (a payload as the new state) or State handed it out.
+// A program inside the native evaluator's subset runs on it, under the
+// same guard, and updates in place the containers of the state that the
+// accumulator owns (jqown.go): all of them at the start (ToPlain copies
+// the initial state), none once State handed the state out; an update
+// copies the shared containers on its path, which are owned from then on.
 type jqAccumulator struct {
 	code   *gojq.Code
 	native *nativeJQ
@@ -136,14 +139,14 @@ type jqAccumulator struct {
 
 func (a *jqAccumulator) Add(ev replay.Event[jsonv.Payload]) error {
 	if a.native != nil {
-		if !a.owned && a.native.updates {
-			a.state, a.owned = deepCopy(a.state), true
-		}
+		done := a.env.startGuard(a.guard)
 		next, owned, err := a.native.run(a.state, a.owned, &ev, &a.env)
+		done()
 		if err != nil {
 			return err
 		}
 		a.state, a.owned = next, owned
+		a.env.compact(a.state, a.owned)
 		return nil
 	}
 	next, err := runJQ(a.code, a.guard, a.state, ev)
@@ -155,9 +158,9 @@ func (a *jqAccumulator) Add(ev replay.Event[jsonv.Payload]) error {
 }
 
 // State returns the state; FromPlain may share arrays with the
-// accumulator's, so the accumulator stops owning it.
+// accumulator's, so the accumulator stops owning any of it.
 func (a *jqAccumulator) State() any {
-	a.owned = false
+	a.owned, a.env.owned, a.env.compactAt = false, nil, 0
 	return jsonv.FromPlain(a.state)
 }
 

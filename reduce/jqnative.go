@@ -1,6 +1,7 @@
 package reduce
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/itchyny/gojq"
 
@@ -44,20 +46,17 @@ import (
 // small precompiled program (jqDelegate), so results and failures are
 // gojq's.
 //
-// Ownership: an expression is told whether its input is owned — a tree
-// nobody else can see, which it may change in place — and says whether
-// its output is. A value read from the state or from $event is not owned
-// (a container there may be reachable from elsewhere); a value an update
-// stores into an owned tree is deep-copied unless it is owned itself. So
-// an owned tree never shares a container with anything, and an update
-// on it changes only the objects on its path.
+// Ownership: an expression is told whether its caller gives its input
+// up — will not look at it again — and says whether it gives its output
+// up: a value read from the state or from $event is not given up (its
+// place keeps it), a value the expression built is. A container given up
+// may be changed in place when the fold owns it (jqown.go): an update
+// changes in place the owned containers on its path and copies the
+// shared ones, shallowly; a value stored is never copied.
 
 // nativeJQ is a program compiled for the native evaluator.
 type nativeJQ struct {
 	eval jqEval
-	// updates says whether the program changes its input in place when
-	// it owns it: only then is an owned state worth a copy.
-	updates bool
 	// vars is how many variables the program binds.
 	vars int
 	// wholePayload says whether the program reads payloads whole
@@ -70,20 +69,29 @@ type nativeJQ struct {
 // changed in place, outOwned whether the result may be.
 type jqEval func(in any, owned bool, e *jqEnv) (out any, outOwned bool, err error)
 
-// jqEnv is one event as the program sees it, decoded once.
+// jqEnv is one event as the program sees it, decoded once, and what
+// the fold keeps from one event to the next: the containers it owns and
+// the guard of the apply.
 type jqEnv struct {
 	ev      *replay.Event[jsonv.Payload]
 	payload any
 	decoded bool // payload holds the decoded payload
 	event   map[string]any
 	vars    []any // the values of the program's variables, by slot
+
+	owned     jqOwned // see jqown.go
+	compactAt int     // the size of owned that makes Add compact it
+
+	guard    *Guard
+	ctx      context.Context // the apply's, under guard; nil without
+	deadline time.Time       // when the time budget runs out; zero without
 }
 
 // begin prepares e for ev, failing where EventValue fails, as gojq's path
 // fails before running the program. A payload no reader decoded ahead is
 // only checked: the program may read just a member or two of it.
 func (e *jqEnv) begin(ev *replay.Event[jsonv.Payload]) error {
-	*e = jqEnv{ev: ev, vars: e.vars}
+	e.ev, e.payload, e.decoded, e.event = ev, nil, false, nil
 	if v := ev.Payload.Value; ev.Payload.Predecoded() || len(v) == 0 {
 		if _, err := e.wholePayload(); err != nil {
 			return err
@@ -203,7 +211,12 @@ func (n *nativeJQ) run(state any, owned bool, ev *replay.Event[jsonv.Payload], e
 	e.vars = e.vars[:n.vars]
 	out, outOwned, err := n.eval(state, owned, e)
 	clear(e.vars)
-	*e = jqEnv{vars: e.vars} // nothing of this event stays reachable
+	e.ev, e.payload, e.event = nil, nil, nil // nothing of this event stays reachable
+	if e.ctx != nil {
+		if ferr := failure(e.ctx); ferr != nil {
+			err = fmt.Errorf("the program %w", ferr)
+		}
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("jq: %w", err)
 	}
@@ -221,13 +234,13 @@ func compileNative(q *gojq.Query) (*nativeJQ, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &nativeJQ{eval: eval, updates: c.updates, wholePayload: c.wholePayload, vars: c.slots}, true
+	return &nativeJQ{eval: eval, wholePayload: c.wholePayload, vars: c.slots}, true
 }
 
 type jqCompiler struct {
-	updates, wholePayload bool
-	scope                 []jqVar // the variables in scope, innermost last
-	slots                 int     // how many variables the program binds
+	wholePayload bool
+	scope        []jqVar // the variables in scope, innermost last
+	slots        int     // how many variables the program binds
 }
 
 // jqVar is a variable bound with `as`, and its slot in jqEnv.vars.
@@ -246,9 +259,9 @@ func (c *jqCompiler) lookup(name string) (int, bool) {
 	return 0, false
 }
 
-// bind compiles `value as $name | body`. The body may change its input
-// in place only if the variable cannot see that change: a container
-// bound while the input is owned is copied first.
+// bind compiles `value as $name | body`. A container the variable holds
+// that its place holds too is shared, so that the body cannot change
+// what the variable sees.
 func (c *jqCompiler) bind(value *gojq.Query, name string, body *gojq.Query) (jqEval, error) {
 	v, err := c.query(value)
 	if err != nil {
@@ -267,7 +280,7 @@ func (c *jqCompiler) bind(value *gojq.Query, name string, body *gojq.Query) (jqE
 		if err != nil {
 			return nil, false, err
 		}
-		e.vars[slot] = keep(x, owned && !xOwned)
+		e.vars[slot] = e.stored(x, xOwned)
 		return b(in, owned, e)
 	}, nil
 }
@@ -310,17 +323,27 @@ func (c *jqCompiler) query(q *gojq.Query) (jqEval, error) {
 			return r(v, vOwned, e)
 		}, nil
 	case gojq.OpAdd, gojq.OpSub, gojq.OpMul, gojq.OpDiv, gojq.OpMod:
+		if op == gojq.OpAdd && isIdentity(q.Left) {
+			// . + x: the input, when given up, takes x in place (. cannot
+			// fail, so which side runs first does not show).
+			return func(in any, owned bool, e *jqEnv) (any, bool, error) {
+				b, bOwned, err := r(in, false, e)
+				if err != nil {
+					return nil, false, err
+				}
+				return e.arith(op, in, owned, b, bOwned)
+			}, nil
+		}
 		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
-			a, _, err := l(in, false, e)
+			a, aOwned, err := l(in, false, e)
 			if err != nil {
 				return nil, false, err
 			}
-			b, _, err := r(in, false, e)
+			b, bOwned, err := r(in, false, e)
 			if err != nil {
 				return nil, false, err
 			}
-			v, err := arith(op, a, b)
-			return v, scalar(v), err
+			return e.arith(op, a, aOwned, b, bOwned)
 		}, nil
 	case gojq.OpEq, gojq.OpNe, gojq.OpLt, gojq.OpLe, gojq.OpGt, gojq.OpGe:
 		return func(in any, _ bool, e *jqEnv) (any, bool, error) {
@@ -391,25 +414,6 @@ func scalar(v any) bool {
 		return false
 	}
 	return true
-}
-
-// deepCopy returns v sharing no container with it.
-func deepCopy(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[k] = deepCopy(e)
-		}
-		return m
-	case []any:
-		a := make([]any, len(t))
-		for i, e := range t {
-			a[i] = deepCopy(e)
-		}
-		return a
-	}
-	return v
 }
 
 func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
@@ -663,7 +667,6 @@ func (c *jqCompiler) object(o *gojq.Object) (jqEval, error) {
 	}
 	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
 		m := make(map[string]any, len(parts))
-		owned := true
 		for _, p := range parts {
 			key := p.key
 			if p.keyQuery != nil {
@@ -682,9 +685,10 @@ func (c *jqCompiler) object(o *gojq.Object) (jqEval, error) {
 			if err != nil {
 				return nil, false, err
 			}
-			m[key], owned = v, owned && vOwned
+			m[key] = e.stored(v, vOwned)
 		}
-		return m, owned, nil
+		e.own(m)
+		return m, true, nil
 	}, nil
 }
 
@@ -712,15 +716,15 @@ func (c *jqCompiler) array(a *gojq.Array) (jqEval, error) {
 	}
 	return func(in any, _ bool, e *jqEnv) (any, bool, error) {
 		out := make([]any, len(elems))
-		owned := true
 		for i, el := range elems {
 			v, vOwned, err := el(in, false, e)
 			if err != nil {
 				return nil, false, err
 			}
-			out[i], owned = v, owned && vOwned
+			out[i] = e.stored(v, vOwned)
 		}
-		return out, owned, nil
+		e.own(out)
+		return out, true, nil
 	}, nil
 }
 
@@ -967,7 +971,6 @@ func (c *jqCompiler) update(op gojq.Operator, lhs, rhs *gojq.Query) (jqEval, err
 	if err != nil {
 		return nil, err
 	}
-	c.updates = true
 	arithOp := map[gojq.Operator]gojq.Operator{
 		gojq.OpUpdateAdd: gojq.OpAdd, gojq.OpUpdateSub: gojq.OpSub, gojq.OpUpdateMul: gojq.OpMul,
 		gojq.OpUpdateDiv: gojq.OpDiv, gojq.OpUpdateMod: gojq.OpMod,
@@ -980,30 +983,32 @@ func (c *jqCompiler) update(op gojq.Operator, lhs, rhs *gojq.Query) (jqEval, err
 				if err != nil {
 					return nil, err
 				}
-				return keep(v, owned && !vOwned), nil
+				return e.stored(v, vOwned), nil
 			}
 		} else {
 			x, xOwned, err := r(in, false, e)
 			if err != nil {
 				return nil, false, err
 			}
+			// Shared before the path is walked: x may be on it (.a.x = .a).
+			x = e.stored(x, xOwned)
 			switch op {
 			case gojq.OpAssign:
-				f = func(_ any, owned bool) (any, error) { return keep(x, owned && !xOwned), nil }
+				f = func(any, bool) (any, error) { return x, nil }
 			case gojq.OpUpdateAlt:
-				f = func(old any, owned bool) (any, error) {
+				f = func(old any, _ bool) (any, error) {
 					if truthy(old) {
 						return old, nil
 					}
-					return keep(x, owned && !xOwned), nil
+					return x, nil
 				}
 			default:
 				f = func(old any, owned bool) (any, error) {
-					v, err := arith(arithOp, old, x)
+					v, vOwned, err := e.arith(arithOp, old, owned, x, xOwned)
 					if err != nil {
 						return nil, err
 					}
-					return keep(v, owned && !scalar(v)), nil
+					return e.stored(v, vOwned), nil
 				}
 			}
 		}
@@ -1012,56 +1017,52 @@ func (c *jqCompiler) update(op gojq.Operator, lhs, rhs *gojq.Query) (jqEval, err
 		if err != nil {
 			return nil, false, err
 		}
-		out, err := updatePath(in, owned, keys, f)
-		return out, owned, err
+		out, err := e.updatePath(in, e.exclusive(in, owned), keys, f)
+		return out, true, err
 	}, nil
 }
 
-// keep is v as an update stores it: a copy when it goes into an owned
-// tree and may be seen from elsewhere.
-func keep(v any, copy bool) any {
-	if copy {
-		return deepCopy(v)
-	}
-	return v
-}
-
-// updatePath sets the value at keys to f(the value there), in place when
-// owned, copying each container on the path when not (as gojq does).
-func updatePath(v any, owned bool, keys []any, f func(old any, owned bool) (any, error)) (any, error) {
+// updatePath sets the value at keys to f(the value there), changing in
+// place the containers on the path that are exclusive (mine), copying
+// the others (as gojq copies them all). f is told whether the value it
+// gets is exclusive, and returns a value stored as it must be.
+func (e *jqEnv) updatePath(v any, mine bool, keys []any, f func(old any, owned bool) (any, error)) (any, error) {
 	if len(keys) == 0 {
-		return f(v, owned)
+		return f(v, mine)
 	}
 	k, rest := keys[0], keys[1:]
 	switch c := v.(type) {
 	case map[string]any:
 		if s, ok := k.(string); ok {
-			child, err := updatePath(c[s], owned, rest, f)
+			old := c[s]
+			child, err := e.updatePath(old, mine && e.owns(old), rest, f)
 			if err != nil {
 				return nil, err
 			}
-			if !owned {
-				c = maps.Clone(c)
+			if !mine {
+				c = e.cloneMap(c)
 			}
 			c[s] = child
 			return c, nil
 		}
 	case nil:
 		if s, ok := k.(string); ok {
-			child, err := updatePath(nil, owned, rest, f)
+			child, err := e.updatePath(nil, false, rest, f)
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{s: child}, nil
+			m := map[string]any{s: child}
+			e.own(m)
+			return m, nil
 		}
 	case []any:
 		if i, ok := arrayIndex(k); ok && 0 <= i && i < len(c) {
-			child, err := updatePath(c[i], owned, rest, f)
+			child, err := e.updatePath(c[i], mine && e.owns(c[i]), rest, f)
 			if err != nil {
 				return nil, err
 			}
-			if !owned {
-				c = slices.Clone(c)
+			if !mine {
+				c = e.cloneArray(c)
 			}
 			c[i] = child
 			return c, nil
@@ -1069,16 +1070,23 @@ func updatePath(v any, owned bool, keys []any, f func(old any, owned bool) (any,
 	}
 	// Anything else (a negative or fractional index, one past the end, a
 	// type error) is gojq's: the value there, then the rest of the path
-	// natively, then setpath.
+	// natively, then setpath, whose result shares v's other children.
 	old, err := jqIndex(v, k)
 	if err != nil {
 		return nil, err
 	}
-	child, err := updatePath(old, owned, rest, f)
+	child, err := e.updatePath(old, mine && e.owns(old), rest, f)
 	if err != nil {
 		return nil, err
 	}
-	return setpathDelegate.run(v, []any{k}, child)
+	out, err := setpathDelegate.run(v, []any{k}, child)
+	if err != nil {
+		return nil, err
+	}
+	if !mine {
+		e.shareChildren(v)
+	}
+	return out, nil
 }
 
 func (c *jqCompiler) del(arg *gojq.Query) (jqEval, error) {
@@ -1086,20 +1094,22 @@ func (c *jqCompiler) del(arg *gojq.Query) (jqEval, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.updates = true
 	return func(in any, owned bool, e *jqEnv) (any, bool, error) {
 		var buf [4]any
 		keys, err := path.keys(in, e, buf[:0])
 		if err != nil {
 			return nil, false, err
 		}
-		out, err := deletePath(in, owned, keys)
-		return out, owned, err
+		out, err := e.deletePath(in, e.exclusive(in, owned), keys)
+		return out, true, err
 	}, nil
 }
 
-// deletePath removes the value at keys, in place when owned.
-func deletePath(v any, owned bool, keys []any) (any, error) {
+// deletePath removes the value at keys, changing in place the
+// containers on the path that are exclusive (mine). Where the path ends
+// early (a missing member, null), the rest of it must still index null,
+// as it must for gojq's path(f) that del runs first.
+func (e *jqEnv) deletePath(v any, mine bool, keys []any) (any, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -1108,27 +1118,48 @@ func deletePath(v any, owned bool, keys []any) (any, error) {
 			child, has := c[s]
 			switch {
 			case !has:
-				return c, nil
+				return c, checkPath(nil, keys[1:])
 			case len(keys) == 1:
-				if !owned {
-					c = maps.Clone(c)
+				if !mine {
+					c = e.cloneMap(c)
 				}
 				delete(c, s)
 				return c, nil
 			case child != nil:
-				next, err := deletePath(child, owned, keys[1:])
+				next, err := e.deletePath(child, mine && e.owns(child), keys[1:])
 				if err != nil {
 					return nil, err
 				}
-				if !owned {
-					c = maps.Clone(c)
+				if !mine {
+					c = e.cloneMap(c)
 				}
 				c[s] = next
 				return c, nil
 			}
 		}
 	}
-	return delpathsDelegate.run(v, []any{slices.Clone(keys)})
+	if err := checkPath(v, keys); err != nil {
+		return nil, err
+	}
+	out, err := delpathsDelegate.run(v, []any{slices.Clone(keys)})
+	if err != nil {
+		return nil, err
+	}
+	if !mine {
+		e.shareChildren(v) // out shares them
+	}
+	return out, nil
+}
+
+// checkPath fails where reading the path keys from v fails.
+func checkPath(v any, keys []any) error {
+	for _, k := range keys {
+		var err error
+		if v, err = jqIndex(v, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // arrayIndex is k as an index when it is an integer.
@@ -1231,6 +1262,125 @@ func arith(op gojq.Operator, l, r any) (any, error) {
 		}
 	}
 	return arithDelegates[op].run(nil, l, r)
+}
+
+// isIdentity says q is `.`.
+func isIdentity(q *gojq.Query) bool {
+	return q.Term != nil && q.Term.Type == gojq.TermTypeIdentity && len(q.Term.SuffixList) == 0 &&
+		q.Meta == nil && len(q.FuncDefs) == 0 && len(q.Patterns) == 0
+}
+
+// arith is l op r, told whether each side is given up, and says whether
+// its result is; it is arith under the apply's guard.
+func (e *jqEnv) arith(op gojq.Operator, l any, lOwned bool, r any, rOwned bool) (any, bool, error) {
+	switch op {
+	case gojq.OpAdd:
+		return e.add(l, lOwned, r, rOwned)
+	case gojq.OpMul:
+		if s, ok := l.(string); ok {
+			l, r = r, s
+		}
+		if s, ok := r.(string); ok {
+			var n float64
+			switch t := l.(type) {
+			case int:
+				n = float64(t)
+			case float64:
+				n = t
+			}
+			if v, ok, err := e.repeat(s, n); ok {
+				return v, true, err
+			}
+			l, r = r, l // back as they were, for gojq's message
+		}
+	}
+	v, err := arith(op, l, r)
+	if err == nil && !scalar(l) && !scalar(r) { // deep merges, array differences
+		err = e.check()
+	}
+	return v, scalar(v), err
+}
+
+// add is l + r. An array or object l that is exclusive takes r in
+// place (as jq 1.7 does when it holds the only reference), so that
+// .events += [$event.payload] costs the new element, not the array; the
+// result of joining two containers is owned either way.
+func (e *jqEnv) add(l any, lOwned bool, r any, rOwned bool) (any, bool, error) {
+	rMine := e.exclusive(r, rOwned)
+	lMine := e.exclusive(l, lOwned)
+	switch a := l.(type) {
+	case []any:
+		b, ok := r.([]any)
+		if !ok {
+			break
+		}
+		switch {
+		case len(b) == 0:
+			return l, lOwned, nil
+		case len(a) == 0:
+			return r, rOwned, nil
+		}
+		if err := e.checkSize(uint64(len(a)+len(b)) * 16); err != nil {
+			return nil, false, err
+		}
+		var out []any
+		if lMine {
+			out = append(a, b...)
+			if unsafe.SliceData(out) != unsafe.SliceData(a) {
+				e.share(a) // dropped
+				e.own(out)
+			}
+		} else {
+			out = append(slices.Clip(a), b...)
+			e.shareChildren(a)
+			e.own(out)
+		}
+		e.consume(b, rMine)
+		return out, true, nil
+	case map[string]any:
+		b, ok := r.(map[string]any)
+		if !ok {
+			break
+		}
+		switch {
+		case len(b) == 0:
+			return l, lOwned, nil
+		case len(a) == 0:
+			return r, rOwned, nil
+		}
+		if err := e.checkSize(uint64(len(a)+len(b)) * 48); err != nil {
+			return nil, false, err
+		}
+		out := a
+		if !lMine {
+			out = make(map[string]any, len(a)+len(b))
+			maps.Copy(out, a)
+			e.shareChildren(a)
+			e.own(out)
+		}
+		maps.Copy(out, b)
+		e.consume(b, rMine)
+		return out, true, nil
+	case string:
+		if b, ok := r.(string); ok {
+			if err := e.checkSize(uint64(len(a) + len(b))); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	v, err := arith(gojq.OpAdd, l, r)
+	return v, scalar(v), err
+}
+
+// consume records that the children of c, joined into another container,
+// have a new place: they move when c was exclusive (and c goes), else
+// they are shared.
+func (e *jqEnv) consume(c any, mine bool) {
+	if mine {
+		e.share(c)
+	} else {
+		e.shareChildren(c)
+	}
 }
 
 func floatOp(op gojq.Operator, a, b float64) (float64, bool) {

@@ -259,7 +259,11 @@ func checkNative(t *testing.T, code *gojq.Code, native *nativeJQ, program, state
 		}
 		payloadBefore, _ := pev.Payload.Decode()
 		payloadBefore = deepCopy(payloadBefore)
-		got, _, gotErr := native.run(state, owned, &pev, &jqEnv{})
+		var e jqEnv
+		if owned {
+			e.ownTree(state) // a fresh decoding: every container is the fold's
+		}
+		got, _, gotErr := native.run(state, owned, &pev, &e)
 		if !sameResult(want, got, wantErr, gotErr) {
 			t.Errorf("%s over %s, event %d (owned %v, payload decoded ahead %v):\n gojq:   %s\n native: %s", program, stateText, ev.Seq, owned, predecode, show(want, wantErr), show(got, gotErr))
 			continue
@@ -537,4 +541,23 @@ func TestJQNativeBankPrograms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// deepCopy returns v sharing no container with it.
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
 }

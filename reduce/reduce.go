@@ -134,7 +134,9 @@ func AccumulateGuarded(spec string, initial any, g *Guard) Accumulator {
 		if err != nil {
 			return nil
 		}
-		return &jqAccumulator{code: code, native: native, guard: g, state: jsonv.ToPlain(initial), owned: true}
+		a := &jqAccumulator{code: code, native: native, guard: g, state: jsonv.ToPlain(initial), owned: true}
+		a.env.ownTree(a.state) // ToPlain's copy: nothing else holds it
+		return a
 	}
 	return nil
 }
