@@ -157,6 +157,22 @@ var nativePrograms = []struct {
 	{`.[]`, false},
 	{`.a?`, false},
 	{`.a[1:2]`, false},
+	{`del(.a[null])`, true},
+	{`del(.a.b[false])`, true},
+	{`del(.[0][false])`, true},
+	{`del(.m[$event.payload.id])`, true},
+	{`del(.a.b.c[{}])`, true},
+	{`.a.x = .a`, true},
+	{`.a += .a | .a[0] = 9`, true},
+	{`. + {x: .} | .x.a = 7`, true},
+	{`. + . | .a = 7`, true},
+	{`. + .a | .b = 7`, true},
+	{`.b = .a | .a.x = 1`, true},
+	{`.a as $x | .a.y = 2 | .z = $x`, true},
+	{`.t = ([., .] | [., .]) | .t[0][1].a = 8`, true},
+	{`.t = ([., .] | [., .]) | del(.t) | .n += 1`, true},
+	{`.a |= (. + .)`, true},
+	{`.a = ("ab" * 3)`, true},
 	{`.a, .b`, false},
 	{`..`, false},
 	{`def f: .; f`, false},
@@ -197,6 +213,7 @@ var nativeStates = []string{
 	`{"count":3,"last":1,"items":[1,2],"balance":10}`,
 	`[1,{"a":2},[3]]`,
 	`{"x":{"n":{"n":1}}}`,
+	`{"a":{},"m":{}}`,
 }
 
 // nativeEvents are the events of the differential test.
@@ -322,6 +339,11 @@ func TestJQAccumulatorNativeMatchesGojq(t *testing.T) {
 		`if $event.seq % 2 == 0 then {keep: .} else .keep.x += 1 end`,
 		`del(.a) | .a.b = $event.payload | .all += [.a]`,
 		`.[$event.payload.id|tostring] = $event.payload | .[$event.payload.id|tostring].n += 1`,
+		`. + {($event.seq|tostring): $event.payload} | .count += 1 | .["1"].n += 1`,
+		`.all += [$event.payload] | .all[0].n += 1 | .last = .all[-1] | .last.seen = true`,
+		`.t = ([., .] | [., .]) | .t[0][1].n = $event.seq | .keep = .t[1][0] | del(.t)`,
+		`.a = .b | .b += [$event.seq] | .a += [0]`,
+		`.s = . | .s.s = $event.seq`,
 	}
 	var events []replay.Event[jsonv.Payload]
 	for i := range 40 {
