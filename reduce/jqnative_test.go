@@ -583,3 +583,67 @@ func deepCopy(v any) any {
 	}
 	return v
 }
+
+// foldCost folds warmup events through acc, then measure more, and
+// returns what each of the measured ones allocated on average.
+func foldCost(t *testing.T, acc *jqAccumulator, payload func(i int) string, warmup, measure int) (allocs, bytes float64) {
+	t.Helper()
+	if acc.native == nil {
+		t.Fatal("the program is not native")
+	}
+	events := make([]replay.Event[jsonv.Payload], warmup+measure)
+	for i := range events {
+		events[i] = event(payload(i))
+		events[i].Seq = replay.Seq(i + 1)
+		events[i].Payload = events[i].Payload.Predecode()
+	}
+	for _, ev := range events[:warmup] {
+		if err := acc.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, ev := range events[warmup:] {
+		if err := acc.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(measure), float64(after.TotalAlloc-before.TotalAlloc) / float64(measure)
+}
+
+// TestJQNativeCostsWhatIsNew checks that an event costs what it adds to
+// the state, not a copy of what the state already holds or of a value
+// held in several places: appending payloads to an array and adding them
+// to the state with + cost the same per event over 500 events as over
+// 8,000, and storing a value that holds the state 2^depth times over
+// costs its depth.
+func TestJQNativeCostsWhatIsNew(t *testing.T) {
+	payload := func(i int) string { return fmt.Sprintf(`{"id":%d,"n":{"a":[%d,{"b":"c"}],"d":{"e":%d}}}`, i, i, i) }
+	for _, program := range []string{
+		`.events += [$event.payload]`,
+		`. + {($event.payload.id|tostring): $event.payload} | .count += 1`,
+	} {
+		smallAllocs, smallBytes := foldCost(t, Accumulate("jq:"+program, nil).(*jqAccumulator), payload, 500, 2000)
+		largeAllocs, largeBytes := foldCost(t, Accumulate("jq:"+program, nil).(*jqAccumulator), payload, 8000, 2000)
+		t.Logf("%s, per event: after 500 events %.1f allocs %.0f B; after 8,000 %.1f allocs %.0f B", program, smallAllocs, smallBytes, largeAllocs, largeBytes)
+		// A copy of the state after 8,000 events is over 100 KB; the
+		// arrays and maps growing in place cost a few bytes a slot.
+		if largeAllocs > smallAllocs*1.5+2 || largeBytes > smallBytes*1.5+512 {
+			t.Errorf("%s: an event after 8,000 costs %.1f allocations and %.0f bytes, after 500 %.1f and %.0f", program, largeAllocs, largeBytes, smallAllocs, smallBytes)
+		}
+	}
+	nested := func(depth int) string {
+		return `.t = (.` + strings.Repeat(` | [., .]`, depth) + `) | del(.t) | .n += 1`
+	}
+	zero := func(int) string { return `{}` }
+	allocs10, bytes10 := foldCost(t, Accumulate("jq:"+nested(10), value(t, `{"n":0}`)).(*jqAccumulator), zero, 10, 200)
+	allocs20, bytes20 := foldCost(t, Accumulate("jq:"+nested(20), value(t, `{"n":0}`)).(*jqAccumulator), zero, 10, 200)
+	t.Logf("[., .] nested, per event: 10 deep %.1f allocs %.0f B; 20 deep %.1f allocs %.0f B", allocs10, bytes10, allocs20, bytes20)
+	// Twice as deep costs about twice as much; a copy per path to the
+	// state would cost 1,024 times as much.
+	if allocs20 > allocs10*3 || bytes20 > bytes10*3 {
+		t.Errorf("[., .] 20 deep costs %.1f allocations and %.0f bytes an event, 10 deep %.1f and %.0f", allocs20, bytes20, allocs10, bytes10)
+	}
+}
