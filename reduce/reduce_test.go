@@ -419,3 +419,58 @@ func TestGuardEndsOnlyTheApplyOverItsBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardBoundsNativePrograms checks that the guard reaches programs
+// the native evaluator runs, through both the apply and the accumulator:
+// a string repeated past the memory budget fails before it is built, one
+// that takes longer than the time budget or meets Interrupt stops while
+// it is built, and an apply whose guard ended fails once it is done.
+func TestGuardBoundsNativePrograms(t *testing.T) {
+	const huge = `.s = ("x" * 2000000000)` // 2 GB: never built whole here
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		name, program string
+		guard         func() *Guard
+		want          error
+	}{
+		{"memory budget", `.s = ("x" * 300000000)`, func() *Guard { return NewGuard(context.Background(), 0, 20<<20) }, ErrMemoryBudget},
+		{"time budget", huge, func() *Guard { return NewGuard(context.Background(), time.Millisecond, 0) }, ErrTimeBudget},
+		{"the guard's context ended", `.n += 1`, func() *Guard { return NewGuard(ended, 0, 0) }, ErrInterrupted},
+	} {
+		if _, native, err := compileJQ(c.program); err != nil || native == nil {
+			t.Fatalf("%s is not native: %v", c.program, err)
+		}
+		t.Run(c.name+", apply", func(t *testing.T) {
+			apply, err := JQGuarded(c.program, c.guard())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err = try(apply, value(t, `{}`), event(`{}`)); !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+		t.Run(c.name+", accumulator", func(t *testing.T) {
+			if err := AccumulateGuarded("jq:"+c.program, nil, c.guard()).Add(event(`{}`)); !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+	t.Run("Interrupt", func(t *testing.T) {
+		g := NewGuard(context.Background(), 0, 0)
+		acc := AccumulateGuarded("jq:"+huge, nil, g)
+		done := make(chan error, 1)
+		go func() { done <- acc.Add(event(`{}`)) }()
+		var got error
+		for got == nil {
+			g.Interrupt()
+			select {
+			case got = <-done:
+			case <-time.After(time.Millisecond):
+			}
+		}
+		if !errors.Is(got, ErrInterrupted) {
+			t.Fatalf("err = %v, want ErrInterrupted", got)
+		}
+	})
+}
