@@ -29,7 +29,7 @@ import (
 // each object on its path.
 //
 // The subset, decided when the program is compiled (anything else runs on
-// gojq, guarded as before): `.`, `.a`, `."a"`, `.[e]` and chains of them,
+// gojq): `.`, `.a`, `."a"`, `.[e]` and chains of them,
 // `$event` and its members, literals (null, booleans, numbers, strings
 // without interpolation), `|`, `+ - * / %`, unary `-`, `== != < <= > >=`,
 // `and`, `or`, `//`, `if … elif … else … end`, objects and arrays built
@@ -37,7 +37,9 @@ import (
 // `/=`, `%=`, `//=` on paths, `del(path)`, `e as $name | body`, and the
 // builtins not, length, type, tostring, tonumber, keys and has(k). Every expression of the
 // subset produces exactly one value or an error, and none loops, so an
-// apply is bounded by its program and values and needs no Guard.
+// apply takes long or much memory only where it builds a large value
+// (repeats a string, joins large values): the Guard is checked there, and
+// after the apply (jqown.go).
 //
 // Values are gojq's: nil, bool, int, float64, *big.Int, json.Number,
 // string, []any, map[string]any. Each operation computes the common cases
@@ -1277,12 +1279,13 @@ func (e *jqEnv) arith(op gojq.Operator, l any, lOwned bool, r any, rOwned bool) 
 	case gojq.OpAdd:
 		return e.add(l, lOwned, r, rOwned)
 	case gojq.OpMul:
-		if s, ok := l.(string); ok {
-			l, r = r, s
+		s, count := l, r
+		if _, ok := s.(string); !ok {
+			s, count = r, l
 		}
-		if s, ok := r.(string); ok {
+		if s, ok := s.(string); ok {
 			var n float64
-			switch t := l.(type) {
+			switch t := count.(type) {
 			case int:
 				n = float64(t)
 			case float64:
@@ -1291,7 +1294,6 @@ func (e *jqEnv) arith(op gojq.Operator, l any, lOwned bool, r any, rOwned bool) 
 			if v, ok, err := e.repeat(s, n); ok {
 				return v, true, err
 			}
-			l, r = r, l // back as they were, for gojq's message
 		}
 	}
 	v, err := arith(op, l, r)

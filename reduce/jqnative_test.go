@@ -451,6 +451,9 @@ func FuzzJQNative(f *testing.F) {
 	}
 	f.Add(`.a += $event.payload.n`, `{"a":12345678901234567890}`, `{"n":1e400}`)
 	f.Add(`.x[.i] = .y`, `{"x":[1,2],"i":-1,"y":{"z":1}}`, `null`)
+	f.Add(`.a.x = .a | .a.x.y = 1`, `{"a":{"y":0}}`, `{}`)
+	f.Add(`. + . | .a += [.a]`, `{"a":[1]}`, `{}`)
+	f.Add(`del(.a.b[.k])`, `{"a":{},"k":false}`, `{}`)
 	f.Fuzz(func(t *testing.T, program, stateText, payload string) {
 		if _, err := jsonscan.Decode([]byte(stateText)); err != nil {
 			return

@@ -474,3 +474,23 @@ func TestGuardBoundsNativePrograms(t *testing.T) {
 		}
 	})
 }
+
+// TestGuardedNativeRepeatMatchesGojq checks that a string repeated in
+// pieces under the guard is the one gojq repeats at once.
+func TestGuardedNativeRepeatMatchesGojq(t *testing.T) {
+	for _, program := range []string{`.s = ("ab" * 600000.7)`, `.s = (700000 * "xyz")`} {
+		g := NewGuard(context.Background(), 10*time.Second, 1<<30)
+		native := AccumulateGuarded("jq:"+program, nil, g).(*jqAccumulator)
+		slow := AccumulateGuarded("jq:"+program, nil, g).(*jqAccumulator)
+		if native.native == nil {
+			t.Fatalf("%s is not native", program)
+		}
+		slow.native = nil
+		if err := errors.Join(native.Add(event(`{}`)), slow.Add(event(`{}`))); err != nil {
+			t.Fatal(err)
+		}
+		if !jsonv.Equal(native.State(), slow.State()) {
+			t.Errorf("%s: the native result differs from gojq's", program)
+		}
+	}
+}
