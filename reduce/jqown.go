@@ -3,6 +3,7 @@ package reduce
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -187,12 +188,10 @@ func (e *jqEnv) compact(state any, owned bool) {
 	e.compactAt = len(e.owned) + walked + 1024
 }
 
-// The guard reaches a native apply through its context, which the
-// evaluator checks after the apply and wherever it may take long: where
-// it repeats a string, and where it joins large values.
-
-// bigValue is the size from which the evaluator checks its budgets
-// before building a value, and its context while building it.
+// bigValue is the size from which the evaluator checks the guard's
+// budgets before it builds a value, and its context while it builds
+// it: a native apply runs long or takes much memory only there (it
+// cannot loop), and the context is checked again after the apply.
 const bigValue = 1 << 20
 
 // startGuard takes the context one apply runs under from g (nil: none).
@@ -210,7 +209,8 @@ func (e *jqEnv) startGuard(g *Guard) (done func()) {
 }
 
 // check fails when the apply's context ended (a budget, Interrupt,
-// Ctrl-C) or its time ran out.
+// Ctrl-C) or its time ran out; it reads the clock itself, as the
+// watchdog may not have looked yet.
 func (e *jqEnv) check() error {
 	if e.ctx == nil {
 		return nil
@@ -224,33 +224,39 @@ func (e *jqEnv) check() error {
 	return nil
 }
 
-// checkGrowth fails, before the value is built, when a value of size
-// bytes would pass the memory budget on its own.
-func (e *jqEnv) checkGrowth(size uint64) error {
-	if e.guard == nil || e.guard.memory == 0 || size <= e.guard.memory {
-		return e.check()
+// checkSize is check before a value of about size bytes is built, when
+// it is large; it fails at once if that value alone passes the memory
+// budget (the watchdog would see it only once it is built).
+func (e *jqEnv) checkSize(size uint64) error {
+	if e.ctx == nil || size < bigValue {
+		return nil
 	}
-	return fmt.Errorf("the program %w: a value of %s, more than %s per event (--apply-memory)", ErrMemoryBudget, bytesText(size), bytesText(e.guard.memory))
+	if m := e.guard.memory; m > 0 && size > m {
+		return fmt.Errorf("the program %w: a value of %s, more than %s per event (--apply-memory)", ErrMemoryBudget, bytesText(size), bytesText(m))
+	}
+	return e.check()
 }
 
 // repeat is s repeated n times as gojq repeats it, built in pieces
-// under the guard; ok is false when gojq should compute it (small
-// results, and the ones it refuses or makes null).
+// under the guard; ok is false when gojq should compute it (unguarded,
+// small results, and the ones it refuses or makes null).
 func (e *jqEnv) repeat(s string, n float64) (v any, ok bool, err error) {
 	if e.ctx == nil || !(n >= 1) || s == "" {
 		return nil, false, nil
 	}
-	c := int(min(n, 1<<31-1))
+	c := int(min(n, math.MaxInt32))
 	size := uint64(len(s)) * uint64(c)
-	if size < bigValue || size >= 1<<31-1 {
+	if size < bigValue || size >= math.MaxInt32 {
 		return nil, false, nil
 	}
-	if err := e.checkGrowth(size); err != nil {
+	if err := e.checkSize(size); err != nil {
 		return nil, true, err
 	}
-	var b strings.Builder
-	piece := strings.Repeat(s, max(bigValue/len(s), 1))
+	// Pieces of about bigValue bytes, and a builder that grows as they
+	// come: an apply stopped half-way has not taken the whole size.
 	per := max(bigValue/len(s), 1)
+	piece := strings.Repeat(s, per)
+	var b strings.Builder
 	for i := 0; i < c; i += per {
 		if err := e.check(); err != nil {
 			return nil, true, err
@@ -261,13 +267,4 @@ func (e *jqEnv) repeat(s string, n float64) (v any, ok bool, err error) {
 		b.WriteString(piece)
 	}
 	return b.String(), true, nil
-}
-
-// checkSize checks the budgets before a value of about size bytes is
-// built, when it is large.
-func (e *jqEnv) checkSize(size uint64) error {
-	if e.ctx == nil || size < bigValue {
-		return nil
-	}
-	return e.checkGrowth(size)
 }
