@@ -1044,6 +1044,7 @@ func (e *jqEnv) updatePath(v any, mine bool, keys []any, f func(old any, owned b
 			if !mine {
 				c = e.cloneMap(c)
 			}
+			e.replaced(old, child)
 			c[s] = child
 			return c, nil
 		}
@@ -1066,6 +1067,7 @@ func (e *jqEnv) updatePath(v any, mine bool, keys []any, f func(old any, owned b
 			if !mine {
 				c = e.cloneArray(c)
 			}
+			e.replaced(c[i], child)
 			c[i] = child
 			return c, nil
 		}
@@ -1125,6 +1127,7 @@ func (e *jqEnv) deletePath(v any, mine bool, keys []any) (any, error) {
 				if !mine {
 					c = e.cloneMap(c)
 				}
+				e.replaced(child, nil)
 				delete(c, s)
 				return c, nil
 			case child != nil:

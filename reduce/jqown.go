@@ -89,6 +89,19 @@ func (e *jqEnv) shareChildren(c any) {
 	}
 }
 
+// replaced drops old, a value an update replaced with v, from the set
+// unless v is old changed in place: nothing holds it any more, and the
+// set would keep it alive until compact. (Taking a container out of the
+// set is always safe: at worst it is copied once more.)
+func (e *jqEnv) replaced(old, v any) {
+	if len(e.owned) == 0 {
+		return
+	}
+	if id := containerID(old); id != nil && id != containerID(v) {
+		delete(e.owned, id)
+	}
+}
+
 // owns says whether v may be changed in place by whoever holds it as
 // its only holder.
 func (e *jqEnv) owns(v any) bool {
