@@ -650,3 +650,27 @@ func TestJQNativeCostsWhatIsNew(t *testing.T) {
 		t.Errorf("[., .] 20 deep costs %.1f allocations and %.0f bytes an event, 10 deep %.1f and %.0f", allocs20, bytes20, allocs10, bytes10)
 	}
 }
+
+// TestJQNativeOwnedSetStaysSmall checks that the set of containers a
+// native fold owns, which keeps them alive, does not keep the ones the
+// state dropped: it is rebuilt from the state as it grows.
+func TestJQNativeOwnedSetStaysSmall(t *testing.T) {
+	acc := Accumulate(`jq:.t = [[$event.seq]] | del(.t) | .n += 1 | .keep[$event.seq % 100 | tostring] = [$event.seq]`, nil).(*jqAccumulator)
+	most := 0
+	for i := range 20_000 {
+		ev := event(`{}`)
+		ev.Seq = replay.Seq(i + 1)
+		if err := acc.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, len(acc.env.owned))
+	}
+	// The state holds 102 containers; each event drops [[seq]] and an
+	// array of .keep, and leaves [seq], inside [[seq]], in the set.
+	if most > 2*1024 {
+		t.Errorf("the owned set reached %d containers", most)
+	}
+	if n := len(acc.env.owned); n < 102 {
+		t.Errorf("the owned set lost the state's containers: %d left", n)
+	}
+}
