@@ -98,6 +98,8 @@ func (e *jqEnv) begin(ev *replay.Event[jsonv.Payload]) error {
 		if _, err := e.wholePayload(); err != nil {
 			return err
 		}
+	} else if ev.Payload.IsChecked() {
+		return nil // its reader checked it all
 	} else if end, err := jsonscan.Skip(v, 0); err != nil || jsonscan.SkipSpace(v, end) != len(v) {
 		_, err := e.wholePayload()
 		return err

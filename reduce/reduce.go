@@ -150,7 +150,7 @@ type setter struct {
 }
 
 func (s *setter) Add(ev replay.Event[jsonv.Payload]) error {
-	if v := ev.Payload.Value; len(v) > 0 {
+	if v := ev.Payload.Value; len(v) > 0 && !ev.Payload.IsChecked() {
 		end, err := jsonscan.Skip(v, 0)
 		if err == nil && jsonscan.SkipSpace(v, end) != len(v) {
 			_, err = jsonscan.Decode(v) // for its message

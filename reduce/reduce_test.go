@@ -494,3 +494,20 @@ func TestGuardedNativeRepeatMatchesGojq(t *testing.T) {
 		}
 	}
 }
+
+// A payload its reader vouches for (jsonv.Payload.Checked) is not checked
+// again by set and jq, which is what makes them cheaper on a JSON Lines
+// log; one nobody vouches for still is.
+func TestSetAndJQCheckOnlyWhatNobodyChecked(t *testing.T) {
+	bad := replay.Event[jsonv.Payload]{Stream: "s", Seq: 1, Payload: jsonv.Payload{Value: []byte(`{"a":`)}}
+	for _, spec := range []string{"set", "jq:.n = 1"} {
+		if err := Accumulate(spec, nil).Add(bad); err == nil {
+			t.Errorf("%s: a payload that is not JSON, unchecked, was taken", spec)
+		}
+		vouched := bad
+		vouched.Payload = bad.Payload.Checked()
+		if err := Accumulate(spec, nil).Add(vouched); err != nil {
+			t.Errorf("%s: a payload its reader vouched for was checked again: %v", spec, err)
+		}
+	}
+}

@@ -125,7 +125,8 @@ func parseLine(line []byte, streams map[string]replay.StreamKey, full func(repla
 	if full == nil || !full(h.stream) {
 		return h, none, false, nil
 	}
-	ev := replay.Event[jsonv.Payload]{Stream: h.stream, Time: h.time, Payload: jsonv.Payload{Value: nullJSON}}
+	// Every value of the line was validated above.
+	ev := replay.Event[jsonv.Payload]{Stream: h.stream, Time: h.time, Payload: jsonv.Payload{Value: nullJSON}.Checked()}
 	if payload != nil {
 		ev.Payload.Value = json.RawMessage(payload)
 	}

@@ -126,6 +126,11 @@ func TestReadsTheFormat(t *testing.T) {
 	if events[2].Seq != 3 || events[2].Time.Format("2006-01-02") != "2012-06-20" || string(events[2].Payload.Value) != "null" {
 		t.Errorf("third event %+v", events[2])
 	}
+	for _, ev := range events {
+		if !ev.Payload.IsChecked() {
+			t.Errorf("seq %d: a payload read from a validated line is not marked checked", ev.Seq)
+		}
+	}
 	other, _ := l.Read(ctx, "acct-2", 1, 10)
 	if len(other) != 1 || string(must(other[0].Payload.Field("gseq"))) != "2" {
 		t.Errorf("acct-2 = %+v", other)
