@@ -462,14 +462,8 @@ func (c *jqCompiler) term(t *gojq.Term) (jqEval, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		for _, k := range keys {
-			key, err := k.evalKey(in, e)
-			if err != nil {
-				return nil, false, err
-			}
-			if v, err = jqIndex(v, key); err != nil {
-				return nil, false, err
-			}
+		if v, err = indexAll(v, keys, in, e); err != nil {
+			return nil, false, err
 		}
 		return v, scalar(v), nil
 	}, nil
@@ -507,20 +501,28 @@ func (c *jqCompiler) eventPath(keys []jqKey) jqEval {
 				}
 			}
 		}
+		if err == nil {
+			v, err = indexAll(v, rest, in, e)
+		}
 		if err != nil {
 			return nil, false, err
 		}
-		for _, k := range rest {
-			key, err := k.evalKey(in, e)
-			if err != nil {
-				return nil, false, err
-			}
-			if v, err = jqIndex(v, key); err != nil {
-				return nil, false, err
-			}
-		}
 		return v, scalar(v), nil
 	}
+}
+
+// indexAll is v.[k1].[k2]…, each key evaluated against in.
+func indexAll(v any, keys []jqKey, in any, e *jqEnv) (any, error) {
+	for _, k := range keys {
+		key, err := k.evalKey(in, e)
+		if err != nil {
+			return nil, err
+		}
+		if v, err = jqIndex(v, key); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // base compiles a term without its suffixes.
