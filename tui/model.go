@@ -367,6 +367,10 @@ func (m *Model[S, E]) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.s.marks = msg.marks
+		if m.chart != nil { // bookmarks checked, or saved by another debugger, while it is open
+			m.chart.bookmarks = chartMarks(msg.marks)
+			m.chart.layOut()
+		}
 		if msg.undoable != nil {
 			m.s.deleted = append(m.s.deleted, *msg.undoable)
 		}

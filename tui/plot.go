@@ -138,13 +138,18 @@ func (m *Model[S, E]) startPlot(source string, eval Evaluator[S, E]) tea.Cmd {
 
 // openChart shows a series, its cursor at the selected seq.
 func (m *Model[S, E]) openChart(p *plotted) {
-	marks := make([]uint64, 0, len(m.s.marks))
-	for _, b := range m.s.marks {
-		marks = append(marks, uint64(b.Seq))
-	}
 	last := p.Series.Last()
-	m.chart = &chartView{theme: m.c.theme, plot: p, cursor: max(1, min(uint64(m.events.cursor), last)), bookmarks: marks}
+	m.chart = &chartView{theme: m.c.theme, plot: p, cursor: max(1, min(uint64(m.events.cursor), last)), bookmarks: chartMarks(m.s.marks)}
 	m.chart.SetSize(m.width, m.bodyHeight())
+}
+
+// chartMarks are the seqs of marks, as the chart shows them.
+func chartMarks(marks []Bookmark) []uint64 {
+	seqs := make([]uint64, 0, len(marks))
+	for _, b := range marks {
+		seqs = append(seqs, uint64(b.Seq))
+	}
+	return seqs
 }
 
 // onChartKey moves the chart's cursor; enter goes to its seq.

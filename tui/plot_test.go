@@ -209,3 +209,20 @@ func TestAPlotThatFinishesUnderAListWaitsForP(t *testing.T) {
 		t.Fatalf("p did not show the finished plot: chart %v, command %v, job %v", m.chart != nil, cmd != nil, m.inv.job)
 	}
 }
+
+// Bookmarks that change while the chart is open (checked, or saved by
+// another debugger on the same log) show on it at once.
+func TestTheChartShowsBookmarksThatChangeWhileItIsOpen(t *testing.T) {
+	m := plotting(t, 30, 120, 35)
+	selectPath(t, m, ".Balance")
+	press(t, m, "p")
+	if m.chart == nil || strings.Contains(screen(m), "◆ bookmark") {
+		t.Fatalf("a chart without bookmarks: %v\n%s", m.chart != nil, screen(m))
+	}
+	drive(t, m, func() tea.Msg {
+		return bookmarksMsg{stream: m.s.stream, marks: []Bookmark{{ID: "12", Seq: 12, Status: Usable}}}
+	})
+	if m.chart == nil || !strings.Contains(screen(m), "◆ bookmark") {
+		t.Fatalf("the bookmark saved meanwhile is not on the chart:\n%s", screen(m))
+	}
+}
