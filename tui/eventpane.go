@@ -11,7 +11,9 @@ import (
 )
 
 // eventShown is how much of an event the pane lays out; v shows the rest.
-const eventShown = 1 << 20
+// An event up to eventIndented is indented first: json.Indent takes about
+// 30 ms a MiB here, which a rare large event may cost a frame.
+const eventShown, eventIndented = 1 << 20, 2 << 20
 
 // eventPane shows the selected event itself, indented, its long values
 // wrapped; scrolled sideways (>), its lines are not wrapped but cut at
@@ -36,13 +38,17 @@ func (p *eventPane) show(seq replay.Seq, line string) {
 		p.top = 0
 	}
 	p.seq, p.cut = seq, 0
-	if len(line) > eventShown {
-		p.cut = len(line) - len(clip(line, eventShown/16)) + len("…")
-		line = clip(line, eventShown/16)
-	}
+	// Indented whole, then cut: a cut event is no JSON to indent. Past
+	// eventIndented, indenting would hold the frame up; the start of the
+	// line is shown as it is.
 	var buf bytes.Buffer
-	if json.Indent(&buf, []byte(line), "", "  ") == nil {
+	if len(line) <= eventIndented && json.Indent(&buf, []byte(line), "", "  ") == nil {
 		line = buf.String()
+	}
+	if len(line) > eventShown {
+		shown := clip(line, eventShown/16) // clip's limit is 16 bytes a cell
+		p.cut = len(line) - len(shown) + len("…")
+		line = shown
 	}
 	p.text = line
 	p.layOut()
