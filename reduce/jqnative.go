@@ -1024,7 +1024,7 @@ func (c *jqCompiler) update(op gojq.Operator, lhs, rhs *gojq.Query) (jqEval, err
 			return nil, false, err
 		}
 		out, err := e.updatePath(in, e.exclusive(in, owned), keys, f)
-		return out, true, err
+		return out, givenUp(in, out, owned), err
 	}, nil
 }
 
@@ -1109,7 +1109,7 @@ func (c *jqCompiler) del(arg *gojq.Query) (jqEval, error) {
 			return nil, false, err
 		}
 		out, err := e.deletePath(in, e.exclusive(in, owned), keys)
-		return out, true, err
+		return out, givenUp(in, out, owned), err
 	}, nil
 }
 
@@ -1305,6 +1305,7 @@ func (e *jqEnv) arith(op gojq.Operator, l any, lOwned bool, r any, rOwned bool) 
 	}
 	v, err := arith(op, l, r)
 	if err == nil && !scalar(l) && !scalar(r) { // deep merges, array differences
+		e.shareTree(v)
 		err = e.check()
 	}
 	return v, scalar(v), err

@@ -344,6 +344,16 @@ func TestJQAccumulatorNativeMatchesGojq(t *testing.T) {
 		`.t = ([., .] | [., .]) | .t[0][1].n = $event.seq | .keep = .t[1][0] | del(.t)`,
 		`.a = .b | .b += [$event.seq] | .a += [0]`,
 		`.s = . | .s.s = $event.seq`,
+		// Found by review: gojq's result of * or - shares the fold's
+		// containers, at any depth; an update or del that changes nothing
+		// returns its input, which is no new value.
+		`.a.x.y = 1 | .b = {q:1} | .c = (.a * .b) | .a.x.y += 100`,
+		`.a = [{"y":1}] | .b = [1] | .c = (.a - .b) | .a[0].y += 100`,
+		`.a.x.y.z = 1 | .c = (.a * {x: {w: 1}}) | .a.x.y.z += 100`,
+		`.a.x = 1 | .c = (.a | del(.zz)) | .a.q = 2`,
+		`.a = [1] | .c = (.a | del(.[5])) | .a[0] = 9`,
+		`.a.x = 1 | .c = (.a | . //= 1) | .a.q = 2`,
+		`.a.x = 1 | .c = ((.a | del(.zz)) // 1) | .a.q = 2`,
 	}
 	var events []replay.Event[jsonv.Payload]
 	for i := range 40 {

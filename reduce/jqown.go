@@ -126,6 +126,37 @@ func (e *jqEnv) stored(v any, owned bool) any {
 	return v
 }
 
+// shareTree shares every container in v, a value gojq built (l * r, l -
+// r): it may hold the fold's containers at any depth, under containers of
+// its own, so none of v's can be taken as changed through one place only.
+func (e *jqEnv) shareTree(v any) {
+	if len(e.owned) == 0 {
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		e.share(t)
+		for _, c := range t {
+			e.shareTree(c)
+		}
+	case []any:
+		e.share(t)
+		for _, c := range t {
+			e.shareTree(c)
+		}
+	}
+}
+
+// givenUp says whether out, what an update or del made of in, is given
+// up: a container it made is; in itself, returned unchanged (a member
+// that was not there, a //= that kept its value), only if in was.
+func givenUp(in, out any, owned bool) bool {
+	if id := containerID(out); id != nil && id == containerID(in) {
+		return owned
+	}
+	return true
+}
+
 // cloneMap is an owned copy of m.
 func (e *jqEnv) cloneMap(m map[string]any) map[string]any {
 	c := maps.Clone(m)
