@@ -108,14 +108,14 @@ func TestAProgramsCollectorIsTunedOnlyIfItAsks(t *testing.T) {
 	}
 	t.Setenv("GOMEMLIMIT", "")
 
-	// The debugger keeps room above its live heap: with this test's small
-	// heap, the most the collector is given.
+	// The debugger keeps room above its live heap: with a test's heap,
+	// well under the room, the percentage rises above the default.
 	debugger := func(opts ...Option) int {
 		t.Helper()
 		most := 0
 		watch := Option{apply: func(target any) error {
 			target.(*config[int, event]).debugger = func(context.Context, tui.Config[int, event]) error {
-				for deadline := time.Now().Add(time.Second); most < 800 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				for deadline := time.Now().Add(time.Second); most <= 100 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 					p := debug.SetGCPercent(100)
 					debug.SetGCPercent(p)
 					most = max(most, p)
@@ -132,8 +132,8 @@ func TestAProgramsCollectorIsTunedOnlyIfItAsks(t *testing.T) {
 		}
 		return most
 	}
-	if p := debugger(TuneCollector()); p != 800 {
-		t.Errorf("with TuneCollector the debugger ran under at most %d, want 800", p)
+	if p := debugger(TuneCollector()); p <= 100 {
+		t.Errorf("with TuneCollector the debugger ran under at most %d, want more than 100", p)
 	}
 	t.Setenv("GOGC", "100")
 	if p := debugger(TuneCollector()); p != 100 {
