@@ -130,20 +130,8 @@ func (e *jqEnv) stored(v any, owned bool) any {
 // r): it may hold the fold's containers at any depth, under containers of
 // its own, so none of v's can be taken as changed through one place only.
 func (e *jqEnv) shareTree(v any) {
-	if len(e.owned) == 0 {
-		return
-	}
-	switch t := v.(type) {
-	case map[string]any:
-		e.share(t)
-		for _, c := range t {
-			e.shareTree(c)
-		}
-	case []any:
-		e.share(t)
-		for _, c := range t {
-			e.shareTree(c)
-		}
+	if len(e.owned) > 0 {
+		eachContainer(v, e.share)
 	}
 }
 
@@ -178,17 +166,20 @@ func (e *jqEnv) cloneArray(a []any) []any {
 
 // ownTree records every container of v, which nothing else holds, as
 // owned.
-func (e *jqEnv) ownTree(v any) {
+func (e *jqEnv) ownTree(v any) { eachContainer(v, e.own) }
+
+// eachContainer calls f with v and every container under it.
+func eachContainer(v any, f func(any)) {
 	switch t := v.(type) {
 	case map[string]any:
-		e.own(t)
+		f(t)
 		for _, c := range t {
-			e.ownTree(c)
+			eachContainer(c, f)
 		}
 	case []any:
-		e.own(t)
+		f(t)
 		for _, c := range t {
-			e.ownTree(c)
+			eachContainer(c, f)
 		}
 	}
 }
